@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * prt_eal_init() and prt_eal_cleanup(): the order in which the environment
+ * comes up and goes down. Each stage that succeeded is undone, in reverse
+ * order, when a later one fails.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "eal_private.h"
+
+struct eal_config eal_cfg;
+static bool eal_initialised;
+static pthread_mutex_t eal_init_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int prt_eal_init(int argc, char **argv)
+{
+	struct eal_config cfg;
+	int consumed, ret;
+
+	if (argc < 1 || argv == NULL)
+		return -EINVAL;
+	pthread_mutex_lock(&eal_init_lock);
+	if (eal_initialised) {
+		prt_log(PRT_LOG_ERR, PRT_LOGTYPE_EAL, "prt_eal_init() called twice");
+		ret = -EALREADY;
+		goto out;
+	}
+	memset(&cfg, 0, sizeof(cfg));
+	consumed = eal_parse_args(argc, argv, &cfg);
+	if (consumed < 0) {
+		ret = consumed;
+		eal_config_free(&cfg);
+		goto out;
+	}
+	if (cfg.help) {
+		prt_eal_usage(stdout);
+		eal_config_free(&cfg);
+		ret = -ECANCELED;
+		goto out;
+	}
+	if (cfg.iova_mode == PRT_IOVA_DC)
+		cfg.iova_mode = cfg.vfio_mode == PRT_VFIO_MODE_NOIOMMU ? PRT_IOVA_PA : PRT_IOVA_VA;
+	eal_cfg = cfg;
+
+	ret = eal_lcores_start();
+	if (ret < 0)
+		goto fail_config;
+
+	if (consumed > 0)
+		argv[consumed] = argv[0];
+	eal_initialised = true;
+	ret = consumed;
+	goto out;
+
+fail_config:
+	eal_config_free(&eal_cfg);
+out:
+	pthread_mutex_unlock(&eal_init_lock);
+	return ret;
+}
+
+int prt_eal_cleanup(void)
+{
+	pthread_mutex_lock(&eal_init_lock);
+	if (!eal_initialised) {
+		pthread_mutex_unlock(&eal_init_lock);
+		return -EALREADY;
+	}
+	eal_lcores_stop();
+	eal_config_free(&eal_cfg);
+	eal_initialised = false;
+	pthread_mutex_unlock(&eal_init_lock);
+	return 0;
+}
+
+enum prt_iova_mode prt_eal_iova_mode(void)
+{
+	return eal_cfg.iova_mode;
+}
+
+enum prt_vfio_mode prt_eal_vfio_mode(void)
+{
+	return eal_cfg.vfio_mode;
+}
+
+int prt_eal_has_hugepages(void)
+{
+	return !eal_cfg.no_huge;
+}
+
+unsigned int prt_eal_vdev_count(void)
+{
+	return eal_cfg.nb_vdevs;
+}
+
+int prt_eal_vdev_get(unsigned int idx, const char **name, const char **args)
+{
+	if (idx >= eal_cfg.nb_vdevs)
+		return -ENOENT;
+	if (name)
+		*name = eal_cfg.vdevs[idx].name;
+	if (args)
+		*args = eal_cfg.vdevs[idx].args;
+	return 0;
+}
