@@ -10,6 +10,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/** A device (DMA) address: a physical address, or a virtual one behind an IOMMU. */
+typedef uint64_t prt_iova_t;
+
+/** An IOVA that is not known or does not exist. */
+#define PRT_BAD_IOVA ((prt_iova_t)-1)
+
+/** "Any NUMA node", for allocation functions that take a socket id. */
+#define PRT_SOCKET_ID_ANY (-1)
+
 /** Size of a CPU cache line in bytes (x86-64 and most arm64 parts). */
 #define PRT_CACHE_LINE_SIZE 64
 
