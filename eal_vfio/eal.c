@@ -49,12 +49,19 @@ int prt_eal_init(int argc, char **argv)
 	if (ret < 0)
 		goto fail_config;
 
+	/* Last: the buses' devices (ports), once everything they use is up. */
+	ret = eal_bus_probe();
+	if (ret < 0)
+		goto fail_lcores;
+
 	if (consumed > 0)
 		argv[consumed] = argv[0];
 	eal_initialised = true;
 	ret = consumed;
 	goto out;
 
+fail_lcores:
+	eal_lcores_stop();
 fail_config:
 	eal_config_free(&eal_cfg);
 out:
@@ -69,6 +76,7 @@ int prt_eal_cleanup(void)
 		pthread_mutex_unlock(&eal_init_lock);
 		return -EALREADY;
 	}
+	eal_bus_cleanup();
 	eal_lcores_stop();
 	eal_config_free(&eal_cfg);
 	eal_initialised = false;

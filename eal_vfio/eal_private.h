@@ -92,4 +92,10 @@ int eal_lcores_start(void);
 /** Stops and joins the worker threads; forgets the lcores. */
 void eal_lcores_stop(void);
 
+/** Probes every registered bus (prt_bus.h); on failure the ones probed are cleaned up. */
+int eal_bus_probe(void);
+
+/** Cleans up every registered bus, last registered first. */
+void eal_bus_cleanup(void);
+
 #endif /* EAL_PRIVATE_H */
