@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Packed virtqueues (virtio 1.2, 2.8): one ring of descriptors that the
+ * driver makes available and the device overwrites with used descriptors,
+ * told apart by the AVAIL/USED flag bits and each side's wrap counter.
+ *
+ * Buffer ids are allocated from a free list in vq_desc_extra.next (memory
+ * the device cannot write); the chain of a used buffer is never walked in
+ * the ring, its length is the driver's own record (2.8.6: the device skips
+ * the rest of a used chain, and so does the driver).
+ */
+#include <errno.h>
+
+#include "virtqueue.h"
+#include "virtqueue_private.h"
+
+void vq_packed_init(struct virtqueue *vq)
+{
+	struct vq_packed *p = &vq->packed;
+
+	/* 2.8.1: both wrap counters start at 1. */
+	p->next_avail = 0;
+	p->last_used = 0;
+	p->avail_wrap = 1;
+	p->used_wrap = 1;
+	p->free_id = 0;
+	p->num_added = 0;
+	p->kicked_avail = 0;
+	p->kicked_wrap = 1;
+	/* Poll mode: no used buffer notifications (2.8.10). */
+	p->driver_event->flags = RING_EVENT_FLAGS_DISABLE;
+}
+
+/* 2.8.1: a descriptor is available when AVAIL == wrap and USED != wrap. */
+static inline uint16_t packed_avail_flags(const struct vq_packed *p)
+{
+	return p->avail_wrap ? VIRTQ_DESC_F_AVAIL : VIRTQ_DESC_F_USED;
+}
+
+/* 2.8.1: the device marks a descriptor used by writing AVAIL == USED == its wrap counter. */
+static inline bool packed_desc_is_used(uint16_t flags, uint16_t wrap)
+{
+	return !!(flags & VIRTQ_DESC_F_AVAIL) == wrap && !!(flags & VIRTQ_DESC_F_USED) == wrap;
+}
+
+static inline void packed_advance(struct virtqueue *vq)
+{
+	struct vq_packed *p = &vq->packed;
+
+	if (++p->next_avail == vq->size) {
+		p->next_avail = 0;
+		p->avail_wrap ^= 1;
+	}
+}
+
+/* Takes a buffer id from the free list and records the buffer under it. */
+static inline uint16_t packed_take_id(struct virtqueue *vq, void *cookie, uint16_t ndescs,
+				      uint32_t in_len)
+{
+	uint16_t id = vq->packed.free_id;
+	struct vq_desc_extra *x = &vq->dx[id];
+
+	vq->packed.free_id = x->next;
+	x->cookie = cookie;
+	x->ndescs = ndescs;
+	x->in_len = in_len;
+	return id;
+}
+
+uint16_t vq_packed_add_bufs(struct virtqueue *vq, void *const *cookies, const struct vq_seg *segs,
+			    uint16_t n)
+{
+	struct vq_packed *p = &vq->packed;
+	uint16_t i;
+
+	if (unlikely(vq->broken))
+		return 0;
+	n = PRT_MIN(n, vq->num_free);
+	for (i = 0; i < n; i++) {
+		uint16_t wflag = segs[i].flags & VQ_SEG_WRITE;
+		uint16_t id = packed_take_id(vq, cookies[i], 1, wflag ? segs[i].len : 0);
+		struct pvirtq_desc *d = &p->desc[p->next_avail];
+
+		d->addr = segs[i].addr;
+		d->len = segs[i].len;
+		d->id = id;
+		/* 2.8.6 / 2.8.21.3: the flags make the descriptor available, so
+		 * they are written last, with release after addr/len/id. */
+		__atomic_store_n(&d->flags, (uint16_t)(wflag | packed_avail_flags(p)),
+				 __ATOMIC_RELEASE);
+		packed_advance(vq);
+	}
+	vq->num_free -= n;
+	vq->inflight += n;
+	p->num_added += n;
+	return n;
+}
+
+int vq_packed_add_chain(struct virtqueue *vq, void *cookie, const struct vq_seg *segs,
+			uint16_t nsegs)
+{
+	struct vq_packed *p = &vq->packed;
+	struct pvirtq_desc *head;
+	uint16_t head_flags = 0, id, i;
+	uint32_t in_len;
+	int rc;
+
+	rc = vq_check_chain(vq, cookie, segs, nsegs, &in_len);
+	if (rc < 0)
+		return rc;
+	id = packed_take_id(vq, cookie, nsegs, in_len);
+	head = &p->desc[p->next_avail];
+	for (i = 0; i < nsegs; i++) {
+		struct pvirtq_desc *d = &p->desc[p->next_avail];
+		uint16_t f = (segs[i].flags & VQ_SEG_WRITE) | packed_avail_flags(p) |
+			     (i + 1 < nsegs ? VIRTQ_DESC_F_NEXT : 0);
+
+		d->addr = segs[i].addr;
+		d->len = segs[i].len;
+		d->id = id;
+		if (i == 0)
+			head_flags = f;
+		else
+			d->flags = f;
+		packed_advance(vq);
+	}
+	/* 2.8.21.3.1: the head's flags last, so the device never sees a partial chain. */
+	__atomic_store_n(&head->flags, head_flags, __ATOMIC_RELEASE);
+	vq->num_free -= nsegs;
+	vq->inflight++;
+	p->num_added += nsegs;
+	return 0;
+}
+
+uint16_t vq_packed_get_used(struct virtqueue *vq, void **cookies, uint32_t *lens, uint16_t n)
+{
+	struct vq_packed *p = &vq->packed;
+	uint16_t i;
+
+	if (unlikely(vq->broken))
+		return 0;
+	for (i = 0; i < n; i++) {
+		const struct pvirtq_desc *d = &p->desc[p->last_used];
+		/* Acquire pairs with the device's release of the flags after
+		 * writing id and len (2.8.21.2). */
+		uint16_t flags = __atomic_load_n(&d->flags, __ATOMIC_ACQUIRE);
+		struct vq_desc_extra *x;
+		uint16_t id;
+
+		if (!packed_desc_is_used(flags, p->used_wrap))
+			break;
+		id = VQ_READ_ONCE(d->id);
+		if (unlikely(id >= vq->size || vq->dx[id].cookie == NULL)) {
+			vq->stats.bad_used_id++;
+			vq_set_broken(vq, "used buffer id not in flight", id);
+			break;
+		}
+		x = &vq->dx[id];
+		cookies[i] = x->cookie;
+		lens[i] = vq_used_len(vq, x, VQ_READ_ONCE(d->len));
+		/* The device wrote one used descriptor for the whole chain and
+		 * continues after it (2.8.7). */
+		p->last_used += x->ndescs;
+		if (p->last_used >= vq->size) {
+			p->last_used -= vq->size;
+			p->used_wrap ^= 1;
+		}
+		vq->num_free += x->ndescs;
+		vq->inflight--;
+		x->cookie = NULL;
+		x->next = p->free_id;
+		p->free_id = id;
+	}
+	return i;
+}
+
+bool vq_packed_kick_prepare(struct virtqueue *vq)
+{
+	struct vq_packed *p = &vq->packed;
+	uint16_t old = p->kicked_avail, new_idx = p->next_avail, old_wrap = p->kicked_wrap;
+	uint32_t snap;
+	uint16_t flags, off_wrap, event;
+
+	if (p->num_added == 0 || unlikely(vq->broken))
+		return false;
+	p->num_added = 0;
+	p->kicked_avail = new_idx;
+	p->kicked_wrap = p->avail_wrap;
+	/* Store-load fence (2.8.23): the descriptors must be visible before the
+	 * driver reads whether the device wants a notification. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	/* One load for off_wrap and flags, so the two agree. */
+	snap = __atomic_load_n((const uint32_t *)p->device_event, __ATOMIC_RELAXED);
+	off_wrap = (uint16_t)snap;
+	flags = (uint16_t)(snap >> 16);
+	if (flags != RING_EVENT_FLAGS_DESC || !vq->event_idx)
+		return flags != RING_EVENT_FLAGS_DISABLE;
+	/* 2.8.10: notify when the driver passed descriptor 'off' of lap 'wrap'.
+	 * Count positions on a line where each lap is vq->size long: the old
+	 * position and the event are moved one lap back when their wrap
+	 * counter differs from the current one. */
+	event = off_wrap & ~(1u << RING_EVENT_WRAP_SHIFT);
+	if ((off_wrap >> RING_EVENT_WRAP_SHIFT) != p->avail_wrap)
+		event = (uint16_t)(event - vq->size);
+	if (old_wrap != p->avail_wrap)
+		old = (uint16_t)(old - vq->size);
+	return virtq_need_event(event, new_idx, old);
+}
+
+bool vq_packed_intr_enable(struct virtqueue *vq)
+{
+	struct vq_packed *p = &vq->packed;
+	uint16_t flags = RING_EVENT_FLAGS_ENABLE, off_wrap = 0;
+
+	vq->intr_enabled = true;
+	if (vq->event_idx) {
+		/* 2.8.10: a notification once the device used the next descriptor. */
+		off_wrap = (uint16_t)(p->last_used | (p->used_wrap << RING_EVENT_WRAP_SHIFT));
+		flags = RING_EVENT_FLAGS_DESC;
+	}
+	/* One store, so that the device never sees DESC with a stale offset. */
+	__atomic_store_n((uint32_t *)p->driver_event, off_wrap | ((uint32_t)flags << 16),
+			 __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return packed_desc_is_used(__atomic_load_n(&p->desc[p->last_used].flags, __ATOMIC_ACQUIRE),
+				   p->used_wrap);
+}
+
+void vq_packed_intr_disable(struct virtqueue *vq)
+{
+	vq->intr_enabled = false;
+	__atomic_store_n(&vq->packed.driver_event->flags, RING_EVENT_FLAGS_DISABLE,
+			 __ATOMIC_RELAXED);
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* What virtqueue.c shares with virtqueue_split.c and virtqueue_packed.c. */
+#ifndef VIRTQUEUE_PRIVATE_H
+#define VIRTQUEUE_PRIVATE_H
+
+#include <errno.h>
+
+#include "virtqueue.h"
+
+/* Reads a field the device may change at any time exactly once (no reload by the compiler). */
+#define VQ_READ_ONCE(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+
+/** Marks @p vq broken (logged once): @p why names the violation, @p value its figure. */
+void vq_set_broken(struct virtqueue *vq, const char *why, uint32_t value);
+
+/**
+ * The length to report for a used buffer @p x of which the device claims to
+ * have written @p len bytes: 0 for device-readable buffers (2.7.8: the driver
+ * does not rely on len for them), VIRTQUEUE_LEN_BAD (counted) when it exceeds
+ * the writable bytes.
+ */
+static inline uint32_t vq_used_len(struct virtqueue *vq, const struct vq_desc_extra *x,
+				   uint32_t len)
+{
+	if (x->in_len == 0)
+		return 0;
+	if (unlikely(len > x->in_len)) {
+		vq->stats.bad_used_len++;
+		return VIRTQUEUE_LEN_BAD;
+	}
+	return len;
+}
+
+/**
+ * Checks a chain to be added: at least one segment, no more than the free
+ * descriptors, device-readable segments before device-writable ones
+ * (2.7.4.2, 2.8.21.1), a cookie. Returns 0, -EINVAL, -ENOSPC or -EIO and
+ * the chain's writable bytes in @p in_len.
+ */
+static inline int vq_check_chain(const struct virtqueue *vq, const void *cookie,
+				 const struct vq_seg *segs, uint16_t nsegs, uint32_t *in_len)
+{
+	bool writable = false;
+	uint64_t in = 0;
+	uint16_t i;
+
+	if (vq->broken)
+		return -EIO;
+	if (nsegs == 0 || cookie == NULL)
+		return -EINVAL;
+	if (nsegs > vq->num_free)
+		return -ENOSPC;
+	for (i = 0; i < nsegs; i++) {
+		if (segs[i].flags & VQ_SEG_WRITE) {
+			writable = true;
+			in += segs[i].len;
+		} else if (writable) {
+			return -EINVAL;
+		}
+	}
+	*in_len = in > UINT32_MAX ? UINT32_MAX : (uint32_t)in;
+	return 0;
+}
+
+#endif /* VIRTQUEUE_PRIVATE_H */
