@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file prt_ring_elem.h
+ * Rings of elements of a size chosen at creation (a multiple of 4 bytes):
+ * the generic enqueue/dequeue that prt_ring.h's pointer rings use with
+ * esize = sizeof(void *), as DPDK's rte_ring_elem.h.
+ *
+ * Every function takes @p esize, which must be the ring's esize; pass it as
+ * a constant so that the copy is compiled for that size.
+ *
+ * Thread-safety: the mp/mc functions may be called by any number of threads
+ * at once; the sp/sc ones by one thread at a time per side (the other side
+ * may be used concurrently); the functions without a prefix do what the
+ * ring's flags chose at creation. A thread that is preempted between
+ * claiming and publishing its slots stalls the other threads of its side
+ * (as in DPDK): run multi-producer/consumer sides on pinned lcores.
+ */
+#ifndef PRT_RING_ELEM_H
+#define PRT_RING_ELEM_H
+
+#include <sys/types.h>
+
+#include "prt_ring_core.h"
+
+/**
+ * @internal Copies @p len bytes (a multiple of 4) between ring slots and a
+ * table. Fixed-size chunks become vector loads and stores; a libc memcpy()
+ * call costs more than the copy for a burst of 32 pointers.
+ */
+static __prt_always_inline void prt_ring_copy(void *restrict dst, const void *restrict src,
+					      size_t len)
+{
+	char *d = dst;
+	const char *s = src;
+
+	for (; len >= 64; len -= 64, d += 64, s += 64)
+		__builtin_memcpy(d, s, 64);
+	if (len & 32) {
+		__builtin_memcpy(d, s, 32);
+		d += 32;
+		s += 32;
+	}
+	if (len & 16) {
+		__builtin_memcpy(d, s, 16);
+		d += 16;
+		s += 16;
+	}
+	if (len & 8) {
+		__builtin_memcpy(d, s, 8);
+		d += 8;
+		s += 8;
+	}
+	if (len & 4)
+		__builtin_memcpy(d, s, 4);
+}
+
+/** @internal Writes @p n elements of @p obj_table into the slots from index @p head on. */
+static __prt_always_inline void prt_ring_write_elems(struct prt_ring *r, uint32_t head,
+						     const void *obj_table, uint32_t esize,
+						     uint32_t n)
+{
+	const uint32_t idx = head & r->mask;
+	char *slots = prt_ring_slots(r);
+	const char *obj = obj_table;
+
+	if (likely(idx + n <= r->size)) {
+		prt_ring_copy(slots + (size_t)idx * esize, obj, (size_t)n * esize);
+	} else {
+		const uint32_t first = r->size - idx;
+
+		prt_ring_copy(slots + (size_t)idx * esize, obj, (size_t)first * esize);
+		prt_ring_copy(slots, obj + (size_t)first * esize, (size_t)(n - first) * esize);
+	}
+}
+
+/** @internal Reads @p n elements from the slots from index @p head on into @p obj_table. */
+static __prt_always_inline void prt_ring_read_elems(const struct prt_ring *r, uint32_t head,
+						    void *obj_table, uint32_t esize, uint32_t n)
+{
+	const uint32_t idx = head & r->mask;
+	const char *slots = prt_ring_slots(r);
+	char *obj = obj_table;
+
+	if (likely(idx + n <= r->size)) {
+		prt_ring_copy(obj, slots + (size_t)idx * esize, (size_t)n * esize);
+	} else {
+		const uint32_t first = r->size - idx;
+
+		prt_ring_copy(obj, slots + (size_t)idx * esize, (size_t)first * esize);
+		prt_ring_copy(obj + (size_t)first * esize, slots, (size_t)(n - first) * esize);
+	}
+}
+
+/**
+ * @internal Enqueue of up to @p n elements; @p st: single producer.
+ * @return elements enqueued; @p free_space (if not NULL) gets the free
+ *         slots left after the call.
+ */
+static __prt_always_inline unsigned int
+prt_ring_do_enqueue_elem(struct prt_ring *r, const void *obj_table, unsigned int esize,
+			 unsigned int n, enum prt_ring_queue_behavior behavior, int st,
+			 unsigned int *free_space)
+{
+	uint32_t head = 0, avail;
+
+	n = prt_ring_move_head(r, 1, st, n, behavior, &head, &avail);
+	if (likely(n != 0)) {
+		prt_ring_write_elems(r, head, obj_table, esize, n);
+		prt_ring_update_tail(&r->prod, head, n, st);
+	}
+	if (free_space != NULL)
+		*free_space = avail - n;
+	return n;
+}
+
+/**
+ * @internal Dequeue of up to @p n elements; @p st: single consumer.
+ * @return elements dequeued; @p available (if not NULL) gets the elements
+ *         left after the call.
+ */
+static __prt_always_inline unsigned int
+prt_ring_do_dequeue_elem(struct prt_ring *r, void *obj_table, unsigned int esize, unsigned int n,
+			 enum prt_ring_queue_behavior behavior, int st, unsigned int *available)
+{
+	uint32_t head = 0, avail;
+
+	n = prt_ring_move_head(r, 0, st, n, behavior, &head, &avail);
+	if (likely(n != 0)) {
+		prt_ring_read_elems(r, head, obj_table, esize, n);
+		prt_ring_update_tail(&r->cons, head, n, st);
+	}
+	if (available != NULL)
+		*available = avail - n;
+	return n;
+}
+
+/**
+ * Bytes a ring of @p count elements of @p esize bytes needs (structure and
+ * slots), for prt_ring_init() in memory of the caller's.
+ *
+ * @param esize bytes per element, a multiple of 4
+ * @param count slots, a power of two (for a PRT_RING_F_EXACT_SZ ring of
+ *              c elements: prt_align32pow2(c + 1))
+ * @return the size in bytes; -EINVAL when @p esize is not a multiple of 4
+ *         or @p count is not a power of two or exceeds PRT_RING_SZ_MASK.
+ */
+ssize_t prt_ring_get_memsize_elem(unsigned int esize, unsigned int count);
+
+/**
+ * Initialises an empty ring of @p count elements of @p esize bytes in the
+ * memory at @p r (cache-line aligned, prt_ring_get_memsize_elem() bytes).
+ * The ring cannot be found with prt_ring_lookup() and is not freed by
+ * prt_ring_free(): the memory stays the caller's. Not thread-safe against
+ * users of the ring.
+ *
+ * @param name  copied into the ring
+ * @param flags PRT_RING_F_SP_ENQ, PRT_RING_F_SC_DEQ, PRT_RING_F_EXACT_SZ
+ * @return 0; -EINVAL for a bad @p esize, @p count or @p flags, a NULL or
+ *         misaligned @p r; -ENAMETOOLONG when @p name does not fit
+ *         PRT_RING_NAMESIZE.
+ */
+int prt_ring_init_elem(struct prt_ring *r, const char *name, unsigned int esize, unsigned int count,
+		       unsigned int flags);
+
+/**
+ * Creates a ring of @p count elements of @p esize bytes in a memzone named
+ * PRT_RING_MZ_PREFIX @p name on NUMA node @p socket_id, findable with
+ * prt_ring_lookup(). Thread-safe. Needs prt_eal_init().
+ *
+ * @param socket_id a NUMA node, or PRT_SOCKET_ID_ANY
+ * @param flags     PRT_RING_F_SP_ENQ, PRT_RING_F_SC_DEQ, PRT_RING_F_EXACT_SZ
+ * @return the ring, or NULL with errno set: EINVAL (bad @p esize, @p count
+ *         or @p flags), ENAMETOOLONG, EEXIST (a ring of that name exists),
+ *         ENOMEM, ENOSPC (from prt_memzone_reserve()).
+ */
+struct prt_ring *prt_ring_create_elem(const char *name, unsigned int esize, unsigned int count,
+				      int socket_id, unsigned int flags);
+
+/**
+ * Enqueues all @p n elements of @p esize bytes from @p obj_table, or none.
+ * Multi-producer safe.
+ * @return @p n or 0; @p free_space (may be NULL) gets the free slots left.
+ */
+static __prt_always_inline unsigned int
+prt_ring_mp_enqueue_bulk_elem(struct prt_ring *r, const void *obj_table, unsigned int esize,
+			      unsigned int n, unsigned int *free_space)
+{
+	return prt_ring_do_enqueue_elem(r, obj_table, esize, n, PRT_RING_QUEUE_FIXED,
+					PRT_RING_SYNC_MT, free_space);
+}
+
+/** prt_ring_mp_enqueue_bulk_elem() for one producer thread at a time. */
+static __prt_always_inline unsigned int
+prt_ring_sp_enqueue_bulk_elem(struct prt_ring *r, const void *obj_table, unsigned int esize,
+			      unsigned int n, unsigned int *free_space)
+{
+	return prt_ring_do_enqueue_elem(r, obj_table, esize, n, PRT_RING_QUEUE_FIXED,
+					PRT_RING_SYNC_ST, free_space);
+}
+
+/** prt_ring_mp_enqueue_bulk_elem() or the sp one, as the ring's flags chose. */
+static __prt_always_inline unsigned int
+prt_ring_enqueue_bulk_elem(struct prt_ring *r, const void *obj_table, unsigned int esize,
+			   unsigned int n, unsigned int *free_space)
+{
+	return prt_ring_do_enqueue_elem(r, obj_table, esize, n, PRT_RING_QUEUE_FIXED,
+					r->prod.sync_type == PRT_RING_SYNC_ST, free_space);
+}
+
+/**
+ * Enqueues as many of the @p n elements of @p obj_table as fit.
+ * Multi-producer safe.
+ * @return the number enqueued (0 to @p n); @p free_space as for bulk.
+ */
+static __prt_always_inline unsigned int
+prt_ring_mp_enqueue_burst_elem(struct prt_ring *r, const void *obj_table, unsigned int esize,
+			       unsigned int n, unsigned int *free_space)
+{
+	return prt_ring_do_enqueue_elem(r, obj_table, esize, n, PRT_RING_QUEUE_VARIABLE,
+					PRT_RING_SYNC_MT, free_space);
+}
+
+/** prt_ring_mp_enqueue_burst_elem() for one producer thread at a time. */
+static __prt_always_inline unsigned int
+prt_ring_sp_enqueue_burst_elem(struct prt_ring *r, const void *obj_table, unsigned int esize,
+			       unsigned int n, unsigned int *free_space)
+{
+	return prt_ring_do_enqueue_elem(r, obj_table, esize, n, PRT_RING_QUEUE_VARIABLE,
+					PRT_RING_SYNC_ST, free_space);
+}
+
+/** prt_ring_mp_enqueue_burst_elem() or the sp one, as the ring's flags chose. */
+static __prt_always_inline unsigned int
+prt_ring_enqueue_burst_elem(struct prt_ring *r, const void *obj_table, unsigned int esize,
+			    unsigned int n, unsigned int *free_space)
+{
+	return prt_ring_do_enqueue_elem(r, obj_table, esize, n, PRT_RING_QUEUE_VARIABLE,
+					r->prod.sync_type == PRT_RING_SYNC_ST, free_space);
+}
+
+/**
+ * Dequeues @p n elements of @p esize bytes into @p obj_table, or none.
+ * Multi-consumer safe.
+ * @return @p n or 0; @p available (may be NULL) gets the elements left.
+ */
+static __prt_always_inline unsigned int
+prt_ring_mc_dequeue_bulk_elem(struct prt_ring *r, void *obj_table, unsigned int esize,
+			      unsigned int n, unsigned int *available)
+{
+	return prt_ring_do_dequeue_elem(r, obj_table, esize, n, PRT_RING_QUEUE_FIXED,
+					PRT_RING_SYNC_MT, available);
+}
+
+/** prt_ring_mc_dequeue_bulk_elem() for one consumer thread at a time. */
+static __prt_always_inline unsigned int
+prt_ring_sc_dequeue_bulk_elem(struct prt_ring *r, void *obj_table, unsigned int esize,
+			      unsigned int n, unsigned int *available)
+{
+	return prt_ring_do_dequeue_elem(r, obj_table, esize, n, PRT_RING_QUEUE_FIXED,
+					PRT_RING_SYNC_ST, available);
+}
+
+/** prt_ring_mc_dequeue_bulk_elem() or the sc one, as the ring's flags chose. */
+static __prt_always_inline unsigned int
+prt_ring_dequeue_bulk_elem(struct prt_ring *r, void *obj_table, unsigned int esize, unsigned int n,
+			   unsigned int *available)
+{
+	return prt_ring_do_dequeue_elem(r, obj_table, esize, n, PRT_RING_QUEUE_FIXED,
+					r->cons.sync_type == PRT_RING_SYNC_ST, available);
+}
+
+/**
+ * Dequeues up to @p n elements into @p obj_table, as many as there are.
+ * Multi-consumer safe.
+ * @return the number dequeued (0 to @p n); @p available as for bulk.
+ */
+static __prt_always_inline unsigned int
+prt_ring_mc_dequeue_burst_elem(struct prt_ring *r, void *obj_table, unsigned int esize,
+			       unsigned int n, unsigned int *available)
+{
+	return prt_ring_do_dequeue_elem(r, obj_table, esize, n, PRT_RING_QUEUE_VARIABLE,
+					PRT_RING_SYNC_MT, available);
+}
+
+/** prt_ring_mc_dequeue_burst_elem() for one consumer thread at a time. */
+static __prt_always_inline unsigned int
+prt_ring_sc_dequeue_burst_elem(struct prt_ring *r, void *obj_table, unsigned int esize,
+			       unsigned int n, unsigned int *available)
+{
+	return prt_ring_do_dequeue_elem(r, obj_table, esize, n, PRT_RING_QUEUE_VARIABLE,
+					PRT_RING_SYNC_ST, available);
+}
+
+/** prt_ring_mc_dequeue_burst_elem() or the sc one, as the ring's flags chose. */
+static __prt_always_inline unsigned int
+prt_ring_dequeue_burst_elem(struct prt_ring *r, void *obj_table, unsigned int esize, unsigned int n,
+			    unsigned int *available)
+{
+	return prt_ring_do_dequeue_elem(r, obj_table, esize, n, PRT_RING_QUEUE_VARIABLE,
+					r->cons.sync_type == PRT_RING_SYNC_ST, available);
+}
+
+/** Enqueues the one element at @p obj. @return 0; -ENOBUFS when the ring is full. */
+static __prt_always_inline int prt_ring_enqueue_elem(struct prt_ring *r, const void *obj,
+						     unsigned int esize)
+{
+	return prt_ring_enqueue_bulk_elem(r, obj, esize, 1, NULL) ? 0 : -ENOBUFS;
+}
+
+/** Dequeues one element into @p obj. @return 0; -ENOENT when the ring is empty. */
+static __prt_always_inline int prt_ring_dequeue_elem(struct prt_ring *r, void *obj,
+						     unsigned int esize)
+{
+	return prt_ring_dequeue_bulk_elem(r, obj, esize, 1, NULL) ? 0 : -ENOENT;
+}
+
+#endif /* PRT_RING_ELEM_H */
