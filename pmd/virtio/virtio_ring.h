@@ -100,8 +100,13 @@ struct pvirtq_desc {
 #define RING_EVENT_FLAGS_DESC 0x2 /* only with VIRTIO_F_RING_EVENT_IDX */
 #define RING_EVENT_WRAP_SHIFT 15
 struct pvirtq_event_suppress {
-	uint16_t off_wrap; /* descriptor ring offset (bits 0-14) and wrap counter (bit 15) */
-	uint16_t flags; /* RING_EVENT_FLAGS_* */
+	union {
+		struct {
+			uint16_t off_wrap; /* descriptor ring offset (bits 0-14) and wrap counter (bit 15) */
+			uint16_t flags; /* RING_EVENT_FLAGS_* */
+		};
+		uint32_t raw; /* both, for one atomic load or store (prt's, not the spec's) */
+	};
 };
 
 /* 2.8.10.1 Structure Size and Alignment: 16 bytes for the ring, 4 for each

@@ -94,7 +94,8 @@ static void virtqueue_reset(struct virtqueue *vq)
 			.used = a.device_va,
 		};
 		vq->split.used_event = &vq->split.avail->ring[vq->size];
-		vq->split.avail_event = (const uint16_t *)&vq->split.used->ring[vq->size];
+		vq->split.avail_event =
+			(const uint16_t *)(const void *)&vq->split.used->ring[vq->size];
 		vq_split_init(vq);
 	}
 }

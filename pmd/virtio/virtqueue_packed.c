@@ -190,7 +190,7 @@ bool vq_packed_kick_prepare(struct virtqueue *vq)
 	 * driver reads whether the device wants a notification. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	/* One load for off_wrap and flags, so the two agree. */
-	snap = __atomic_load_n((const uint32_t *)p->device_event, __ATOMIC_RELAXED);
+	snap = __atomic_load_n(&p->device_event->raw, __ATOMIC_RELAXED);
 	off_wrap = (uint16_t)snap;
 	flags = (uint16_t)(snap >> 16);
 	if (flags != RING_EVENT_FLAGS_DESC || !vq->event_idx)
@@ -219,7 +219,7 @@ bool vq_packed_intr_enable(struct virtqueue *vq)
 		flags = RING_EVENT_FLAGS_DESC;
 	}
 	/* One store, so that the device never sees DESC with a stale offset. */
-	__atomic_store_n((uint32_t *)p->driver_event, off_wrap | ((uint32_t)flags << 16),
+	__atomic_store_n(&p->driver_event->raw, off_wrap | ((uint32_t)flags << 16),
 			 __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	return packed_desc_is_used(__atomic_load_n(&p->desc[p->last_used].flags, __ATOMIC_ACQUIRE),

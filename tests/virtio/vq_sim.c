@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The simulated virtio device of vq_sim.h. */
+#include <errno.h>
+#include <string.h>
+
+#include "vq_sim.h"
+
+void vq_sim_init(struct vq_sim *sim, const struct virtqueue *vq)
+{
+	memset(sim, 0, sizeof(*sim));
+	sim->packed = vq->packed_ring;
+	sim->size = vq->size;
+	virtqueue_ring_addrs(vq, &sim->ring);
+	sim->avail_wrap = 1;
+	sim->used_wrap = 1;
+}
+
+static int split_pop(struct vq_sim *sim, struct vq_sim_buf *buf)
+{
+	struct virtq_avail *avail = sim->ring.driver_va;
+	struct virtq_desc *desc = sim->ring.desc_va;
+	uint16_t idx = __atomic_load_n(&avail->idx, __ATOMIC_ACQUIRE), d, n = 0;
+
+	if (idx == sim->last_avail)
+		return 0;
+	d = avail->ring[sim->last_avail & (sim->size - 1)];
+	sim->last_avail++;
+	buf->id = d;
+	for (;;) {
+		if (d >= sim->size || n >= sim->size || n >= VQ_SIM_MAX_SEGS)
+			return -ELOOP;
+		buf->segs[n].addr = desc[d].addr;
+		buf->segs[n].len = desc[d].len;
+		buf->segs[n].flags = desc[d].flags & VIRTQ_DESC_F_WRITE;
+		n++;
+		if (!(desc[d].flags & VIRTQ_DESC_F_NEXT))
+			break;
+		d = desc[d].next;
+	}
+	buf->ndescs = n;
+	return 1;
+}
+
+static int packed_pop(struct vq_sim *sim, struct vq_sim_buf *buf)
+{
+	struct pvirtq_desc *desc = sim->ring.desc_va;
+	uint16_t n = 0;
+
+	for (;;) {
+		struct pvirtq_desc *d = &desc[sim->avail_pos];
+		uint16_t f = __atomic_load_n(&d->flags, __ATOMIC_ACQUIRE);
+		bool avail = !!(f & VIRTQ_DESC_F_AVAIL) == sim->avail_wrap &&
+			     !!(f & VIRTQ_DESC_F_USED) != sim->avail_wrap;
+
+		if (!avail)
+			return n == 0 ? 0 : -ELOOP; /* a chain cut short */
+		if (n >= sim->size || n >= VQ_SIM_MAX_SEGS)
+			return -ELOOP;
+		buf->segs[n].addr = d->addr;
+		buf->segs[n].len = d->len;
+		buf->segs[n].flags = f & VIRTQ_DESC_F_WRITE;
+		buf->id = d->id; /* 2.8.6: the last descriptor's id counts */
+		n++;
+		if (++sim->avail_pos == sim->size) {
+			sim->avail_pos = 0;
+			sim->avail_wrap ^= 1;
+		}
+		if (!(f & VIRTQ_DESC_F_NEXT))
+			break;
+	}
+	buf->ndescs = n;
+	return 1;
+}
+
+int vq_sim_pop(struct vq_sim *sim, struct vq_sim_buf *buf)
+{
+	return sim->packed ? packed_pop(sim, buf) : split_pop(sim, buf);
+}
+
+void vq_sim_push(struct vq_sim *sim, const struct vq_sim_buf *buf, uint32_t len)
+{
+	if (sim->packed) {
+		struct pvirtq_desc *d = &((struct pvirtq_desc *)sim->ring.desc_va)[sim->used_pos];
+		uint16_t f = sim->used_wrap ? VIRTQ_DESC_F_AVAIL | VIRTQ_DESC_F_USED : 0;
+
+		d->id = buf->id;
+		d->len = len;
+		__atomic_store_n(&d->flags, f, __ATOMIC_RELEASE);
+		sim->used_pos += buf->ndescs;
+		if (sim->used_pos >= sim->size) {
+			sim->used_pos -= sim->size;
+			sim->used_wrap ^= 1;
+		}
+	} else {
+		struct virtq_used *used = sim->ring.device_va;
+
+		used->ring[sim->used_idx & (sim->size - 1)] =
+			(struct virtq_used_elem){ .id = buf->id, .len = len };
+		sim->used_idx++;
+	}
+}
+
+void vq_sim_publish(struct vq_sim *sim)
+{
+	struct virtq_used *used = sim->ring.device_va;
+
+	if (!sim->packed)
+		__atomic_store_n(&used->idx, sim->used_idx, __ATOMIC_RELEASE);
+}
+
+void vq_sim_set_notify(struct vq_sim *sim, bool enable)
+{
+	if (sim->packed) {
+		struct pvirtq_event_suppress *ev = sim->ring.device_va;
+
+		ev->flags = enable ? RING_EVENT_FLAGS_ENABLE : RING_EVENT_FLAGS_DISABLE;
+	} else {
+		struct virtq_used *used = sim->ring.device_va;
+
+		used->flags = enable ? 0 : VIRTQ_USED_F_NO_NOTIFY;
+	}
+}
+
+void vq_sim_set_event(struct vq_sim *sim, uint16_t off, uint16_t wrap)
+{
+	if (sim->packed) {
+		struct pvirtq_event_suppress *ev = sim->ring.device_va;
+
+		ev->off_wrap = (uint16_t)(off | (wrap << RING_EVENT_WRAP_SHIFT));
+		ev->flags = RING_EVENT_FLAGS_DESC;
+	} else {
+		struct virtq_used *used = sim->ring.device_va;
+
+		uint16_t *avail_event = (uint16_t *)(void *)&used->ring[sim->size];
+
+		*avail_event = off;
+	}
+}
