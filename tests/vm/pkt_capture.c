@@ -155,16 +155,20 @@ int main(int argc, char **argv)
 	sll.sll_ifindex = (int)if_nametoindex(ifname);
 	mreq.mr_ifindex = sll.sll_ifindex;
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	if (sll.sll_ifindex == 0 || bind(sock, (struct sockaddr *)&sll, sizeof(sll)) < 0 ||
-	    setsockopt(sock, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mreq, sizeof(mreq)) < 0 ||
-	    setsockopt(sock, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one)) < 0 ||
-	    ioctl(sock, SIOCGIFFLAGS, &ifr) < 0) {
-		fprintf(stderr, "pkt_capture: setting up %s: %s\n", ifname, strerror(errno));
+	/* Up first: binding to an interface that is down leaves ENETDOWN pending. */
+	if (sll.sll_ifindex == 0 || ioctl(sock, SIOCGIFFLAGS, &ifr) < 0) {
+		fprintf(stderr, "pkt_capture: no interface %s: %s\n", ifname, strerror(errno));
 		return 1;
 	}
 	ifr.ifr_flags |= IFF_UP;
 	if (ioctl(sock, SIOCSIFFLAGS, &ifr) < 0 || wait_carrier(ifname, 20) < 0) {
 		fprintf(stderr, "pkt_capture: %s did not come up: %s\n", ifname, strerror(errno));
+		return 1;
+	}
+	if (bind(sock, (struct sockaddr *)&sll, sizeof(sll)) < 0 ||
+	    setsockopt(sock, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mreq, sizeof(mreq)) < 0 ||
+	    setsockopt(sock, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one)) < 0) {
+		fprintf(stderr, "pkt_capture: listening on %s: %s\n", ifname, strerror(errno));
 		return 1;
 	}
 	printf("capture ready on %s (%s), waiting for %d frames\n", ifname, argv[argi], count);
