@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "eal_memory.h"
 #include "eal_private.h"
 
 struct eal_config eal_cfg;
@@ -49,10 +50,15 @@ int prt_eal_init(int argc, char **argv)
 	if (ret < 0)
 		goto fail_config;
 
+	/* After the lcores: they fault the hugepages in, each on its node. */
+	ret = eal_memory_init();
+	if (ret < 0)
+		goto fail_lcores;
+
 	/* Last: the buses' devices (ports), once everything they use is up. */
 	ret = eal_bus_probe();
 	if (ret < 0)
-		goto fail_lcores;
+		goto fail_memory;
 
 	if (consumed > 0)
 		argv[consumed] = argv[0];
@@ -60,6 +66,8 @@ int prt_eal_init(int argc, char **argv)
 	ret = consumed;
 	goto out;
 
+fail_memory:
+	eal_memory_cleanup();
 fail_lcores:
 	eal_lcores_stop();
 fail_config:
@@ -77,6 +85,7 @@ int prt_eal_cleanup(void)
 		return -EALREADY;
 	}
 	eal_bus_cleanup();
+	eal_memory_cleanup();
 	eal_lcores_stop();
 	eal_config_free(&eal_cfg);
 	eal_initialised = false;
