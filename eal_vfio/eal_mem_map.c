@@ -5,9 +5,10 @@
  * checking where its pages landed, and reading their physical addresses.
  *
  * Nothing here leaves a name in a file system: a memfd has none, and an
- * O_TMPFILE is never linked. The file is closed once mapped, so the pages go
- * back to the kernel's pool when the mapping does, at munmap or at process
- * death (kill -9 included).
+ * O_TMPFILE is never linked. The file stays open while the segment is mapped,
+ * so that it can be shared with another process (prt_memseg_get_fd(), for
+ * vhost-user); the pages go back to the kernel's pool when both the mapping
+ * and the file are gone, at unmap or at process death (kill -9 included).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -72,8 +73,8 @@ static int map_hugepages(struct eal_memseg *seg, const struct eal_mem_backing *b
 	 * now, so a shortage fails here and not with SIGBUS at a fault. */
 	addr = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	ret = -errno;
-	close(fd);
 	if (addr == MAP_FAILED) {
+		close(fd);
 		if (ret == -ENOMEM)
 			eal_hugepage_shortfall_log(b->page_sz, socket,
 						   (unsigned int)(len / b->page_sz),
@@ -84,6 +85,7 @@ static int map_hugepages(struct eal_memseg *seg, const struct eal_mem_backing *b
 		return ret;
 	}
 	seg->ms.addr = addr;
+	seg->fd = fd;
 	return 0;
 }
 
@@ -92,6 +94,7 @@ int eal_mem_map(struct eal_memseg *seg, const struct eal_mem_backing *b, size_t 
 	int ret;
 
 	memset(seg, 0, sizeof(*seg));
+	seg->fd = -1;
 	seg->ms.len = len;
 	seg->ms.socket_id = socket;
 	seg->ms.hugepage_sz = b->page_sz ? b->page_sz : (uint64_t)sysconf(_SC_PAGESIZE);
@@ -273,6 +276,9 @@ void eal_mem_unmap(struct eal_memseg *seg)
 {
 	if (seg->ms.addr != NULL)
 		munmap(seg->ms.addr, seg->ms.len);
+	if (seg->fd >= 0)
+		close(seg->fd);
 	free(seg->page_iova);
 	memset(seg, 0, sizeof(*seg));
+	seg->fd = -1;
 }

@@ -102,6 +102,7 @@ struct eal_memseg {
 	unsigned int nb_pages;
 	prt_iova_t *page_iova; /**< PA mode: IOVA of each page; NULL in VA mode */
 	bool accepted; /**< listeners took it; the heap may use it */
+	int fd; /**< the backing file, kept open to share the segment (vhost-user); -1 for anonymous memory */
 	void *heap_priv; /**< the heap's first element (eal_malloc.c) */
 };
 

@@ -171,6 +171,19 @@ int prt_memseg_walk(prt_memseg_walk_t fn, void *arg)
 	return 0;
 }
 
+int prt_memseg_get_fd(const struct prt_memseg *ms, int *fd, uint64_t *offset)
+{
+	const struct eal_memseg *seg = eal_memseg_find(ms->addr);
+
+	if (seg == NULL || seg->ms.addr != ms->addr)
+		return -ENOENT;
+	if (seg->fd < 0)
+		return -ENOTSUP;
+	*fd = seg->fd;
+	*offset = 0;
+	return 0;
+}
+
 size_t prt_mem_total(int socket_id)
 {
 	unsigned int n = atomic_load_explicit(&nb_segs, memory_order_acquire);

@@ -74,6 +74,19 @@ typedef int (*prt_memseg_walk_t)(const struct prt_memseg *ms, void *arg);
  */
 int prt_memseg_walk(prt_memseg_walk_t fn, void *arg);
 
+/**
+ * The file that backs segment @p ms, for sharing it with another process
+ * (vhost-user SET_MEM_TABLE passes it with SCM_RIGHTS): the segment's bytes
+ * are the file's bytes from @p offset on. The descriptor belongs to prt and
+ * stays open until the segment is unmapped: duplicate it, do not close it.
+ * Thread-safe.
+ *
+ * @return 0 with @p fd and @p offset set; -ENOENT when @p ms is not a
+ *         segment; -ENOTSUP for anonymous memory (--no-huge), which has no
+ *         file: run with hugepages to share memory.
+ */
+int prt_memseg_get_fd(const struct prt_memseg *ms, int *fd, uint64_t *offset);
+
 /** Total bytes in segments on @p socket_id (PRT_SOCKET_ID_ANY: on every node). Thread-safe. */
 size_t prt_mem_total(int socket_id);
 
