@@ -28,7 +28,7 @@ void eal_hugepage_info_set_roots(const char *sysfs, const char *proc)
 /* Reads one unsigned number from file @dir/@name; 0 when it cannot. */
 static unsigned int read_count(const char *dir, const char *name)
 {
-	char path[512];
+	char path[1024];
 	unsigned int v = 0;
 	FILE *f;
 
@@ -73,7 +73,7 @@ static struct eal_hugepage_size *size_slot(struct eal_hugepage_info *hi, uint64_
 
 static void read_global_pools(struct eal_hugepage_info *hi)
 {
-	char base[256], dir[512];
+	char base[256], dir[600];
 	struct dirent *de;
 	DIR *d;
 
