@@ -150,7 +150,7 @@ static __prt_always_inline uint32_t prt_ring_move_head(struct prt_ring *r, int i
 	struct prt_ring_headtail *ht = is_prod ? &r->prod : &r->cons;
 	struct prt_ring_headtail *other = is_prod ? &r->cons : &r->prod;
 	const uint32_t capacity = r->capacity;
-	uint32_t head, cached, entries;
+	uint32_t head, cached, entries, take;
 
 	/*
 	 * Relaxed: the head orders nothing. With one thread on this side it is
@@ -179,13 +179,14 @@ static __prt_always_inline uint32_t prt_ring_move_head(struct prt_ring *r, int i
 			entries = prt_ring_avail(capacity, is_prod, head, cached);
 		}
 		*avail = entries;
+		take = n;
 		if (unlikely(entries < n))
-			n = behavior == PRT_RING_QUEUE_FIXED ? 0 : entries;
-		if (unlikely(n == 0))
+			take = behavior == PRT_RING_QUEUE_FIXED ? 0 : entries;
+		if (unlikely(take == 0))
 			return 0;
 		if (st) {
 			/* Relaxed: only this thread reads its side's head. */
-			atomic_store_explicit(&ht->head, head + n, memory_order_relaxed);
+			atomic_store_explicit(&ht->head, head + take, memory_order_relaxed);
 			break;
 		}
 		/*
@@ -193,13 +194,13 @@ static __prt_always_inline uint32_t prt_ring_move_head(struct prt_ring *r, int i
 		 * index range; the slot data is ordered by the tails. On failure
 		 * @c head is reloaded with the current value.
 		 */
-		if (likely(atomic_compare_exchange_weak_explicit(&ht->head, &head, head + n,
+		if (likely(atomic_compare_exchange_weak_explicit(&ht->head, &head, head + take,
 								 memory_order_relaxed,
 								 memory_order_relaxed)))
 			break;
 	}
 	*old_head = head;
-	return n;
+	return take;
 }
 
 /**

@@ -68,6 +68,9 @@ static __prt_always_inline void prt_ring_write_elems(struct prt_ring *r, uint32_
 	} else {
 		const uint32_t first = r->size - idx;
 
+		/* Wrapping: first < n (tells the compiler, so it bounds the copies). */
+		if (first >= n)
+			__builtin_unreachable();
 		prt_ring_copy(slots + (size_t)idx * esize, obj, (size_t)first * esize);
 		prt_ring_copy(slots, obj + (size_t)first * esize, (size_t)(n - first) * esize);
 	}
@@ -86,6 +89,8 @@ static __prt_always_inline void prt_ring_read_elems(const struct prt_ring *r, ui
 	} else {
 		const uint32_t first = r->size - idx;
 
+		if (first >= n)
+			__builtin_unreachable();
 		prt_ring_copy(obj, slots + (size_t)idx * esize, (size_t)first * esize);
 		prt_ring_copy(obj + (size_t)first * esize, slots, (size_t)(n - first) * esize);
 	}
