@@ -11,6 +11,7 @@
 
 #include "eal_memory.h"
 #include "eal_private.h"
+#include "vfio_private.h"
 
 struct eal_config eal_cfg;
 static bool eal_initialised;
@@ -43,7 +44,7 @@ int prt_eal_init(int argc, char **argv)
 		goto out;
 	}
 	if (cfg.iova_mode == PRT_IOVA_DC)
-		cfg.iova_mode = cfg.vfio_mode == PRT_VFIO_MODE_NOIOMMU ? PRT_IOVA_PA : PRT_IOVA_VA;
+		cfg.iova_mode = vfio_default_iova_mode(cfg.vfio_mode, cfg.no_huge);
 	eal_cfg = cfg;
 
 	ret = eal_lcores_start();

@@ -1,0 +1,414 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * One PCI device through its VFIO device fd: regions (BARs and config
+ * space), BAR mappings with the sparse-mmap capability, config space
+ * accesses and the capability walk, bus mastering, reset, and the
+ * device-request interrupt (the kernel asking for the device back).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "pci_private.h"
+#include "prt_log.h"
+#include "vfio_private.h"
+
+/* Config space registers (PCI Local Bus 3.0, 6.1, 6.2.2, 6.7). */
+#define PCI_COMMAND 0x04
+#define PCI_COMMAND_MASTER 0x4
+#define PCI_STATUS 0x06
+#define PCI_STATUS_CAP_LIST 0x10
+#define PCI_CAPABILITY_LIST 0x34
+#define PCI_STD_HEADER_SIZE 0x40
+#define PCI_CFG_SPACE_SIZE 256
+#define PCI_CFG_SPACE_EXP_SIZE 4096
+
+static ssize_t region_rw(const struct prt_pci_device *dev, unsigned int idx, void *buf, size_t len,
+			 off_t offset, bool write)
+{
+	ssize_t n;
+
+	if (dev->vfio_fd < 0)
+		return -ENODEV;
+	if (offset < 0 || (uint64_t)offset >= dev->region_size[idx])
+		return -EINVAL;
+	len = PRT_MIN(len, (size_t)(dev->region_size[idx] - (uint64_t)offset));
+	offset += (off_t)dev->region_offset[idx];
+	n = write ? pwrite(dev->vfio_fd, buf, len, offset) : pread(dev->vfio_fd, buf, len, offset);
+	return n < 0 ? -errno : n;
+}
+
+ssize_t prt_pci_read_config(const struct prt_pci_device *dev, void *buf, size_t len, off_t offset)
+{
+	return region_rw(dev, PCI_CFG_REGION, buf, len, offset, false);
+}
+
+ssize_t prt_pci_write_config(const struct prt_pci_device *dev, const void *buf, size_t len,
+			     off_t offset)
+{
+	return region_rw(dev, PCI_CFG_REGION, (void *)buf, len, offset, true);
+}
+
+ssize_t prt_pci_bar_read(const struct prt_pci_device *dev, unsigned int bar, void *buf, size_t len,
+			 off_t offset)
+{
+	if (bar >= PRT_PCI_MAX_RESOURCE)
+		return -EINVAL;
+	return region_rw(dev, bar, buf, len, offset, false);
+}
+
+ssize_t prt_pci_bar_write(const struct prt_pci_device *dev, unsigned int bar, const void *buf,
+			  size_t len, off_t offset)
+{
+	if (bar >= PRT_PCI_MAX_RESOURCE)
+		return -EINVAL;
+	return region_rw(dev, bar, (void *)buf, len, offset, true);
+}
+
+/* Reads @p len (1, 2 or 4) bytes of config space, little-endian, into *v. */
+static int cfg_read(const struct prt_pci_device *dev, off_t off, size_t len, uint32_t *v)
+{
+	uint8_t b[4] = { 0 };
+	ssize_t n = prt_pci_read_config(dev, b, len, off);
+
+	if (n < 0)
+		return (int)n;
+	if ((size_t)n != len)
+		return -EIO;
+	*v = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+	return 0;
+}
+
+int prt_pci_find_next_capability(const struct prt_pci_device *dev, uint8_t cap, int offset)
+{
+	uint32_t v, pos;
+	/* At most 48 capabilities fit in the 192 bytes after the header: stops a loop. */
+	int ttl = (PCI_CFG_SPACE_SIZE - PCI_STD_HEADER_SIZE) / 4;
+	int ret;
+
+	if (offset == 0) {
+		ret = cfg_read(dev, PCI_STATUS, 2, &v);
+		if (ret < 0)
+			return ret;
+		if (!(v & PCI_STATUS_CAP_LIST))
+			return 0;
+		ret = cfg_read(dev, PCI_CAPABILITY_LIST, 1, &pos);
+	} else {
+		ret = cfg_read(dev, offset + 1, 1, &pos);
+	}
+	if (ret < 0)
+		return ret;
+	while (pos >= PCI_STD_HEADER_SIZE && ttl-- > 0) {
+		pos &= ~3u;
+		ret = cfg_read(dev, pos, 1, &v);
+		if (ret < 0)
+			return ret;
+		if (v == 0xff)
+			break;
+		if (v == cap)
+			return (int)pos;
+		ret = cfg_read(dev, pos + 1, 1, &pos);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+int prt_pci_find_capability(const struct prt_pci_device *dev, uint8_t cap)
+{
+	return prt_pci_find_next_capability(dev, cap, 0);
+}
+
+int prt_pci_find_ext_capability(const struct prt_pci_device *dev, uint16_t cap)
+{
+	int ttl = (PCI_CFG_SPACE_EXP_SIZE - PCI_CFG_SPACE_SIZE) / 8;
+	uint32_t pos = PCI_CFG_SPACE_SIZE, hdr;
+	int ret;
+
+	if (dev->region_size[PCI_CFG_REGION] <= PCI_CFG_SPACE_SIZE)
+		return 0;
+	while (ttl-- > 0) {
+		ret = cfg_read(dev, pos, 4, &hdr);
+		if (ret < 0)
+			return ret;
+		/* No extended capabilities at all reads as 0 (or all ones). */
+		if (hdr == 0 || hdr == 0xffffffff)
+			return 0;
+		if ((hdr & 0xffff) == cap)
+			return (int)pos;
+		pos = (hdr >> 20) & 0xffc;
+		if (pos < PCI_CFG_SPACE_SIZE)
+			return 0;
+	}
+	return 0;
+}
+
+int prt_pci_set_bus_master(const struct prt_pci_device *dev, bool enable)
+{
+	uint32_t cmd;
+	uint16_t v;
+	ssize_t n;
+	int ret = cfg_read(dev, PCI_COMMAND, 2, &cmd);
+
+	if (ret < 0)
+		return ret;
+	v = (uint16_t)(enable ? cmd | PCI_COMMAND_MASTER : cmd & ~PCI_COMMAND_MASTER);
+	if (v == cmd)
+		return 0;
+	n = prt_pci_write_config(dev, &v, sizeof(v), PCI_COMMAND);
+	return n < 0 ? (int)n : n == sizeof(v) ? 0 : -EIO;
+}
+
+int prt_pci_map_bar(struct prt_pci_device *dev, unsigned int bar)
+{
+	const struct vfio_region_info_cap_sparse_mmap *sparse;
+	struct vfio_region_info *info;
+	void *base, *p;
+	int ret;
+
+	if (bar >= PRT_PCI_MAX_RESOURCE || dev->vfio_fd < 0)
+		return -EINVAL;
+	if (dev->mem_resource[bar].addr)
+		return 0;
+	ret = vfio_region_info(dev->vfio_fd, bar, &info);
+	if (ret < 0)
+		return ret;
+	if (info->size == 0) {
+		ret = -EINVAL;
+		goto out;
+	}
+	if (!(info->flags & VFIO_REGION_INFO_FLAG_MMAP)) {
+		ret = -ENOTSUP;
+		goto out;
+	}
+	sparse = (const void *)vfio_region_cap(info, VFIO_REGION_INFO_CAP_SPARSE_MMAP);
+	if (!sparse) {
+		base = mmap(NULL, info->size, PROT_READ | PROT_WRITE, MAP_SHARED, dev->vfio_fd,
+			    (off_t)info->offset);
+		if (base == MAP_FAILED) {
+			ret = -errno;
+			goto out;
+		}
+	} else {
+		/* Reserve the whole BAR, then map each area the kernel allows over it. */
+		base = mmap(NULL, info->size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (base == MAP_FAILED) {
+			ret = -errno;
+			goto out;
+		}
+		for (uint32_t i = 0; i < sparse->nr_areas; i++) {
+			if (sparse->areas[i].size == 0)
+				continue;
+			p = mmap((char *)base + sparse->areas[i].offset, sparse->areas[i].size,
+				 PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, dev->vfio_fd,
+				 (off_t)(info->offset + sparse->areas[i].offset));
+			if (p == MAP_FAILED) {
+				ret = -errno;
+				munmap(base, info->size);
+				goto out;
+			}
+		}
+	}
+	dev->mem_resource[bar].addr = base;
+	dev->mem_resource[bar].len = info->size;
+	ret = 0;
+out:
+	if (ret < 0 && ret != -ENOTSUP && ret != -EINVAL)
+		PRT_LOG(ERR, PRT_LOGTYPE_PCI, "%s: cannot map BAR%u: %s", dev->name, bar,
+			strerror(-ret));
+	free(info);
+	return ret;
+}
+
+static void unmap_bars(struct prt_pci_device *dev)
+{
+	for (int i = 0; i < PRT_PCI_MAX_RESOURCE; i++) {
+		if (dev->mem_resource[i].addr)
+			munmap(dev->mem_resource[i].addr, dev->mem_resource[i].len);
+		dev->mem_resource[i].addr = NULL;
+	}
+}
+
+void pci_device_vanish_bars(struct prt_pci_device *dev)
+{
+	for (int i = 0; i < PRT_PCI_MAX_RESOURCE; i++) {
+		void *a = dev->mem_resource[i].addr;
+
+		if (!a)
+			continue;
+		/* Same address, anonymous memory of all ones: what reads of a vanished device see. */
+		if (mmap(a, dev->mem_resource[i].len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
+			continue;
+		memset(a, 0xff, dev->mem_resource[i].len);
+	}
+}
+
+/* Reads the region sizes and offsets of every BAR and of config space. */
+static int read_regions(struct prt_pci_device *dev)
+{
+	struct vfio_region_info *info;
+	int ret;
+
+	for (unsigned int i = 0; i <= PCI_CFG_REGION; i++) {
+		ret = vfio_region_info(dev->vfio_fd, i, &info);
+		if (ret < 0) {
+			if (i == PCI_CFG_REGION) {
+				PRT_LOG(ERR, PRT_LOGTYPE_PCI,
+					"%s: VFIO_DEVICE_GET_REGION_INFO(config) failed: %s",
+					dev->name, strerror(-ret));
+				return ret;
+			}
+			continue;
+		}
+		dev->region_offset[i] = info->offset;
+		dev->region_size[i] = info->size;
+		if (i < PRT_PCI_MAX_RESOURCE)
+			dev->mem_resource[i].len = info->size;
+		free(info);
+	}
+	return 0;
+}
+
+static void device_reset(struct prt_pci_device *dev, uint32_t flags)
+{
+	if (!(flags & VFIO_DEVICE_FLAGS_RESET))
+		return;
+	if (ioctl(dev->vfio_fd, VFIO_DEVICE_RESET) < 0)
+		PRT_LOG(WARNING, PRT_LOGTYPE_PCI, "%s: VFIO_DEVICE_RESET failed: %s", dev->name,
+			strerror(errno));
+}
+
+/* The device-request interrupt: the kernel wants the device back (unbind, hot-unplug). */
+static void device_request(int fd, void *arg)
+{
+	struct prt_pci_device *dev = arg;
+	uint64_t n;
+
+	if (read(fd, &n, sizeof(n)) < 0)
+		return;
+	PRT_LOG(WARNING, PRT_LOGTYPE_PCI,
+		"%s: the kernel asks for the device back (unbind or hot-unplug): stopping it",
+		dev->name);
+	pci_device_vanish_bars(dev);
+	if (dev->driver && dev->driver->remove)
+		dev->driver->remove(dev);
+	dev->driver = NULL;
+	dev->removed = true;
+	pci_device_close(dev);
+}
+
+static int request_irq_setup(struct prt_pci_device *dev, uint32_t num_irqs)
+{
+	struct vfio_irq_info info = { .argsz = sizeof(info), .index = VFIO_PCI_REQ_IRQ_INDEX };
+	int ret;
+
+	if (num_irqs <= VFIO_PCI_REQ_IRQ_INDEX ||
+	    ioctl(dev->vfio_fd, VFIO_DEVICE_GET_IRQ_INFO, &info) < 0 || info.count == 0)
+		return 0; /* an older kernel: unbind waits for the process to close the device */
+	dev->req_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (dev->req_efd < 0)
+		return -errno;
+	ret = vfio_set_irqs(dev->vfio_fd, VFIO_PCI_REQ_IRQ_INDEX,
+			    VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, 1,
+			    &dev->req_efd);
+	if (ret == 0)
+		ret = prt_intr_callback_register(dev->req_efd, device_request, dev);
+	if (ret < 0) {
+		vfio_set_irqs(dev->vfio_fd, VFIO_PCI_REQ_IRQ_INDEX,
+			      VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, 0, NULL);
+		close(dev->req_efd);
+		dev->req_efd = -1;
+	}
+	return ret;
+}
+
+static void request_irq_teardown(struct prt_pci_device *dev)
+{
+	if (dev->req_efd < 0)
+		return;
+	prt_intr_callback_unregister(dev->req_efd);
+	vfio_set_irqs(dev->vfio_fd, VFIO_PCI_REQ_IRQ_INDEX,
+		      VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, 0, NULL);
+	close(dev->req_efd);
+	dev->req_efd = -1;
+}
+
+int pci_device_open(struct prt_pci_device *dev, uint32_t drv_flags)
+{
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+	int ret;
+
+	ret = vfio_device_open(dev->name, &dev->vfio_fd);
+	if (ret < 0) {
+		dev->vfio_fd = -1;
+		return ret;
+	}
+	if (ioctl(dev->vfio_fd, VFIO_DEVICE_GET_INFO, &info) < 0 ||
+	    !(info.flags & VFIO_DEVICE_FLAGS_PCI)) {
+		PRT_LOG(ERR, PRT_LOGTYPE_PCI, "%s: VFIO does not present it as a PCI device",
+			dev->name);
+		ret = -ENODEV;
+		goto fail_close;
+	}
+	ret = read_regions(dev);
+	if (ret < 0)
+		goto fail_close;
+	/* A known state, whatever the previous user left behind. */
+	device_reset(dev, info.flags);
+	if (drv_flags & PRT_PCI_DRV_NEED_MAPPING) {
+		for (unsigned int i = 0; i < PRT_PCI_MAX_RESOURCE; i++) {
+			ret = prt_pci_map_bar(dev, i);
+			if (ret < 0 && ret != -EINVAL && ret != -ENOTSUP)
+				goto fail_unmap;
+		}
+		ret = prt_pci_set_bus_master(dev, true);
+		if (ret < 0)
+			goto fail_unmap;
+	}
+	intr_handle_init(&dev->intr_handle, dev->vfio_fd);
+	ret = request_irq_setup(dev, info.num_irqs);
+	if (ret < 0)
+		goto fail_master;
+	return 0;
+
+fail_master:
+	prt_pci_set_bus_master(dev, false);
+fail_unmap:
+	unmap_bars(dev);
+fail_close:
+	vfio_device_close(dev->name, dev->vfio_fd);
+	dev->vfio_fd = -1;
+	return ret;
+}
+
+void pci_device_close(struct prt_pci_device *dev)
+{
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+
+	if (dev->vfio_fd < 0)
+		return;
+	request_irq_teardown(dev);
+	prt_intr_disable(&dev->intr_handle);
+	if (!dev->removed) {
+		prt_pci_set_bus_master(dev, false);
+		unmap_bars(dev);
+	}
+	/* A removed device's BARs stay backed by the all-ones memory until the bus frees it. */
+	if (ioctl(dev->vfio_fd, VFIO_DEVICE_GET_INFO, &info) == 0)
+		device_reset(dev, info.flags);
+	vfio_device_close(dev->name, dev->vfio_fd);
+	dev->vfio_fd = -1;
+	dev->intr_handle.dev_fd = -1;
+}
+
+void pci_device_free(struct prt_pci_device *dev)
+{
+	pci_device_close(dev);
+	unmap_bars(dev);
+	free(dev);
+}

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Reading the host: sysfs attributes, symlinks and /dev nodes, under roots
+ * that tests can move to a fake tree (PRT_SYSFS_ROOT, PRT_DEV_ROOT,
+ * PRT_PROC_ROOT).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vfio_private.h"
+
+static const char *host_root(enum host_root root)
+{
+	static const char *const env[] = { "PRT_SYSFS_ROOT", "PRT_DEV_ROOT", "PRT_PROC_ROOT" };
+	static const char *const def[] = { "/sys", "/dev", "/proc" };
+	const char *v = getenv(env[root]);
+
+	return v && *v ? v : def[root];
+}
+
+int host_path(char *buf, size_t len, enum host_root root, const char *fmt, ...)
+{
+	va_list ap;
+	int n, m;
+
+	n = snprintf(buf, len, "%s/", host_root(root));
+	if (n < 0 || (size_t)n >= len)
+		goto too_long;
+	va_start(ap, fmt);
+	m = vsnprintf(buf + n, len - (size_t)n, fmt, ap);
+	va_end(ap);
+	if (m < 0 || (size_t)m >= len - (size_t)n)
+		goto too_long;
+	return 0;
+too_long:
+	if (len)
+		buf[0] = '\0';
+	return -ENAMETOOLONG;
+}
+
+int host_pci_path(char *buf, size_t len, const char *bdf, const char *attr)
+{
+	return host_path(buf, len, HOST_SYS, "bus/pci/devices/%s%s%s", bdf, *attr ? "/" : "", attr);
+}
+
+int host_read_line(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd, err;
+
+	if (len == 0)
+		return -EINVAL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	err = errno;
+	close(fd);
+	if (n < 0)
+		return -err;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return (int)strlen(buf);
+}
+
+int host_read_u64(const char *path, uint64_t *v)
+{
+	char buf[64], *end;
+	int ret = host_read_line(path, buf, sizeof(buf));
+
+	if (ret < 0)
+		return ret;
+	errno = 0;
+	*v = strtoull(buf, &end, 0);
+	if (errno || end == buf)
+		return -EINVAL;
+	return 0;
+}
+
+int host_link_name(const char *path, char *buf, size_t len)
+{
+	char target[PATH_MAX];
+	ssize_t n = readlink(path, target, sizeof(target) - 1);
+	const char *base;
+
+	if (n < 0)
+		return -errno;
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (strlen(base) >= len)
+		return -ENAMETOOLONG;
+	strcpy(buf, base);
+	return 0;
+}
+
+int vfio_group_of(const char *bdf, struct vfio_group_info *g)
+{
+	char path[PATH_MAX], name[64], *end;
+	struct stat st;
+	long num;
+	int ret;
+
+	ret = host_pci_path(path, sizeof(path), bdf, "");
+	if (ret < 0)
+		return ret;
+	if (stat(path, &st) < 0)
+		return -ENODEV;
+	ret = host_pci_path(path, sizeof(path), bdf, "iommu_group");
+	if (ret < 0)
+		return ret;
+	ret = host_link_name(path, name, sizeof(name));
+	if (ret < 0)
+		return -ENOENT;
+	num = strtol(name, &end, 10);
+	if (*end || num < 0 || num > INT32_MAX)
+		return -ENOENT;
+	g->num = (int)num;
+	/* A no-IOMMU group has only the noiommu-N node; a real one only N. */
+	host_path(g->dev_path, sizeof(g->dev_path), HOST_DEV, "vfio/noiommu-%d", g->num);
+	g->noiommu = stat(g->dev_path, &st) == 0;
+	if (!g->noiommu)
+		host_path(g->dev_path, sizeof(g->dev_path), HOST_DEV, "vfio/%d", g->num);
+	return 0;
+}
