@@ -45,6 +45,10 @@
 #define E1000_STATUS_SPEED_1000 2u
 #define E1000_STATUS_GIO_MASTER_ENABLE E1000_BIT(19) /* DMA still pending */
 
+/* EEPROM/Flash Control: 82574 10.2.2.3, 82576 8.4.1 */
+#define E1000_EECD 0x00010
+#define E1000_EECD_AUTO_RD E1000_BIT(9) /* NVM auto-read after reset done */
+
 /* EEPROM Read: 82574 10.2.2.4, 82576 8.4.2 */
 #define E1000_EERD 0x00014
 #define E1000_EERD_START E1000_BIT(0)

@@ -124,7 +124,7 @@ static void make_frame(uint8_t *f, uint32_t len, uint32_t i)
 /* Software side: takes every written-back descriptor, checks its frame, refills, flushes. */
 static unsigned int poll_rx(uint32_t first_id, uint32_t len)
 {
-	struct e1000_rx_done done;
+	struct e1000_rx_done done = { 0 };
 	uint8_t expect[BUF_LEN];
 	unsigned int n = 0;
 
@@ -209,7 +209,7 @@ static void test_rx_ring_full_and_wrap(void **state)
 static void test_rx_jumbo_split(void **state)
 {
 	static uint8_t f[5000];
-	struct e1000_rx_done done;
+	struct e1000_rx_done done = { 0 };
 	uint32_t total = 0;
 	int segs = 0;
 
@@ -234,7 +234,7 @@ static void test_rx_jumbo_split(void **state)
 
 static void test_rx_bad_writeback(void **state)
 {
-	struct e1000_rx_done done;
+	struct e1000_rx_done done = { 0 };
 
 	(void)state;
 	/* A length beyond the buffer: reported as bad, counted, buffer still returned. */
