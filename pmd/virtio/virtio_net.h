@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * virtio-net as the virtio 1.2 specification defines it (5.1 Network
+ * Device): feature bits, the per-packet header, the device configuration
+ * layout and the control virtqueue commands; and prt's feature negotiation,
+ * shared by the PCI and vhost-user transports. Private to the driver.
+ */
+#ifndef VIRTIO_NET_H
+#define VIRTIO_NET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "virtio_ring.h"
+
+/* 5.1.3 Feature bits */
+#define VIRTIO_NET_F_CSUM 0 /* device handles packets with partial checksum */
+#define VIRTIO_NET_F_GUEST_CSUM 1 /* driver handles packets with partial checksum */
+#define VIRTIO_NET_F_MTU 3 /* device reports its maximum MTU */
+#define VIRTIO_NET_F_MAC 5 /* device has a MAC address */
+#define VIRTIO_NET_F_MRG_RXBUF 15 /* driver can merge receive buffers */
+#define VIRTIO_NET_F_STATUS 16 /* configuration status field is available */
+#define VIRTIO_NET_F_CTRL_VQ 17 /* control channel is available */
+#define VIRTIO_NET_F_CTRL_RX 18 /* control channel RX mode support */
+#define VIRTIO_NET_F_MQ 22 /* multiqueue with automatic receive steering */
+
+/* 5.1.4 Device configuration layout: status bits */
+#define VIRTIO_NET_S_LINK_UP 1
+#define VIRTIO_NET_S_ANNOUNCE 2
+
+struct virtio_net_config {
+	uint8_t mac[6];
+	uint16_t status;
+	uint16_t max_virtqueue_pairs;
+	uint16_t mtu;
+} __attribute__((packed));
+
+/* 5.1.6 Device Operation: the header before every packet */
+#define VIRTIO_NET_HDR_F_NEEDS_CSUM 1
+#define VIRTIO_NET_HDR_F_DATA_VALID 2
+#define VIRTIO_NET_HDR_GSO_NONE 0
+
+struct virtio_net_hdr {
+	uint8_t flags;
+	uint8_t gso_type;
+	uint16_t hdr_len;
+	uint16_t gso_size;
+	uint16_t csum_start;
+	uint16_t csum_offset;
+	uint16_t num_buffers; /* with VERSION_1 always present (5.1.6) */
+};
+
+/* 5.1.6.5 Control Virtqueue */
+struct virtio_net_ctrl_hdr {
+	uint8_t class;
+	uint8_t cmd;
+} __attribute__((packed));
+
+#define VIRTIO_NET_OK 0
+#define VIRTIO_NET_ERR 1
+#define VIRTIO_NET_CTRL_RX 0 /* 5.1.6.5.1 Packet Receive Filtering */
+#define VIRTIO_NET_CTRL_RX_PROMISC 0
+#define VIRTIO_NET_CTRL_RX_ALLMULTI 1
+#define VIRTIO_NET_CTRL_MQ 4 /* 5.1.6.5.5 Automatic receive steering in multiqueue mode */
+#define VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET 0
+#define VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MIN 1
+#define VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX 0x8000
+
+/** The features prt's virtio-net driver can use (a transport may remove some). */
+#define VIRTIO_NET_DRIVER_FEATURES                                            \
+	((1ull << VIRTIO_NET_F_CSUM) | (1ull << VIRTIO_NET_F_GUEST_CSUM) |    \
+	 (1ull << VIRTIO_NET_F_MTU) | (1ull << VIRTIO_NET_F_MAC) |            \
+	 (1ull << VIRTIO_NET_F_MRG_RXBUF) | (1ull << VIRTIO_NET_F_STATUS) |   \
+	 (1ull << VIRTIO_NET_F_CTRL_VQ) | (1ull << VIRTIO_NET_F_CTRL_RX) |    \
+	 (1ull << VIRTIO_NET_F_MQ) | (1ull << VIRTIO_F_VERSION_1) |           \
+	 (1ull << VIRTIO_F_RING_EVENT_IDX) | (1ull << VIRTIO_F_RING_PACKED) | \
+	 (1ull << VIRTIO_F_ACCESS_PLATFORM))
+
+/**
+ * Chooses the features to use (virtio 1.2, 3.1.1 step 5): those both
+ * @p device offers and @p wanted asks for, minus those whose dependency
+ * (5.1.3.1) is missing: CTRL_RX and MQ need CTRL_VQ.
+ *
+ * @param device   the device's feature bits
+ * @param wanted   the driver's (VIRTIO_NET_DRIVER_FEATURES minus what the user
+ *                 turned off, e.g. packed_vq=0)
+ * @param negotiated  the result
+ * @return 0; -ENOTSUP when the device lacks VIRTIO_F_VERSION_1 (a legacy-only
+ *         device: prt drives modern devices only), logged with what to do.
+ */
+int virtio_net_negotiate(uint64_t device, uint64_t wanted, uint64_t *negotiated);
+
+/**
+ * Writes the names of the feature bits in @p features to @p buf ("VERSION_1
+ * MAC STATUS ..."), unknown bits as "bit<N>"; truncated to @p len bytes.
+ * @return @p buf.
+ */
+const char *virtio_net_features_str(uint64_t features, char *buf, size_t len);
+
+#endif /* VIRTIO_NET_H */
