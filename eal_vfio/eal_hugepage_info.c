@@ -16,13 +16,13 @@
 
 #include "eal_memory.h"
 
-static const char *sysfs_root = "/sys";
-static const char *proc_root = "/proc";
+static char sysfs_root[256] = "/sys";
+static char proc_root[256] = "/proc";
 
 void eal_hugepage_info_set_roots(const char *sysfs, const char *proc)
 {
-	sysfs_root = sysfs ? sysfs : "/sys";
-	proc_root = proc ? proc : "/proc";
+	snprintf(sysfs_root, sizeof(sysfs_root), "%s", sysfs ? sysfs : "/sys");
+	snprintf(proc_root, sizeof(proc_root), "%s", proc ? proc : "/proc");
 }
 
 /* Reads one unsigned number from file @dir/@name; 0 when it cannot. */
@@ -73,7 +73,7 @@ static struct eal_hugepage_size *size_slot(struct eal_hugepage_info *hi, uint64_
 
 static void read_global_pools(struct eal_hugepage_info *hi)
 {
-	char base[256], dir[600];
+	char base[300], dir[600];
 	struct dirent *de;
 	DIR *d;
 
@@ -119,7 +119,7 @@ static void read_node_pools(struct eal_hugepage_info *hi)
 /* Hugepagesize: 2048 kB */
 static void read_default_size(struct eal_hugepage_info *hi)
 {
-	char path[256], line[256];
+	char path[300], line[256];
 	unsigned long long kb;
 	FILE *f;
 
@@ -173,7 +173,7 @@ static void unescape_path(char *s)
 
 static void read_mounts(struct eal_hugepage_info *hi)
 {
-	char path[256], line[1024], dev[256], dir[256], type[64], opts[512];
+	char path[300], line[1024], dev[256], dir[256], type[64], opts[512];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/mounts", proc_root);

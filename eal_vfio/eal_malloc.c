@@ -275,7 +275,6 @@ void *eal_malloc_req(const struct eal_alloc_req *req)
 	unsigned int n = heap_order(req->socket, order);
 	size_t need = req->size + req->align + 2 * ELEM_HDR + MIN_ELEM + TRAILER;
 	void *p = NULL;
-	int ret = -ENOMEM;
 
 	for (unsigned int i = 0; i < n && p == NULL; i++)
 		p = heap_alloc(order[i], req);
@@ -286,15 +285,12 @@ void *eal_malloc_req(const struct eal_alloc_req *req)
 	eal_mem_hotplug_lock();
 	for (unsigned int i = 0; i < n && p == NULL; i++) {
 		p = heap_alloc(order[i], req);
-		if (p == NULL) {
-			ret = eal_memory_grow(order[i], need, req->pgsz_mask);
-			if (ret == 0)
-				p = heap_alloc(order[i], req);
-		}
+		if (p == NULL && eal_memory_grow(order[i], need, req->pgsz_mask) == 0)
+			p = heap_alloc(order[i], req);
 	}
 	eal_mem_hotplug_unlock();
 	if (p == NULL)
-		errno = ret == -ENOMEM || ret == 0 ? ENOMEM : -ret;
+		errno = ENOMEM; /* the reason (no free pages, a listener refused) is logged */
 	return p;
 }
 

@@ -59,7 +59,7 @@ void eal_hugepage_info_read(struct eal_hugepage_info *hi);
 /**
  * Makes discovery read "<sysfs>/kernel/mm/hugepages", "<sysfs>/devices/system/node",
  * "<proc>/meminfo" and "<proc>/mounts" instead of the real ones (tests with a
- * fake tree). NULL restores /sys or /proc. Not thread-safe.
+ * fake tree); the paths are copied. NULL restores /sys or /proc. Not thread-safe.
  */
 void eal_hugepage_info_set_roots(const char *sysfs, const char *proc);
 

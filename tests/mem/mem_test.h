@@ -8,6 +8,7 @@
 #ifndef MEM_TEST_H
 #define MEM_TEST_H
 
+#include <dirent.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -101,6 +102,21 @@ static inline int mem_test_eal_init(int argc, char **argv)
 		args[n++] = argv[i];
 	args[n] = NULL;
 	return prt_eal_init(n, args);
+}
+
+/** Number of entries in directory @p dir, "." and ".." left out. */
+static inline int mem_test_files_in(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	return n;
 }
 
 /** Starts capturing log lines into a memory buffer; mem_test_log_end() returns them. */
