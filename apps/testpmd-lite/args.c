@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * testpmd-lite's options, with dpdk-testpmd's names. Every bad value is one
+ * line on stderr naming the option, the value and what would be valid.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testpmd.h"
+
+struct tp_config tp_cfg = {
+	.nb_cores = 1,
+	.nb_rxq = 1,
+	.nb_txq = 1,
+	.nb_rxd = 1024,
+	.nb_txd = 1024,
+	.burst = 32,
+	.topology = TP_TOPO_PAIRED,
+	.run_time = -1,
+	.txpkts = { 64 },
+	.nb_txpkts = 1,
+	.tx_pkt_len = 64,
+	.max_pkt_len = PRT_ETHER_MAX_LEN,
+	.mbuf_size = 2048 + 128,
+};
+
+static void usage(const char *prog)
+{
+	char modes[128];
+
+	fwd_engine_names(modes, sizeof(modes));
+	printf("usage: %s [EAL options] -- [options]\n"
+	       "  --forward-mode=MODE     %s (io)\n"
+	       "  --nb-cores=N            forwarding (worker) lcores (1)\n"
+	       "  --rxq=N --txq=N         queues per port (1)\n"
+	       "  --rxd=N --txd=N         descriptors per queue (1024)\n"
+	       "  --burst=N               frames per burst, 1-%d (32)\n"
+	       "  --portmask=HEX          ports to forward on (all)\n"
+	       "  --port-topology=T       paired|chained|loop (paired)\n"
+	       "  --stats-period=S        print rates every S seconds\n"
+	       "  --txpkts=LEN[,LEN...]   txonly/flowgen frame segment lengths (64)\n"
+	       "  --eth-peer=PORT,MAC     destination MAC for mac/txonly/flowgen on PORT\n"
+	       "  --max-pkt-len=N         longest frame, CRC included (1518)\n"
+	       "  --mbuf-size=N           mbuf data room, headroom included (2176)\n"
+	       "  --total-num-mbufs=N     mbufs in the pool (computed)\n"
+	       "  --rx-intr               idle lcores sleep on rx interrupts\n"
+	       "  --run-time=S            stop after S seconds; 0: start every port and stop\n"
+	       "  --json-stats=FILE       write the final statistics as JSON\n"
+	       "  -h, --help              this text\n"
+	       "Without --run-time it forwards until every rx port reached its end of input\n"
+	       "(a capture file read to the end) or until SIGINT/SIGTERM.\n",
+	       prog, modes, TP_MAX_BURST);
+}
+
+static int bad(const char *opt, const char *val, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "testpmd-lite: --%s=%s: ", opt, val ? val : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return -EINVAL;
+}
+
+/* Reads an unsigned number in @min..@max; -EINVAL (reported) otherwise. */
+static int get_uint(const char *opt, const char *val, unsigned long min, unsigned long max,
+		    unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(val, &end, 0);
+	if (*val == '\0' || *val == '-' || *end != '\0' || errno || v < min || v > max)
+		return bad(opt, val, "give a whole number from %lu to %lu", min, max);
+	*out = v;
+	return 0;
+}
+
+static int parse_txpkts(const char *opt, const char *val)
+{
+	char buf[128], *save = NULL, *tok;
+	unsigned int n = 0;
+	uint32_t total = 0;
+
+	snprintf(buf, sizeof(buf), "%s", val);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		unsigned long len;
+
+		if (n == TP_MAX_SEGS)
+			return bad(opt, val, "at most %d segments", TP_MAX_SEGS);
+		if (get_uint(opt, tok, 1, 65535, &len) < 0)
+			return -EINVAL;
+		tp_cfg.txpkts[n++] = (uint16_t)len;
+		total += (uint32_t)len;
+	}
+	if (n == 0)
+		return bad(opt, val, "give segment lengths, e.g. 64 or 1000,500");
+	if (tp_cfg.txpkts[0] < 42)
+		return bad(opt, val,
+			   "the first segment holds the Ethernet, IPv4 and UDP headers: "
+			   "give it 42 bytes or more");
+	tp_cfg.nb_txpkts = n;
+	tp_cfg.tx_pkt_len = total;
+	return 0;
+}
+
+static int parse_eth_peer(const char *opt, const char *val)
+{
+	const char *comma = strchr(val, ',');
+	char port[16];
+	unsigned long p;
+
+	if (comma == NULL || (size_t)(comma - val) >= sizeof(port))
+		return bad(opt, val, "write PORT,MAC, e.g. 0,02:00:00:00:00:01");
+	snprintf(port, sizeof(port), "%.*s", (int)(comma - val), val);
+	if (get_uint(opt, port, 0, PRT_MAX_ETHPORTS - 1, &p) < 0)
+		return -EINVAL;
+	if (prt_ether_unformat_addr(comma + 1, &tp_cfg.peer_addr[p]) < 0)
+		return bad(opt, val, "'%s' is not a MAC address (xx:xx:xx:xx:xx:xx)", comma + 1);
+	return 0;
+}
+
+enum {
+	OPT_FWD_MODE = 256,
+	OPT_NB_CORES,
+	OPT_RXQ,
+	OPT_TXQ,
+	OPT_RXD,
+	OPT_TXD,
+	OPT_BURST,
+	OPT_PORTMASK,
+	OPT_TOPOLOGY,
+	OPT_STATS_PERIOD,
+	OPT_TXPKTS,
+	OPT_ETH_PEER,
+	OPT_MAX_PKT_LEN,
+	OPT_MBUF_SIZE,
+	OPT_TOTAL_NUM_MBUFS,
+	OPT_RX_INTR,
+	OPT_RUN_TIME,
+	OPT_JSON_STATS,
+};
+
+static const struct option long_opts[] = {
+	{ "forward-mode", required_argument, NULL, OPT_FWD_MODE },
+	{ "nb-cores", required_argument, NULL, OPT_NB_CORES },
+	{ "rxq", required_argument, NULL, OPT_RXQ },
+	{ "txq", required_argument, NULL, OPT_TXQ },
+	{ "rxd", required_argument, NULL, OPT_RXD },
+	{ "txd", required_argument, NULL, OPT_TXD },
+	{ "burst", required_argument, NULL, OPT_BURST },
+	{ "portmask", required_argument, NULL, OPT_PORTMASK },
+	{ "port-topology", required_argument, NULL, OPT_TOPOLOGY },
+	{ "stats-period", required_argument, NULL, OPT_STATS_PERIOD },
+	{ "txpkts", required_argument, NULL, OPT_TXPKTS },
+	{ "eth-peer", required_argument, NULL, OPT_ETH_PEER },
+	{ "max-pkt-len", required_argument, NULL, OPT_MAX_PKT_LEN },
+	{ "mbuf-size", required_argument, NULL, OPT_MBUF_SIZE },
+	{ "total-num-mbufs", required_argument, NULL, OPT_TOTAL_NUM_MBUFS },
+	{ "rx-intr", no_argument, NULL, OPT_RX_INTR },
+	{ "run-time", required_argument, NULL, OPT_RUN_TIME },
+	{ "json-stats", required_argument, NULL, OPT_JSON_STATS },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Applies one option; @name is its long name for messages. */
+static int apply(int opt, const char *name, const char *val)
+{
+	unsigned long v;
+	char *end;
+
+	switch (opt) {
+	case OPT_FWD_MODE: {
+		char modes[128];
+
+		tp_cfg.engine = fwd_engine_find(val);
+		fwd_engine_names(modes, sizeof(modes));
+		return tp_cfg.engine ? 0 : bad(name, val, "modes are %s", modes);
+	}
+	case OPT_NB_CORES:
+		if (get_uint(name, val, 1, PRT_MAX_LCORE - 1, &v) < 0)
+			return -EINVAL;
+		tp_cfg.nb_cores = (unsigned int)v;
+		return 0;
+	case OPT_RXQ:
+	case OPT_TXQ:
+		if (get_uint(name, val, 1, PRT_MAX_QUEUES_PER_PORT, &v) < 0)
+			return -EINVAL;
+		*(opt == OPT_RXQ ? &tp_cfg.nb_rxq : &tp_cfg.nb_txq) = (uint16_t)v;
+		return 0;
+	case OPT_RXD:
+	case OPT_TXD:
+		if (get_uint(name, val, 1, 65535, &v) < 0)
+			return -EINVAL;
+		*(opt == OPT_RXD ? &tp_cfg.nb_rxd : &tp_cfg.nb_txd) = (uint16_t)v;
+		return 0;
+	case OPT_BURST:
+		if (get_uint(name, val, 1, TP_MAX_BURST, &v) < 0)
+			return -EINVAL;
+		tp_cfg.burst = (uint16_t)v;
+		return 0;
+	case OPT_PORTMASK:
+		errno = 0;
+		tp_cfg.portmask = strtoull(val, &end, 16);
+		if (*val == '\0' || *end != '\0' || errno || tp_cfg.portmask == 0)
+			return bad(name, val,
+				   "give a non-zero hexadecimal mask of port ids, e.g. 0x3");
+		return 0;
+	case OPT_TOPOLOGY:
+		if (strcmp(val, "paired") == 0)
+			tp_cfg.topology = TP_TOPO_PAIRED;
+		else if (strcmp(val, "chained") == 0)
+			tp_cfg.topology = TP_TOPO_CHAINED;
+		else if (strcmp(val, "loop") == 0)
+			tp_cfg.topology = TP_TOPO_LOOP;
+		else
+			return bad(name, val, "topologies are paired, chained and loop");
+		return 0;
+	case OPT_STATS_PERIOD:
+		if (get_uint(name, val, 0, 86400, &v) < 0)
+			return -EINVAL;
+		tp_cfg.stats_period = (unsigned int)v;
+		return 0;
+	case OPT_TXPKTS:
+		return parse_txpkts(name, val);
+	case OPT_ETH_PEER:
+		return parse_eth_peer(name, val);
+	case OPT_MAX_PKT_LEN:
+		if (get_uint(name, val, 64, 65535, &v) < 0)
+			return -EINVAL;
+		tp_cfg.max_pkt_len = (uint32_t)v;
+		return 0;
+	case OPT_MBUF_SIZE:
+		if (get_uint(name, val, PRT_PKTMBUF_HEADROOM + 64, 65535, &v) < 0)
+			return -EINVAL;
+		tp_cfg.mbuf_size = (uint16_t)v;
+		return 0;
+	case OPT_TOTAL_NUM_MBUFS:
+		if (get_uint(name, val, 1024, 1u << 26, &v) < 0)
+			return -EINVAL;
+		tp_cfg.total_num_mbufs = (unsigned int)v;
+		return 0;
+	case OPT_RX_INTR:
+		tp_cfg.rx_intr = true;
+		return 0;
+	case OPT_RUN_TIME:
+		errno = 0;
+		tp_cfg.run_time = strtod(val, &end);
+		if (*val == '\0' || *end != '\0' || errno || tp_cfg.run_time < 0)
+			return bad(name, val, "give seconds, e.g. 10 or 0.5 (0: start and stop)");
+		return 0;
+	case OPT_JSON_STATS:
+		tp_cfg.json_path = val;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int tp_parse_args(int argc, char **argv)
+{
+	int opt, idx;
+
+	tp_cfg.engine = fwd_engine_find("io");
+	for (unsigned int p = 0; p < PRT_MAX_ETHPORTS; p++)
+		tp_cfg.peer_addr[p] = (struct prt_ether_addr){ { 0x02, 0, 0, 0, 0, (uint8_t)p } };
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, ":h", long_opts, &idx)) != -1) {
+		if (opt == 'h') {
+			usage(argv[0]);
+			return 1;
+		}
+		if (opt == '?') {
+			fprintf(stderr, "testpmd-lite: unknown option '%s' (see --help)\n",
+				argv[optind - 1]);
+			return -EINVAL;
+		}
+		if (opt == ':') {
+			fprintf(stderr, "testpmd-lite: option '%s' needs a value (see --help)\n",
+				argv[optind - 1]);
+			return -EINVAL;
+		}
+		if (apply(opt, long_opts[idx].name, optarg) < 0)
+			return -EINVAL;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "testpmd-lite: unexpected argument '%s' (see --help)\n",
+			argv[optind]);
+		return -EINVAL;
+	}
+	if (tp_cfg.max_pkt_len - PRT_ETHER_HDR_CRC_LEN < 68) {
+		fprintf(stderr, "testpmd-lite: --max-pkt-len=%u leaves an MTU under 68 bytes\n",
+			tp_cfg.max_pkt_len);
+		return -EINVAL;
+	}
+	return 0;
+}

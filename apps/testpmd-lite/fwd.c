@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The forwarding lcores: each runs its streams in turn until told to stop.
+ * When every rx port has reached its end of input, they drain: they go on
+ * until a whole pass over their streams receives nothing, then stop by
+ * themselves. With --rx-intr an lcore whose streams stayed idle arms their
+ * rx interrupts, polls once more, and sleeps until a frame arrives.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testpmd.h"
+
+extern const struct fwd_engine io_engine, mac_engine, macswap_engine, rxonly_engine, txonly_engine,
+	flowgen_engine, icmpecho_engine;
+
+static const struct fwd_engine *const engines[] = {
+	&io_engine,	&mac_engine,	 &macswap_engine,  &rxonly_engine,
+	&txonly_engine, &flowgen_engine, &icmpecho_engine,
+};
+
+atomic_bool tp_stop;
+atomic_bool tp_draining;
+
+/* Passes without a frame before an lcore sleeps on its rx interrupts. */
+#define IDLE_PASSES_BEFORE_SLEEP 256
+/* Longest sleep, so that a stop request is seen promptly. */
+#define INTR_SLEEP_MS 100
+
+struct fwd_lcore {
+	unsigned int lcore_id;
+	struct fwd_stream *streams;
+	unsigned int nb_streams;
+	atomic_bool done; /* stopped by itself after draining */
+};
+
+static struct fwd_lcore *fwd_lcores;
+static unsigned int nb_fwd_lcores;
+
+const struct fwd_engine *fwd_engine_find(const char *name)
+{
+	for (unsigned int i = 0; i < PRT_DIM(engines); i++)
+		if (strcmp(engines[i]->name, name) == 0)
+			return engines[i];
+	return NULL;
+}
+
+void fwd_engine_names(char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < PRT_DIM(engines) && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? "|" : "",
+					engines[i]->name);
+}
+
+/* Sum of the rx counters of @fc's streams (its own counters: plain reads). */
+static uint64_t lcore_rx(const struct fwd_lcore *fc)
+{
+	uint64_t n = 0;
+
+	for (unsigned int i = 0; i < fc->nb_streams; i++)
+		n += fc->streams[i].rx_packets;
+	return n;
+}
+
+/* Sleeps on the rx interrupts of @fc's streams until traffic or a timeout. */
+static void lcore_sleep(struct fwd_lcore *fc, struct prt_eth_rx_intr_set *set)
+{
+	uint64_t before = lcore_rx(fc);
+
+	for (unsigned int i = 0; i < fc->nb_streams; i++)
+		prt_eth_dev_rx_intr_enable(fc->streams[i].rx_port, fc->streams[i].rx_queue);
+	/* A frame may have come before the interrupt was armed: look once more. */
+	for (unsigned int i = 0; i < fc->nb_streams; i++)
+		tp_cfg.engine->fwd(&fc->streams[i]);
+	if (lcore_rx(fc) == before)
+		prt_eth_dev_rx_intr_wait(set, NULL, 0, INTR_SLEEP_MS);
+	for (unsigned int i = 0; i < fc->nb_streams; i++)
+		prt_eth_dev_rx_intr_disable(fc->streams[i].rx_port, fc->streams[i].rx_queue);
+}
+
+static struct prt_eth_rx_intr_set *lcore_intr_set(struct fwd_lcore *fc)
+{
+	struct prt_eth_rxq_id ids[64];
+	struct prt_eth_rx_intr_set *set = NULL;
+	unsigned int n = PRT_MIN(fc->nb_streams, (unsigned int)PRT_DIM(ids));
+
+	for (unsigned int i = 0; i < n; i++)
+		ids[i] = (struct prt_eth_rxq_id){ fc->streams[i].rx_port, fc->streams[i].rx_queue };
+	if (prt_eth_rx_intr_set_create(ids, n, &set) < 0)
+		fprintf(stderr, "testpmd-lite: lcore %u polls without sleeping (no rx interrupt)\n",
+			fc->lcore_id);
+	return set;
+}
+
+static int fwd_lcore_main(void *arg)
+{
+	struct fwd_lcore *fc = arg;
+	const struct fwd_engine *engine = tp_cfg.engine;
+	struct prt_eth_rx_intr_set *set = NULL;
+	unsigned int idle = 0;
+
+	if (tp_cfg.rx_intr && engine->receives)
+		set = lcore_intr_set(fc);
+	while (!atomic_load_explicit(&tp_stop, memory_order_relaxed)) {
+		uint64_t before = lcore_rx(fc);
+
+		for (unsigned int i = 0; i < fc->nb_streams; i++)
+			engine->fwd(&fc->streams[i]);
+		if (lcore_rx(fc) != before) {
+			idle = 0;
+			continue;
+		}
+		/* Nothing received in a whole pass. */
+		if (atomic_load_explicit(&tp_draining, memory_order_acquire))
+			break;
+		if (set && ++idle >= IDLE_PASSES_BEFORE_SLEEP) {
+			lcore_sleep(fc, set);
+			idle = 0;
+		}
+	}
+	prt_eth_rx_intr_set_free(set);
+	atomic_store_explicit(&fc->done, true, memory_order_release);
+	return 0;
+}
+
+/* Gives each forwarding lcore a contiguous run of streams, as dpdk-testpmd. */
+static int lcores_assign(void)
+{
+	unsigned int workers = 0, lcore, first = 0;
+
+	PRT_LCORE_FOREACH_WORKER(lcore)
+		workers++;
+	if (workers == 0) {
+		fprintf(stderr,
+			"testpmd-lite: no worker lcore to forward on; give two lcores or more, e.g. -l 0-1\n");
+		return -EINVAL;
+	}
+	if (tp_cfg.nb_cores > workers) {
+		fprintf(stderr, "testpmd-lite: --nb-cores=%u, but -l gives %u worker lcores\n",
+			tp_cfg.nb_cores, workers);
+		return -EINVAL;
+	}
+	nb_fwd_lcores = PRT_MIN(tp_cfg.nb_cores, nb_fwd_streams);
+	if (nb_fwd_lcores < tp_cfg.nb_cores)
+		printf("testpmd-lite: %u streams for %u cores: %u cores forward\n", nb_fwd_streams,
+		       tp_cfg.nb_cores, nb_fwd_lcores);
+	fwd_lcores = calloc(nb_fwd_lcores, sizeof(*fwd_lcores));
+	if (fwd_lcores == NULL)
+		return -ENOMEM;
+	lcore = (unsigned int)-1;
+	for (unsigned int i = 0; i < nb_fwd_lcores; i++) {
+		unsigned int n = nb_fwd_streams / nb_fwd_lcores +
+				 (i < nb_fwd_streams % nb_fwd_lcores ? 1 : 0);
+
+		lcore = prt_get_next_lcore(lcore, 1, 0);
+		fwd_lcores[i].lcore_id = lcore;
+		fwd_lcores[i].streams = &fwd_streams[first];
+		fwd_lcores[i].nb_streams = n;
+		first += n;
+	}
+	return 0;
+}
+
+int tp_fwd_launch(void)
+{
+	int ret = lcores_assign();
+
+	if (ret < 0)
+		return ret;
+	for (unsigned int i = 0; i < nb_fwd_lcores; i++) {
+		struct fwd_lcore *fc = &fwd_lcores[i];
+
+		printf("lcore %u: %u stream(s):", fc->lcore_id, fc->nb_streams);
+		for (unsigned int s = 0; s < fc->nb_streams; s++)
+			printf(" %u/%u->%u/%u", fc->streams[s].rx_port, fc->streams[s].rx_queue,
+			       fc->streams[s].tx_port, fc->streams[s].tx_queue);
+		printf("\n");
+		ret = prt_eal_remote_launch(fwd_lcore_main, fc, fc->lcore_id);
+		if (ret < 0) {
+			fprintf(stderr, "testpmd-lite: cannot launch lcore %u: %s\n", fc->lcore_id,
+				strerror(-ret));
+			atomic_store(&tp_stop, true);
+			tp_fwd_wait();
+			return ret;
+		}
+	}
+	return 0;
+}
+
+void tp_fwd_wait(void)
+{
+	for (unsigned int i = 0; i < nb_fwd_lcores; i++)
+		prt_eal_wait_lcore(fwd_lcores[i].lcore_id);
+	free(fwd_lcores);
+	fwd_lcores = NULL;
+	nb_fwd_lcores = 0;
+}
+
+bool tp_fwd_all_done(void)
+{
+	for (unsigned int i = 0; i < nb_fwd_lcores; i++)
+		if (!atomic_load_explicit(&fwd_lcores[i].done, memory_order_acquire))
+			return false;
+	return true;
+}

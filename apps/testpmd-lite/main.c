@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * testpmd-lite: the order of things. EAL (which probes the ports), options,
+ * ports, workers; then the main lcore watches: signals, --run-time, the end
+ * of input, periodic statistics. Whatever ends the run, the final
+ * statistics are printed and everything is released.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "testpmd.h"
+
+#define WATCH_PERIOD_MS 10
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	atomic_store(&tp_stop, true); /* lock-free: async-signal-safe */
+}
+
+static void signals_install(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* 1 when every forwarding port has reached the end of its input. */
+static bool all_input_ended(void)
+{
+	for (unsigned int i = 0; i < nb_fwd_ports; i++)
+		if (prt_eth_rx_eof(fwd_ports[i]) != 1)
+			return false;
+	return true;
+}
+
+/* Watches the run from the main lcore until it must end; returns why. */
+static const char *watch(uint64_t start_ns)
+{
+	uint64_t next_stats = start_ns + tp_cfg.stats_period * 1000000000ull;
+
+	for (;;) {
+		uint64_t now;
+
+		nanosleep(&(struct timespec){ .tv_nsec = WATCH_PERIOD_MS * 1000000L }, NULL);
+		now = prt_time_ns();
+		if (atomic_load(&tp_stop))
+			return "signal received";
+		if (tp_cfg.run_time > 0 && (double)(now - start_ns) / 1e9 >= tp_cfg.run_time)
+			return "--run-time elapsed";
+		if (tp_cfg.engine->receives && !atomic_load(&tp_draining) && all_input_ended())
+			atomic_store_explicit(&tp_draining, true, memory_order_release);
+		if (atomic_load(&tp_draining) && tp_fwd_all_done())
+			return "end of input on every rx port, tx drained";
+		if (tp_cfg.stats_period && now >= next_stats) {
+			tp_stats_periodic();
+			next_stats += tp_cfg.stats_period * 1000000000ull;
+		}
+	}
+}
+
+static int run(void)
+{
+	uint64_t start;
+	double seconds = 0;
+	int ret;
+
+	ret = tp_ports_setup();
+	if (ret < 0)
+		return ret;
+	ret = tp_ports_start();
+	if (ret < 0)
+		return ret;
+	tp_stats_begin();
+	start = prt_time_ns();
+	if (tp_cfg.run_time == 0) {
+		printf("ports started; --run-time=0: stopping\n");
+	} else {
+		ret = tp_fwd_launch();
+		if (ret < 0)
+			return ret;
+		printf("forwarding started: mode %s, %u port(s), %u stream(s), %u core(s)%s\n",
+		       tp_cfg.engine->name, nb_fwd_ports, nb_fwd_streams,
+		       PRT_MIN(tp_cfg.nb_cores, nb_fwd_streams), tp_cfg.rx_intr ? ", rx-intr" : "");
+		fflush(stdout);
+		printf("stopping: %s\n", watch(start));
+		atomic_store(&tp_stop, true);
+		tp_fwd_wait();
+		seconds = (double)(prt_time_ns() - start) / 1e9;
+	}
+	for (unsigned int i = 0; i < nb_fwd_ports; i++)
+		prt_eth_dev_stop(fwd_ports[i]); /* flushes what ports buffer (capture files) */
+	return tp_stats_final(seconds);
+}
+
+int main(int argc, char **argv)
+{
+	int n, ret;
+
+	setvbuf(stdout, NULL, _IOLBF, 0); /* scripts wait for "forwarding started" */
+	n = prt_eal_init(argc, argv);
+	if (n < 0)
+		return n == -ECANCELED ? 0 : 1; /* the EAL said why */
+	argc -= n;
+	argv += n;
+	ret = tp_parse_args(argc, argv);
+	if (ret == 0) {
+		signals_install();
+		ret = run();
+		tp_ports_close();
+	}
+	prt_eal_cleanup();
+	return ret < 0 ? 1 : 0;
+}

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * testpmd-lite: what its files share. The app is dpdk-testpmd's
+ * non-interactive core: ports from the EAL (--vdev, PCI), forwarding streams
+ * (rx port/queue -> tx port/queue) spread over worker lcores, one forwarding
+ * engine per mode, statistics.
+ *
+ *   args.c       options (dpdk-testpmd's names) into struct tp_config
+ *   ports.c      mbuf pool, port set-up, topology, streams and their lcores
+ *   fwd.c        the worker loop: streams, end of input, rx interrupts
+ *   fwd_*.c      one engine per forwarding mode
+ *   stats.c      periodic and final statistics, JSON
+ *   main.c       the order of things, signals, exit status
+ */
+#ifndef TESTPMD_H
+#define TESTPMD_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "prt_eal.h"
+#include "prt_ethdev.h"
+#include "prt_mbuf.h"
+
+#define TP_MAX_BURST 512
+#define TP_MAX_SEGS 8 /* --txpkts segments */
+
+enum tp_topology {
+	TP_TOPO_PAIRED, /* 0<->1, 2<->3, ...; an odd last port loops to itself */
+	TP_TOPO_CHAINED, /* 0->1->2->...->0 */
+	TP_TOPO_LOOP, /* each port to itself */
+};
+
+struct fwd_stream;
+
+/** A forwarding mode. */
+struct fwd_engine {
+	const char *name;
+	/** Receives (its traffic ends when the input does); false for txonly/flowgen. */
+	bool receives;
+	/** Sends (its figure is frames sent); false for rxonly (frames received). */
+	bool sends;
+	/** Prepares a stream before forwarding starts (NULL: nothing). @return 0 or -errno. */
+	int (*stream_init)(struct fwd_stream *fs);
+	/** One pass over a stream: at most one rx burst and one tx burst. */
+	void (*fwd)(struct fwd_stream *fs);
+};
+
+/** One stream: frames from (rx_port, rx_queue) to (tx_port, tx_queue). */
+struct fwd_stream {
+	uint16_t rx_port;
+	uint16_t rx_queue;
+	uint16_t tx_port;
+	uint16_t tx_queue;
+	/* counters, written by the stream's lcore only (prt_eth_counter_add style) */
+	uint64_t rx_packets;
+	uint64_t tx_packets;
+	uint64_t fwd_dropped; /* not taken by tx, freed */
+	struct prt_ether_addr eth_src; /* mac/txonly/flowgen: the tx port's address */
+	uint32_t flow; /* flowgen: the next flow */
+	uint16_t idle_passes; /* consecutive passes without rx (rx-intr) */
+} __prt_cache_aligned;
+
+/** Everything the options chose. */
+struct tp_config {
+	const struct fwd_engine *engine;
+	unsigned int nb_cores;
+	uint16_t nb_rxq;
+	uint16_t nb_txq;
+	uint16_t nb_rxd;
+	uint16_t nb_txd;
+	uint16_t burst;
+	uint64_t portmask; /* 0: every port */
+	enum tp_topology topology;
+	unsigned int stats_period; /* seconds; 0: none */
+	double run_time; /* seconds; < 0: until end of input or a signal */
+	uint16_t txpkts[TP_MAX_SEGS]; /* txonly/flowgen segment lengths */
+	unsigned int nb_txpkts;
+	uint32_t tx_pkt_len; /* their sum */
+	struct prt_ether_addr peer_addr[PRT_MAX_ETHPORTS];
+	bool rx_intr;
+	const char *json_path;
+	uint32_t max_pkt_len; /* bytes, CRC included: MTU + 18 */
+	unsigned int total_num_mbufs; /* 0: computed */
+	uint16_t mbuf_size; /* data room, headroom included */
+};
+
+extern struct tp_config tp_cfg;
+
+/** Forwarding ports (those in the portmask), in id order. */
+extern uint16_t fwd_ports[PRT_MAX_ETHPORTS];
+extern unsigned int nb_fwd_ports;
+
+extern struct fwd_stream *fwd_streams;
+extern unsigned int nb_fwd_streams;
+
+/** The pool every rx queue and txonly take mbufs from. */
+extern struct prt_mempool *tp_pool;
+
+/** Set by a signal, by --run-time, or at the end of input: workers stop. */
+extern atomic_bool tp_stop;
+/** Set when every rx port reached its end of input: workers drain, then stop. */
+extern atomic_bool tp_draining;
+
+/** Finds an engine by name; NULL when there is none. */
+const struct fwd_engine *fwd_engine_find(const char *name);
+/** Writes the engines' names, separated by '|', into @p buf. */
+void fwd_engine_names(char *buf, size_t len);
+
+/**
+ * Parses testpmd-lite's options (after the EAL's) into tp_cfg.
+ * @return 0; 1 when --help was printed; -EINVAL after one line on stderr.
+ */
+int tp_parse_args(int argc, char **argv);
+
+/** Checks the portmask, sets up the pool and every forwarding port, builds the streams. */
+int tp_ports_setup(void);
+/** Starts every forwarding port. */
+int tp_ports_start(void);
+/** Stops and closes every port. */
+void tp_ports_close(void);
+
+/** Launches the forwarding lcores. */
+int tp_fwd_launch(void);
+/** Waits until every forwarding lcore returned. */
+void tp_fwd_wait(void);
+/** 1 when every forwarding lcore has stopped by itself (drained). */
+bool tp_fwd_all_done(void);
+
+/** Remembers the counters now, as the start of the run. */
+void tp_stats_begin(void);
+/** Prints per-port rates since the last call and the totals. */
+void tp_stats_periodic(void);
+/** Prints the final statistics; writes the JSON file when asked. @return 0 or -errno. */
+int tp_stats_final(double seconds);
+
+/* helpers for the engines */
+
+/** Adds @p n to a counter only this lcore writes (readable from the main lcore). */
+static inline void tp_count(uint64_t *c, uint64_t n)
+{
+	__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + n, __ATOMIC_RELAXED);
+}
+
+/** Sends @p n frames of @p pkts on @p fs's tx queue; frees (and counts) what tx refused. */
+static inline void fwd_stream_tx(struct fwd_stream *fs, struct prt_mbuf **pkts, uint16_t n)
+{
+	uint16_t sent = prt_eth_tx_burst(fs->tx_port, fs->tx_queue, pkts, n);
+
+	tp_count(&fs->tx_packets, sent);
+	if (unlikely(sent < n)) {
+		tp_count(&fs->fwd_dropped, (uint64_t)(n - sent));
+		prt_pktmbuf_free_bulk(pkts + sent, (unsigned int)(n - sent));
+	}
+}
+
+#endif /* TESTPMD_H */

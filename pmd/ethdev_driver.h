@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * For driver writers (not installed): the port structure, the ops table a
+ * driver fills in, and the driver registry.
+ *
+ * Writing a driver:
+ *
+ *   1. Fill a struct prt_eth_dev_ops with what the device can do; leave NULL
+ *      what it cannot (the API then returns -ENOTSUP, or does the generic
+ *      thing where one exists: see each op).
+ *   2. Write the burst functions (prt_eth_rx_burst_t / prt_eth_tx_burst_t):
+ *      they get the driver's own queue pointer, never the port.
+ *   3. Probe: prt_eth_dev_allocate(name) gives a port with a zeroed
+ *      dev_private of the size asked for; set dev_ops, rx_pkt_burst,
+ *      tx_pkt_burst, mac_addr, numa_node, then prt_eth_dev_probing_finish().
+ *      On failure call prt_eth_dev_release() and return a negative errno
+ *      after one log line that names the device and what to fix.
+ *   4. Register: PRT_ETH_DRIVER_REGISTER(drv) with a struct prt_eth_driver
+ *      naming the driver ("net_null": vdev names "net_null0", "net_null1"...)
+ *      and its probe function for --vdev, or its PCI id table and PCI probe.
+ *
+ * The ethdev layer checks every argument against dev_info before it calls
+ * an op (queue ids, descriptor limits, MTU range, offloads), so ops only see
+ * valid requests. Ops run on the control thread (see prt_ethdev.h).
+ */
+#ifndef ETHDEV_DRIVER_H
+#define ETHDEV_DRIVER_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "prt_ethdev.h"
+#include "prt_log.h"
+#include "prt_pci_addr.h"
+
+struct prt_eth_dev;
+
+/** A driver's operations on one port. Every op returns 0 or a negative errno. */
+struct prt_eth_dev_ops {
+	/** Applies dev->data.dev_conf and the queue counts (already checked). */
+	int (*dev_configure)(struct prt_eth_dev *dev);
+	/** Starts moving frames; every queue is set up. */
+	int (*dev_start)(struct prt_eth_dev *dev);
+	/** Stops moving frames; no burst function runs during the call. */
+	int (*dev_stop)(struct prt_eth_dev *dev);
+	/** Frees what probe allocated (queues were released before). */
+	int (*dev_close)(struct prt_eth_dev *dev);
+	/** Fills the device's limits and capabilities (required). */
+	int (*dev_infos_get)(struct prt_eth_dev *dev, struct prt_eth_dev_info *info);
+
+	/** Creates rx queue @p qid and stores it in dev->data.rx_queues[qid]. */
+	int (*rx_queue_setup)(struct prt_eth_dev *dev, uint16_t qid, uint16_t nb_desc, int socket,
+			      const struct prt_eth_rxconf *conf, struct prt_mempool *mp);
+	/** Creates tx queue @p qid and stores it in dev->data.tx_queues[qid]. */
+	int (*tx_queue_setup)(struct prt_eth_dev *dev, uint16_t qid, uint16_t nb_desc, int socket,
+			      const struct prt_eth_txconf *conf);
+	/** Frees rx queue @p qid and the mbufs it holds (the port is stopped). */
+	void (*rx_queue_release)(struct prt_eth_dev *dev, uint16_t qid);
+	/** Frees tx queue @p qid and the mbufs it holds (the port is stopped). */
+	void (*tx_queue_release)(struct prt_eth_dev *dev, uint16_t qid);
+
+	/** Refreshes dev->data.link; with @p wait_to_complete, waits for it to settle. */
+	int (*link_update)(struct prt_eth_dev *dev, int wait_to_complete);
+	int (*promiscuous_enable)(struct prt_eth_dev *dev);
+	int (*promiscuous_disable)(struct prt_eth_dev *dev);
+	int (*allmulticast_enable)(struct prt_eth_dev *dev);
+	int (*allmulticast_disable)(struct prt_eth_dev *dev);
+	/** Programs @p addr (valid, unicast) as the port's address. */
+	int (*mac_addr_set)(struct prt_eth_dev *dev, struct prt_ether_addr *addr);
+	/** Applies @p mtu (in range); NULL: the ethdev layer just records it. */
+	int (*mtu_set)(struct prt_eth_dev *dev, uint16_t mtu);
+
+	/** Fills @p stats (zeroed by the caller; rx_nombuf is added by ethdev). */
+	int (*stats_get)(struct prt_eth_dev *dev, struct prt_eth_stats *stats);
+	int (*stats_reset)(struct prt_eth_dev *dev);
+	/** Driver xstats: with @p xstats NULL or @p n too small, only the count. */
+	int (*xstats_get)(struct prt_eth_dev *dev, struct prt_eth_xstat *xstats, unsigned int n);
+	int (*xstats_get_names)(struct prt_eth_dev *dev, struct prt_eth_xstat_name *names,
+				unsigned int n);
+	int (*xstats_reset)(struct prt_eth_dev *dev);
+
+	int (*rss_hash_update)(struct prt_eth_dev *dev, struct prt_eth_rss_conf *conf);
+	int (*reta_update)(struct prt_eth_dev *dev, const uint16_t *reta, uint16_t reta_size);
+
+	/** Arms the interrupt of rx queue @p qid. */
+	int (*rx_queue_intr_enable)(struct prt_eth_dev *dev, uint16_t qid);
+	/** Disarms it. */
+	int (*rx_queue_intr_disable)(struct prt_eth_dev *dev, uint16_t qid);
+	/** The fd that turns readable (EPOLLIN) while rx queue @p qid has an interrupt pending. */
+	int (*rx_queue_intr_fd)(struct prt_eth_dev *dev, uint16_t qid);
+	/**
+	 * Called once per wake-up of rx queue @p qid's fd by
+	 * prt_eth_dev_rx_intr_wait() to consume the interrupt (read an eventfd);
+	 * NULL when nothing needs consuming (a socket).
+	 */
+	void (*rx_queue_intr_ack)(struct prt_eth_dev *dev, uint16_t qid);
+	/** 1 when rx queue @p qid's finite input is exhausted; NULL: never ends. */
+	int (*rx_queue_eof)(struct prt_eth_dev *dev, uint16_t qid);
+};
+
+/** A port's state as the ethdev layer keeps it. */
+enum prt_eth_dev_state {
+	PRT_ETH_DEV_UNUSED = 0, /**< the slot is free */
+	PRT_ETH_DEV_PROBING, /**< allocated, probe not finished */
+	PRT_ETH_DEV_ATTACHED, /**< usable */
+};
+
+/** What the ethdev layer and the driver share about a port. */
+struct prt_eth_dev_data {
+	char name[PRT_ETH_NAME_MAX_LEN];
+	uint16_t port_id;
+	int numa_node; /**< PRT_SOCKET_ID_ANY for software ports */
+	void *rx_queues[PRT_MAX_QUEUES_PER_PORT]; /**< the driver's rx queues */
+	void *tx_queues[PRT_MAX_QUEUES_PER_PORT];
+	uint16_t nb_rx_queues;
+	uint16_t nb_tx_queues;
+	struct prt_eth_conf dev_conf; /**< as given to configure (rss key not kept) */
+	uint16_t mtu;
+	struct prt_eth_link link; /**< written by the driver's link_update */
+	struct prt_ether_addr mac_addr;
+	/** Rx refills that found the pool empty; drivers add to it (relaxed). */
+	_Atomic uint64_t rx_mbuf_alloc_failed;
+	bool configured;
+	bool started;
+	bool promiscuous;
+	bool all_multicast;
+	/** rx queues whose interrupt is armed (the ethdev layer's record). */
+	bool rx_intr_armed[PRT_MAX_QUEUES_PER_PORT];
+};
+
+/** A port. */
+struct prt_eth_dev {
+	enum prt_eth_dev_state state;
+	const struct prt_eth_driver *driver;
+	const struct prt_eth_dev_ops *dev_ops;
+	prt_eth_rx_burst_t rx_pkt_burst; /**< the driver's; used while started */
+	prt_eth_tx_burst_t tx_pkt_burst;
+	void *dev_private; /**< the driver's, zeroed, freed with the port */
+	struct prt_eth_dev_data data;
+};
+
+/** A PCI vendor/device pair a driver handles. */
+struct prt_pci_id {
+	uint16_t vendor_id;
+	uint16_t device_id;
+};
+
+/** A driver, as the registry knows it. */
+struct prt_eth_driver {
+	/** "net_null": matches --vdev names made of this and a number ("net_null0"). */
+	const char *name;
+	/** The devargs it takes, for messages: "size=<bytes>,copy=<0|1>". */
+	const char *vdev_params;
+	/**
+	 * Creates a port for --vdev @p name with @p args ("k=v,k=v", may be "").
+	 * @return 0; a negative errno after one log line naming @p name.
+	 */
+	int (*probe_vdev)(const char *name, const char *args);
+	/** Zero-terminated table of the PCI devices it drives; NULL for software drivers. */
+	const struct prt_pci_id *pci_id_table;
+	/** Creates the port(s) of the PCI device at @p addr with its -a @p args. */
+	int (*probe_pci)(const struct prt_pci_addr *addr, const char *args);
+	struct prt_eth_driver *next; /**< set by the registry */
+};
+
+/** Adds @p drv to the registry (from a constructor; not thread-safe). */
+void prt_eth_driver_register(struct prt_eth_driver *drv);
+
+/** Registers @p drv (a struct prt_eth_driver variable) when the library loads. */
+#define PRT_ETH_DRIVER_REGISTER(drv)                                                 \
+	__attribute__((constructor)) static void prt_eth_driver_register_##drv(void) \
+	{                                                                            \
+		prt_eth_driver_register(&(drv));                                     \
+	}
+
+/** The driver a vdev name ("net_pcap0") belongs to; NULL when none. */
+const struct prt_eth_driver *prt_eth_driver_find_vdev(const char *name);
+
+/** The driver that handles PCI device @p vendor_id:@p device_id; NULL when none. */
+const struct prt_eth_driver *prt_eth_driver_find_pci(uint16_t vendor_id, uint16_t device_id);
+
+/**
+ * Creates a port named @p name with @p priv_size zeroed bytes of driver data
+ * (dev_private), state PROBING, numa_node PRT_SOCKET_ID_ANY, MTU 1500.
+ * @return the port; NULL with errno EEXIST (name taken), ENOSPC (no free
+ *         port id: PRT_MAX_ETHPORTS), ENOMEM.
+ */
+struct prt_eth_dev *prt_eth_dev_allocate(const char *name, size_t priv_size);
+
+/** Makes a probed port usable (state ATTACHED) and logs its id and address. */
+void prt_eth_dev_probing_finish(struct prt_eth_dev *dev);
+
+/** Frees a port (its dev_private included) and its id. */
+void prt_eth_dev_release(struct prt_eth_dev *dev);
+
+/** The port @p port_id when it exists (attached); NULL otherwise. */
+struct prt_eth_dev *prt_eth_dev_get(uint16_t port_id);
+
+/**
+ * Adds @p n to a statistics counter that only the calling thread writes (a
+ * queue's), so that another thread may read it at any time with
+ * prt_eth_counter_read(): relaxed atomic accesses, a plain load and store on
+ * x86-64 and arm64, no locked instruction on the fast path.
+ */
+static inline void prt_eth_counter_add(uint64_t *c, uint64_t n)
+{
+	__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + n, __ATOMIC_RELAXED);
+}
+
+/** Reads a counter written with prt_eth_counter_add() (from any thread). */
+static inline uint64_t prt_eth_counter_read(const uint64_t *c)
+{
+	return __atomic_load_n(c, __ATOMIC_RELAXED);
+}
+
+/** Log type of the ethdev layer. */
+#define ETHDEV_LOG(level, ...) PRT_LOG(level, PRT_LOGTYPE_ETHDEV, __VA_ARGS__)
+
+/** Sets @p dev to port @p port_id, or logs and returns -ENODEV from the calling function. */
+#define GET_DEV_OR_RET(port_id, dev)                                          \
+	do {                                                                  \
+		(dev) = prt_eth_dev_get(port_id);                             \
+		if ((dev) == NULL) {                                          \
+			ETHDEV_LOG(ERR, "port %u does not exist", (port_id)); \
+			return -ENODEV;                                       \
+		}                                                             \
+	} while (0)
+
+#endif /* ETHDEV_DRIVER_H */
