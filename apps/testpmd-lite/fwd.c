@@ -128,10 +128,9 @@ static int fwd_lcore_main(void *arg)
 	return 0;
 }
 
-/* Gives each forwarding lcore a contiguous run of streams, as dpdk-testpmd. */
-static int lcores_assign(void)
+int tp_fwd_check_cores(void)
 {
-	unsigned int workers = 0, lcore, first = 0;
+	unsigned int workers = 0, lcore;
 
 	PRT_LCORE_FOREACH_WORKER(lcore)
 		workers++;
@@ -141,10 +140,18 @@ static int lcores_assign(void)
 		return -EINVAL;
 	}
 	if (tp_cfg.nb_cores > workers) {
-		fprintf(stderr, "testpmd-lite: --nb-cores=%u, but -l gives %u worker lcores\n",
+		fprintf(stderr, "testpmd-lite: --nb-cores=%u, but -l gives %u worker lcore(s)\n",
 			tp_cfg.nb_cores, workers);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+/* Gives each forwarding lcore a contiguous run of streams, as dpdk-testpmd. */
+static int lcores_assign(void)
+{
+	unsigned int lcore, first = 0;
+
 	nb_fwd_lcores = PRT_MIN(tp_cfg.nb_cores, nb_fwd_streams);
 	if (nb_fwd_lcores < tp_cfg.nb_cores)
 		printf("testpmd-lite: %u streams for %u cores: %u cores forward\n", nb_fwd_streams,

@@ -70,6 +70,11 @@ static int run(void)
 	double seconds = 0;
 	int ret;
 
+	if (tp_cfg.run_time != 0) {
+		ret = tp_fwd_check_cores();
+		if (ret < 0)
+			return ret;
+	}
 	ret = tp_ports_setup();
 	if (ret < 0)
 		return ret;

@@ -121,6 +121,8 @@ int tp_ports_start(void);
 /** Stops and closes every port. */
 void tp_ports_close(void);
 
+/** Checks --nb-cores against the worker lcores; one line and -EINVAL when they lack. */
+int tp_fwd_check_cores(void);
 /** Launches the forwarding lcores. */
 int tp_fwd_launch(void);
 /** Waits until every forwarding lcore returned. */
