@@ -22,10 +22,6 @@
 
 #include "eal_memory.h"
 
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
-#endif
-
 /* A file of hugepages: a memfd, or a file with no name in @huge_dir. */
 static int open_backing(const struct eal_mem_backing *b)
 {
