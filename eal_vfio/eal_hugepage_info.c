@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "eal_memory.h"
 
@@ -95,25 +94,32 @@ static void read_global_pools(struct eal_hugepage_info *hi)
 	closedir(d);
 }
 
+/* The nodes are the "nodeN" entries of <sysfs>/devices/system/node. */
 static void read_node_pools(struct eal_hugepage_info *hi)
 {
-	char dir[512];
+	char base[300], dir[512];
+	struct dirent *de;
+	unsigned int node;
+	DIR *d;
 
-	for (unsigned int node = 0; node < EAL_MAX_NUMA_NODES; node++) {
+	snprintf(base, sizeof(base), "%s/devices/system/node", sysfs_root);
+	d = opendir(base);
+	if (d == NULL)
+		return; /* a kernel without NUMA */
+	while ((de = readdir(d)) != NULL) {
+		if (sscanf(de->d_name, "node%u", &node) != 1 || node >= EAL_MAX_NUMA_NODES)
+			continue;
 		for (unsigned int i = 0; i < hi->nb_sizes; i++) {
 			struct eal_hugepage_size *s = &hi->sizes[i];
 
-			snprintf(dir, sizeof(dir),
-				 "%s/devices/system/node/node%u/hugepages/hugepages-%" PRIu64 "kB",
-				 sysfs_root, node, s->page_sz >> 10);
+			snprintf(dir, sizeof(dir), "%s/node%u/hugepages/hugepages-%" PRIu64 "kB",
+				 base, node, s->page_sz >> 10);
 			s->node_nr[node] = read_count(dir, "nr_hugepages");
 			s->node_free[node] = read_count(dir, "free_hugepages");
 		}
-		snprintf(dir, sizeof(dir), "%s/devices/system/node/node%u/hugepages", sysfs_root,
-			 node);
-		if (access(dir, F_OK) == 0)
-			hi->nb_nodes = node + 1;
+		hi->nb_nodes = PRT_MAX(hi->nb_nodes, node + 1);
 	}
+	closedir(d);
 }
 
 /* Hugepagesize: 2048 kB */
