@@ -255,7 +255,10 @@ static int read_regions(struct prt_pci_device *dev)
 	int ret;
 
 	for (unsigned int i = 0; i <= PCI_CFG_REGION; i++) {
-		ret = vfio_region_info(dev->vfio_fd, i, &info);
+		/* VFIO numbers BARs 0-5, the ROM 6, config space 7. */
+		ret = vfio_region_info(dev->vfio_fd,
+				       i == PCI_CFG_REGION ? VFIO_PCI_CONFIG_REGION_INDEX : i,
+				       &info);
 		if (ret < 0) {
 			if (i == PCI_CFG_REGION) {
 				PRT_LOG(ERR, PRT_LOGTYPE_PCI,
@@ -341,36 +344,43 @@ static void request_irq_teardown(struct prt_pci_device *dev)
 int pci_device_open(struct prt_pci_device *dev, uint32_t drv_flags)
 {
 	struct vfio_device_info info = { .argsz = sizeof(info) };
+	const char *step;
 	int ret;
 
 	ret = vfio_device_open(dev->name, &dev->vfio_fd);
 	if (ret < 0) {
 		dev->vfio_fd = -1;
-		return ret;
+		return ret; /* explained by the VFIO layer */
 	}
-	if (ioctl(dev->vfio_fd, VFIO_DEVICE_GET_INFO, &info) < 0 ||
-	    !(info.flags & VFIO_DEVICE_FLAGS_PCI)) {
-		PRT_LOG(ERR, PRT_LOGTYPE_PCI, "%s: VFIO does not present it as a PCI device",
-			dev->name);
+	step = "VFIO_DEVICE_GET_INFO";
+	if (ioctl(dev->vfio_fd, VFIO_DEVICE_GET_INFO, &info) < 0) {
+		ret = -errno;
+		goto fail_close;
+	}
+	if (!(info.flags & VFIO_DEVICE_FLAGS_PCI)) {
 		ret = -ENODEV;
 		goto fail_close;
 	}
+	step = "reading its regions";
 	ret = read_regions(dev);
 	if (ret < 0)
 		goto fail_close;
 	/* A known state, whatever the previous user left behind. */
 	device_reset(dev, info.flags);
 	if (drv_flags & PRT_PCI_DRV_NEED_MAPPING) {
+		step = "mapping its BARs";
 		for (unsigned int i = 0; i < PRT_PCI_MAX_RESOURCE; i++) {
 			ret = prt_pci_map_bar(dev, i);
 			if (ret < 0 && ret != -EINVAL && ret != -ENOTSUP)
 				goto fail_unmap;
 		}
+		step = "turning bus mastering on";
 		ret = prt_pci_set_bus_master(dev, true);
 		if (ret < 0)
 			goto fail_unmap;
 	}
 	intr_handle_init(&dev->intr_handle, dev->vfio_fd);
+	step = "setting up the device-request interrupt";
 	ret = request_irq_setup(dev, info.num_irqs);
 	if (ret < 0)
 		goto fail_master;
@@ -381,6 +391,8 @@ fail_master:
 fail_unmap:
 	unmap_bars(dev);
 fail_close:
+	PRT_LOG(ERR, PRT_LOGTYPE_PCI, "%s: cannot open it: %s failed (%s)", dev->name, step,
+		strerror(-ret));
 	vfio_device_close(dev->name, dev->vfio_fd);
 	dev->vfio_fd = -1;
 	return ret;

@@ -8,7 +8,7 @@
 
 #include "prt_pci.h"
 
-/** Index of the config space in prt_pci_device.region_offset/size (VFIO_PCI_CONFIG_REGION_INDEX). */
+/** Index of the config space in prt_pci_device.region_offset/size (VFIO's is 7). */
 #define PCI_CFG_REGION PRT_PCI_MAX_RESOURCE
 
 /**
