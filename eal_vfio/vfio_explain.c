@@ -44,6 +44,7 @@ bool vfio_has_cap(int cap)
 	return data[cap / 32].effective & (1u << (cap % 32));
 }
 
+/* Other processes only: this one may hold the node while it asks (an iommufd bind). */
 void vfio_explain_holders(const char *dev_path, char *msg, size_t len)
 {
 	char proc[PATH_MAX], fd_dir[PATH_MAX], link[PATH_MAX], path[PATH_MAX], comm[64];
@@ -55,7 +56,8 @@ void vfio_explain_holders(const char *dev_path, char *msg, size_t len)
 	if (host_path(proc, sizeof(proc), HOST_PROC, "%s", "") < 0 || !(pd = opendir(proc)))
 		return;
 	while ((p = readdir(pd))) {
-		if (strspn(p->d_name, "0123456789") != strlen(p->d_name))
+		if (strspn(p->d_name, "0123456789") != strlen(p->d_name) ||
+		    atoi(p->d_name) == (int)getpid())
 			continue;
 		if (host_path(fd_dir, sizeof(fd_dir), HOST_PROC, "%s/fd", p->d_name) < 0 ||
 		    !(fd = opendir(fd_dir)))

@@ -143,8 +143,10 @@ static int iommufd_attach(struct vfio_backend *be, const char *bdf, int *fd)
 			if (!msg[0] && vfio_group_of(bdf, &g) == 0)
 				vfio_explain_holders(g.dev_path, msg, sizeof(msg));
 			PRT_LOG(ERR, PRT_LOGTYPE_VFIO,
-				"VFIO_DEVICE_BIND_IOMMUFD refused for %s (%s): the device is in use%s%s",
-				bdf, strerrorname_np(-ret), msg[0] ? " by " : "", msg);
+				"VFIO_DEVICE_BIND_IOMMUFD refused for %s (%s): the device is in use "
+				"by %s; a VFIO device is used by one process at a time: stop that "
+				"process or use another device",
+				bdf, strerrorname_np(-ret), msg[0] ? msg : "another process");
 		} else {
 			refuse("VFIO_DEVICE_BIND_IOMMUFD", -ret);
 		}

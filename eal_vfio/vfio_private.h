@@ -209,7 +209,7 @@ int vfio_set_irqs(int dev_fd, uint32_t index, uint32_t flags, uint32_t count, co
  * the user's terms, what to run. The library logs them; prt-doctor prints them.
  */
 
-/** Lists the processes holding @p dev_path open: "pid 12 (testpmd), pid 40 (x)"; "" if none. */
+/** Lists the other processes holding @p dev_path open: "pid 12 (testpmd), pid 40 (x)"; "" if none. */
 void vfio_explain_holders(const char *dev_path, char *msg, size_t len);
 
 /**

@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vfio_refusals: each refusal of the kernel, provoked for real in a VM lab
+ * guest, must come out of prt_eal_init() as one message that says why and
+ * what to do, and leave nothing open.
+ *
+ *   vfio_refusals CASE...    (NIC and mode from PRT_VMLAB_NICS / PRT_VMLAB_MODE)
+ *
+ * prt runs with --vfio-mode set to the lab's mode unless the case says otherwise.
+ * Cases (each runs in its own child process, so limits and capabilities
+ * dropped for one do not leak into the next):
+ *   busy           another process holds the device: the message names it
+ *   kernel-driver  the NIC is on its kernel driver (lab NIC "e1000e:kernel")
+ *   no-device      -a names a device that does not exist
+ *   memlock        RLIMIT_MEMLOCK 64 KiB and no CAP_IPC_LOCK (type1, iommufd)
+ *   noiommu-off    --vfio-mode=noiommu without the module parameter (type1 lab)
+ *   noiommu-cap    no-IOMMU without CAP_SYS_RAWIO (noiommu lab)
+ *   mixed          --vfio-mode=type1 on a no-IOMMU group (noiommu lab)
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/capability.h>
+
+#include "prt_eal.h"
+#include "prt_pci.h"
+#include "prt_test.h"
+
+static const struct prt_pci_id test_ids[] = {
+	{ PRT_PCI_DEVICE(0x8086, 0x10d3) },
+	{ PRT_PCI_DEVICE(0x8086, 0x10c9) },
+	{ PRT_PCI_DEVICE(0x1af4, 0x1041) },
+	{ .vendor_id = 0 },
+};
+
+static struct prt_pci_driver test_driver = {
+	.name = "vm_refusal_nic",
+	.id_table = test_ids,
+	.drv_flags = PRT_PCI_DRV_NEED_MAPPING,
+};
+PRT_PCI_DRIVER_REGISTER(test_driver)
+
+static char nic[32];
+static char mode_arg[32]; /* --vfio-mode=<the lab's mode> */
+
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d)))
+		n += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static void drop_cap(int cap)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data) < 0) {
+		perror("capget");
+		exit(1);
+	}
+	data[cap / 32].effective &= ~(1u << (cap % 32));
+	data[cap / 32].permitted &= ~(1u << (cap % 32));
+	data[cap / 32].inheritable &= ~(1u << (cap % 32));
+	if (syscall(SYS_capset, &hdr, data) < 0) {
+		perror("capset");
+		exit(1);
+	}
+}
+
+/*
+ * Runs prt_eal_init() with @p extra options and -a @p bdf; it must fail, log
+ * a line holding @p want, and leave no fd open. Returns 0 when so.
+ */
+static int expect_refusal(const char *bdf, const char *extra1, const char *extra2, const char *want)
+{
+	char *argv[12], *log = NULL;
+	int argc = 0, before = count_fds(), ret, after;
+	size_t log_len = 0;
+	FILE *f = open_memstream(&log, &log_len);
+
+	argv[argc++] = "vfio_refusals";
+	argv[argc++] = "-l";
+	argv[argc++] = "0";
+	argv[argc++] = "-m";
+	argv[argc++] = "16";
+	if (!extra1 || strncmp(extra1, "--vfio-mode", 11) != 0)
+		argv[argc++] = mode_arg;
+	if (extra1)
+		argv[argc++] = (char *)extra1;
+	if (extra2)
+		argv[argc++] = (char *)extra2;
+	argv[argc++] = "-a";
+	argv[argc++] = (char *)bdf;
+	argv[argc] = NULL;
+	prt_log_set_stream(f);
+	ret = prt_eal_init(argc, argv);
+	prt_log_set_stream(NULL);
+	fclose(f);
+	after = count_fds();
+	fputs(log, stdout);
+	if (ret >= 0) {
+		printf("FAIL: prt_eal_init succeeded\n");
+		prt_eal_cleanup();
+		return 1;
+	}
+	if (!strstr(log, want)) {
+		printf("FAIL: no log line holds \"%s\"\n", want);
+		return 1;
+	}
+	if (after != before) {
+		printf("FAIL: %d fds open after the failed init, %d before\n", after, before);
+		return 1;
+	}
+	free(log);
+	return 0;
+}
+
+static int case_busy(void)
+{
+	char want[64];
+	int ready[2], ret;
+	pid_t holder;
+	char c;
+
+	if (pipe(ready) < 0)
+		return 1;
+	holder = fork();
+	if (holder == 0) {
+		char *argv[] = { "vfio_refusals", "-l", "0", "-m", "16", mode_arg, "-a", nic, NULL };
+
+		close(ready[0]);
+		if (prt_eal_init(8, argv) < 0)
+			_exit(1);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(ready[1]);
+	if (read(ready[0], &c, 1) != 1) {
+		printf("FAIL: the holder could not open %s\n", nic);
+		return 1;
+	}
+	/* The holder, and only it: not this process, which holds its own try open. */
+	snprintf(want, sizeof(want), "by pid %d (vfio_refusals);", (int)holder);
+	ret = expect_refusal(nic, NULL, NULL, want);
+	kill(holder, SIGTERM);
+	waitpid(holder, NULL, 0);
+	return ret;
+}
+
+static int case_memlock(void)
+{
+	struct rlimit rl = { 64 * 1024, 64 * 1024 };
+
+	if (setrlimit(RLIMIT_MEMLOCK, &rl) < 0)
+		return 1;
+	drop_cap(CAP_IPC_LOCK);
+	return expect_refusal(nic, NULL, NULL, "RLIMIT_MEMLOCK is 64 KiB");
+}
+
+static int run_case(const char *name)
+{
+	if (strcmp(name, "busy") == 0)
+		return case_busy();
+	if (strcmp(name, "kernel-driver") == 0)
+		return expect_refusal(nic, NULL, NULL, "is bound to its kernel driver e1000e");
+	if (strcmp(name, "no-device") == 0)
+		return expect_refusal("0000:00:1f.7", NULL, NULL,
+				      "PCI device 0000:00:1f.7 does not exist");
+	if (strcmp(name, "memlock") == 0)
+		return case_memlock();
+	if (strcmp(name, "noiommu-off") == 0)
+		return expect_refusal(nic, "--vfio-mode=noiommu", "--iova-mode=pa",
+				      "no-IOMMU mode is off");
+	if (strcmp(name, "noiommu-cap") == 0) {
+		drop_cap(CAP_SYS_RAWIO);
+		return expect_refusal(nic, NULL, NULL, "no-IOMMU groups need CAP_SYS_RAWIO");
+	}
+	if (strcmp(name, "mixed") == 0)
+		return expect_refusal(nic, "--vfio-mode=type1", "--iova-mode=va",
+				      "no-IOMMU and IOMMU devices cannot be mixed");
+	printf("unknown case %s\n", name);
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	const char *nics = getenv("PRT_VMLAB_NICS");
+	int failed = 0;
+
+	if (!getenv("PRT_VMLAB_MODE") || !nics)
+		prt_test_skip("not inside the VM lab (PRT_VMLAB_MODE and PRT_VMLAB_NICS unset)");
+	snprintf(nic, sizeof(nic), "%.*s", (int)strcspn(nics, " "), nics);
+	snprintf(mode_arg, sizeof(mode_arg), "--vfio-mode=%s", getenv("PRT_VMLAB_MODE"));
+	for (int i = 1; i < argc; i++) {
+		int status = 1;
+		pid_t pid;
+
+		fflush(stdout);
+		pid = fork();
+		if (pid == 0)
+			_exit(run_case(argv[i]));
+		waitpid(pid, &status, 0);
+		status = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+		printf("%s %s\n", status ? "not ok" : "ok", argv[i]);
+		failed += status != 0;
+	}
+	return failed ? 1 : 0;
+}
