@@ -22,6 +22,7 @@
 #include <stdatomic.h>
 #include <string.h>
 #include <sys/vfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "eal_memory.h"
@@ -92,6 +93,7 @@ static void log_shortfall(uint64_t page_sz, const size_t want[EAL_MAX_NUMA_NODES
 static int check_huge_dir(const struct eal_hugepage_info *hi, const size_t want[])
 {
 	const char *dir = eal_cfg.huge_dir;
+	const struct eal_hugepage_size *s;
 	struct statfs st;
 	char sz[16];
 
@@ -112,8 +114,7 @@ static int check_huge_dir(const struct eal_hugepage_info *hi, const size_t want[
 	}
 	backing.page_sz = (uint64_t)st.f_bsize;
 	backing.huge_dir = dir;
-	const struct eal_hugepage_size *s = eal_hugepage_size_find(hi, backing.page_sz);
-
+	s = eal_hugepage_size_find(hi, backing.page_sz);
 	if (s != NULL && size_fits(hi, s, want))
 		return 0;
 	for (unsigned int i = 0; i < hi->nb_sizes; i++) {
@@ -218,32 +219,31 @@ static int fault_lcore(void *arg)
 	return 0;
 }
 
-/* Checks, publishes and gives to the heap each of @n mapped and faulted segments. */
+/*
+ * Checks, publishes and gives to the heap each of @n mapped and faulted
+ * segments; unmaps those not published after a failure. Call with the
+ * hotplug lock held.
+ */
 static int adopt(struct eal_memseg *seg, unsigned int n)
 {
-	int ret = 0;
-
-	eal_mem_hotplug_lock();
 	for (unsigned int i = 0; i < n; i++) {
-		struct eal_memseg *s;
+		struct eal_memseg *s = NULL;
+		int ret = eal_mem_check(&seg[i]);
 
-		ret = eal_mem_check(&seg[i]);
-		if (ret < 0) {
-			for (unsigned int k = i; k < n; k++)
-				eal_mem_unmap(&seg[k]);
-			break;
+		if (ret == 0) {
+			s = eal_memseg_publish(&seg[i]); /* unmaps seg[i] when refused */
+			ret = s == NULL ? -errno : 0;
+		} else {
+			eal_mem_unmap(&seg[i]);
 		}
-		s = eal_memseg_publish(&seg[i]);
-		if (s == NULL) {
-			ret = -errno;
-			for (unsigned int k = i + 1; k < n; k++)
-				eal_mem_unmap(&seg[k]);
-			break;
+		if (ret < 0) {
+			while (++i < n)
+				eal_mem_unmap(&seg[i]);
+			return ret;
 		}
 		eal_malloc_heap_add(s);
 	}
-	eal_mem_hotplug_unlock();
-	return ret;
+	return 0;
 }
 
 int eal_memory_init(void)
@@ -252,8 +252,10 @@ int eal_memory_init(void)
 	struct eal_memseg seg[EAL_MAX_NUMA_NODES];
 	size_t want[EAL_MAX_NUMA_NODES];
 	struct eal_hugepage_info hi;
+	struct timespec t0, t1;
 	unsigned int nb = 0;
 	bool dflt = plan_nodes(want);
+	char sz[16];
 	int ret = 0;
 
 	memset(&backing, 0, sizeof(backing));
@@ -278,13 +280,24 @@ int eal_memory_init(void)
 	memset(&work, 0, sizeof(work));
 	work.segs = seg;
 	work.nb_segs = nb;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	prt_eal_mp_remote_launch(fault_lcore, &work, 1);
 	prt_eal_mp_wait_lcore();
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ret = atomic_load(&work.err);
 	if (ret < 0)
 		goto fail_unmap;
+	for (unsigned int i = 0; i < nb; i++)
+		PRT_LOG(INFO, PRT_LOGTYPE_MEM,
+			"node %d: %zu MiB of %s pages, faulted in by %u lcores in %.1f ms",
+			seg[i].ms.socket_id, seg[i].ms.len >> 20,
+			eal_size_str(seg[i].ms.hugepage_sz, sz, sizeof(sz)), prt_lcore_count(),
+			(double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+				(double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 
+	eal_mem_hotplug_lock();
 	ret = adopt(seg, nb);
+	eal_mem_hotplug_unlock();
 	if (ret < 0) {
 		eal_malloc_heaps_reset();
 		eal_memseg_release_all();
@@ -342,6 +355,7 @@ int eal_memory_grow(int socket, size_t min_len, uint64_t pgsz_mask)
 	struct eal_mem_backing b;
 	struct eal_memseg seg;
 	size_t pg, len;
+	char sz[16];
 	int ret;
 
 	ret = grow_backing(pgsz_mask, &b);
@@ -371,17 +385,9 @@ int eal_memory_grow(int socket, size_t min_len, uint64_t pgsz_mask)
 		eal_mem_unmap(&seg);
 		return ret;
 	}
-	ret = eal_mem_check(&seg);
-	if (ret < 0) {
-		eal_mem_unmap(&seg);
-		return ret;
-	}
-	struct eal_memseg *s = eal_memseg_publish(&seg);
-
-	if (s == NULL)
-		return -errno;
-	eal_malloc_heap_add(s);
-	PRT_LOG(INFO, PRT_LOGTYPE_MEM, "added %zu MiB of %s pages on node %d", len >> 20,
-		eal_size_str(pg, (char[16]){ 0 }, 16), socket);
-	return 0;
+	ret = adopt(&seg, 1);
+	if (ret == 0)
+		PRT_LOG(INFO, PRT_LOGTYPE_MEM, "added %zu MiB of %s pages on node %d", len >> 20,
+			eal_size_str(pg, sz, sizeof(sz)), socket);
+	return ret;
 }

@@ -104,6 +104,31 @@ static inline int mem_test_eal_init(int argc, char **argv)
 	return prt_eal_init(n, args);
 }
 
+static int mem_test_argc;
+static char **mem_test_argv;
+
+/** Group setup: mem_test_eal_init() with the program's arguments. */
+static inline int mem_test_setup(void **state)
+{
+	(void)state;
+	return mem_test_eal_init(mem_test_argc, mem_test_argv) > 0 ? 0 : -1;
+}
+
+/** Group teardown: prt_eal_cleanup(). */
+static inline int mem_test_teardown(void **state)
+{
+	(void)state;
+	return prt_eal_cleanup();
+}
+
+/**
+ * Runs the cmocka array @p tests as one group between mem_test_setup() and
+ * mem_test_teardown(), the EAL started with the program's @p argc/@p argv.
+ */
+#define mem_test_run(tests, argc, argv)                  \
+	(mem_test_argc = (argc), mem_test_argv = (argv), \
+	 cmocka_run_group_tests(tests, mem_test_setup, mem_test_teardown))
+
 /** Number of entries in directory @p dir, "." and ".." left out. */
 static inline int mem_test_files_in(const char *dir)
 {

@@ -16,21 +16,6 @@
 #include "prt_malloc.h"
 #include "prt_memory.h"
 
-static int g_argc;
-static char **g_argv;
-
-static int setup(void **state)
-{
-	(void)state;
-	return mem_test_eal_init(g_argc, g_argv) > 0 ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return prt_eal_cleanup();
-}
-
 static void test_bad_arguments(void **state)
 {
 	(void)state;
@@ -193,7 +178,5 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_grow),
 	};
 
-	g_argc = argc;
-	g_argv = argv;
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return mem_test_run(tests, argc, argv);
 }

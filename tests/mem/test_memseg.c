@@ -19,21 +19,6 @@
 #include "prt_malloc.h"
 #include "prt_memory.h"
 
-static int g_argc;
-static char **g_argv;
-
-static int setup(void **state)
-{
-	(void)state;
-	return mem_test_eal_init(g_argc, g_argv) > 0 ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return prt_eal_cleanup();
-}
-
 /* The physical address of @va as the kernel tells it, independently of prt. */
 static uint64_t pagemap_pa(const void *va)
 {
@@ -214,7 +199,7 @@ static void test_cleanup_frees(void **state)
 	assert_int_equal(h.frees, segs);
 	assert_int_equal(prt_mem_event_callback_register("c", listener, &h), -ENODEV);
 	assert_int_equal(prt_mem_virt2iova(h.last_addr), PRT_BAD_IOVA);
-	assert_true(mem_test_eal_init(g_argc, g_argv) > 0); /* for teardown */
+	assert_true(mem_test_eal_init(mem_test_argc, mem_test_argv) > 0); /* for teardown */
 }
 
 int main(int argc, char **argv)
@@ -228,7 +213,5 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_cleanup_frees),
 	};
 
-	g_argc = argc;
-	g_argv = argv;
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return mem_test_run(tests, argc, argv);
 }

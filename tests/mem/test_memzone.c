@@ -13,21 +13,6 @@
 #include "prt_memory.h"
 #include "prt_memzone.h"
 
-static int g_argc;
-static char **g_argv;
-
-static int setup(void **state)
-{
-	(void)state;
-	return mem_test_eal_init(g_argc, g_argv) > 0 ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return prt_eal_cleanup();
-}
-
 static void expect_error(const struct prt_memzone *mz, int err)
 {
 	assert_null(mz);
@@ -188,7 +173,5 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_page_size_flags), cmocka_unit_test(test_race_for_a_name),
 	};
 
-	g_argc = argc;
-	g_argv = argv;
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return mem_test_run(tests, argc, argv);
 }
