@@ -135,10 +135,25 @@ static int check_huge_dir(const struct eal_hugepage_info *hi, const size_t want[
 	return -ENOMEM;
 }
 
-/* The page size for the start-up memory; may shrink a default @want to what is free. */
+/* True when @s has at least one page on every node @want asks. */
+static bool size_has_some(const struct eal_hugepage_info *hi, const struct eal_hugepage_size *s,
+			  const size_t want[EAL_MAX_NUMA_NODES])
+{
+	for (int n = 0; n < EAL_MAX_NUMA_NODES; n++)
+		if (want[n] && eal_hugepage_avail(hi, s, n) == 0)
+			return false;
+	return true;
+}
+
+/*
+ * The page size for the start-up memory: the default size, else the largest
+ * that has all @want. A default @want (@dflt) is a guess: it may shrink to
+ * the free pages of the first size (in the same order) that has some.
+ */
 static int choose_page_size(const struct eal_hugepage_info *hi, size_t want[], bool dflt)
 {
-	const struct eal_hugepage_size *def = eal_hugepage_size_find(hi, hi->default_sz);
+	const struct eal_hugepage_size *order[EAL_MAX_PAGE_SIZES + 1];
+	unsigned int n = 0;
 
 	if (hi->nb_sizes == 0) {
 		PRT_LOG(ERR, PRT_LOGTYPE_MEM,
@@ -146,34 +161,29 @@ static int choose_page_size(const struct eal_hugepage_info *hi, size_t want[], b
 			"with --no-huge (tests only)");
 		return -ENOTSUP;
 	}
-	if (def != NULL && size_fits(hi, def, want)) {
-		backing.page_sz = def->page_sz;
-		return 0;
-	}
-	for (unsigned int i = hi->nb_sizes; i-- > 0;) {
-		if (size_fits(hi, &hi->sizes[i], want)) {
-			backing.page_sz = hi->sizes[i].page_sz;
+	order[n] = eal_hugepage_size_find(hi, hi->default_sz);
+	if (order[n] != NULL)
+		n++;
+	for (unsigned int i = hi->nb_sizes; i-- > 0;)
+		if (hi->sizes[i].page_sz != hi->default_sz)
+			order[n++] = &hi->sizes[i];
+	for (unsigned int i = 0; i < n; i++) {
+		if (size_fits(hi, order[i], want)) {
+			backing.page_sz = order[i]->page_sz;
 			return 0;
 		}
 	}
-	if (def == NULL)
-		def = &hi->sizes[0];
-	if (dflt) {
-		/* The default amount is a guess: take what is free, if anything. */
-		for (int n = 0; n < EAL_MAX_NUMA_NODES; n++) {
-			unsigned int avail = eal_hugepage_avail(hi, def, n);
-
-			if (!want[n])
-				continue;
-			if (avail == 0)
-				goto short_of_pages;
-			want[n] = PRT_MIN(want[n], (size_t)avail * def->page_sz);
-		}
-		backing.page_sz = def->page_sz;
+	for (unsigned int i = 0; dflt && i < n; i++) {
+		if (!size_has_some(hi, order[i], want))
+			continue;
+		for (int node = 0; node < EAL_MAX_NUMA_NODES; node++)
+			want[node] =
+				PRT_MIN(want[node], (size_t)eal_hugepage_avail(hi, order[i], node) *
+							    order[i]->page_sz);
+		backing.page_sz = order[i]->page_sz;
 		return 0;
 	}
-short_of_pages:
-	log_shortfall(def->page_sz, want, dflt ? "start-up memory" : "-m/--socket-mem");
+	log_shortfall(order[0]->page_sz, want, dflt ? "start-up memory" : "-m/--socket-mem");
 	return -ENOMEM;
 }
 

@@ -102,7 +102,9 @@ enum prt_mem_event {
  * allocation that needed it fails with ENOMEM). Its return value for
  * PRT_MEM_EVENT_FREE is ignored. @p addr and @p len cover the whole segment;
  * prt_mem_virt2iova() works on it during the call. Called with the memory
- * hotplug lock held: it must not register or unregister listeners.
+ * hotplug lock held: it must not register or unregister listeners, nor
+ * allocate with prt_malloc() or prt_memzone_reserve() (which may need a new
+ * segment, and so the same lock); use libc's malloc for its own records.
  */
 typedef int (*prt_mem_event_cb_t)(enum prt_mem_event ev, const void *addr, size_t len, void *arg);
 

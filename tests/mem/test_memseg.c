@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <numa.h>
 #include <numaif.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -63,6 +64,26 @@ static void test_segments_are_what_they_say(void **state)
 	assert_int_equal(prt_memseg_walk(check_seg, &n), 0);
 	assert_true(n >= 1);
 	assert_true(prt_mem_total(PRT_SOCKET_ID_ANY) >= (16u << 20));
+}
+
+/* Start-up memory is what the options say (this test runs before any growth). */
+static void test_startup_size(void **state)
+{
+	size_t want = 64u << 20; /* the default: 64 MiB on each node with an lcore */
+	int node = PRT_SOCKET_ID_ANY;
+
+	(void)state;
+	for (int i = 1; i + 1 < mem_test_argc; i++) {
+		if (strcmp(mem_test_argv[i], "-m") == 0)
+			want = (size_t)atoi(mem_test_argv[i + 1]) << 20;
+		if (strcmp(mem_test_argv[i], "--socket-mem") == 0) {
+			want = (size_t)atoi(mem_test_argv[i + 1]) << 20; /* node 0's */
+			node = 0;
+		}
+	}
+	if (node == PRT_SOCKET_ID_ANY && prt_socket_count() > 1)
+		skip(); /* the default depends on where the lcores are */
+	assert_int_equal(prt_mem_total(node), want);
 }
 
 static int stop_at_first(const struct prt_memseg *ms, void *arg)
@@ -205,6 +226,7 @@ static void test_cleanup_frees(void **state)
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_startup_size),
 		cmocka_unit_test(test_segments_are_what_they_say),
 		cmocka_unit_test(test_walk_stops),
 		cmocka_unit_test(test_listener_replay_and_growth),
