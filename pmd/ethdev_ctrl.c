@@ -239,10 +239,17 @@ int prt_eth_rx_eof(uint16_t port_id)
 	struct prt_eth_dev *dev;
 
 	GET_DEV_OR_RET(port_id, dev);
+	int ret = 1;
+
 	if (!dev->data.started || dev->data.nb_rx_queues == 0)
 		return 0;
-	for (uint16_t q = 0; q < dev->data.nb_rx_queues; q++)
-		if (prt_eth_rx_queue_eof(port_id, q) != 1)
+	for (uint16_t q = 0; q < dev->data.nb_rx_queues; q++) {
+		int eof = prt_eth_rx_queue_eof(port_id, q);
+
+		if (eof == 0)
 			return 0;
-	return 1;
+		if (eof < 0)
+			ret = eof;
+	}
+	return ret;
 }

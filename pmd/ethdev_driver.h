@@ -95,7 +95,8 @@ struct prt_eth_dev_ops {
 	 * NULL when nothing needs consuming (a socket).
 	 */
 	void (*rx_queue_intr_ack)(struct prt_eth_dev *dev, uint16_t qid);
-	/** 1 when rx queue @p qid's finite input is exhausted; NULL: never ends. */
+	/** 1 when rx queue @p qid's finite input is exhausted, -EIO when it ended on a read
+	 * error, 0 before; NULL: never ends. */
 	int (*rx_queue_eof)(struct prt_eth_dev *dev, uint16_t qid);
 };
 

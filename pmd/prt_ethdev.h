@@ -551,11 +551,17 @@ int prt_eth_dev_rss_reta_update(uint16_t port_id, const uint16_t *reta, uint16_t
  * input (net_pcap reading rx_pcap without infinite_rx): nothing more will
  * ever arrive on it. Ports fed by a wire never end. Thread-safe against the
  * fast path.
- * @return 1 at the end, 0 otherwise; -ENODEV; -EINVAL for a bad queue.
+ * @return 1 at the end; 0 before it; -EIO at an end caused by a read error
+ *         (a truncated capture file: the driver logged it, the frames before
+ *         it were received); -ENODEV; -EINVAL for a bad queue.
  */
 int prt_eth_rx_queue_eof(uint16_t port_id, uint16_t queue_id);
 
-/** 1 when every rx queue of a started port has reached its end of input, else 0; -ENODEV. */
+/**
+ * Whether every rx queue of a started port has reached its end of input.
+ * @return 1 when all have; -EIO when all have and one of them on a read
+ *         error; 0 otherwise (also for a stopped port); -ENODEV.
+ */
 int prt_eth_rx_eof(uint16_t port_id);
 
 /* Statistics ------------------------------------------------------------- */

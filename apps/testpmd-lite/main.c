@@ -30,12 +30,22 @@ static void signals_install(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+/* Set when an input ended on a read error (the driver logged it): exit 1. */
+static bool input_error;
+
 /* 1 when every forwarding port has reached the end of its input. */
 static bool all_input_ended(void)
 {
-	for (unsigned int i = 0; i < nb_fwd_ports; i++)
-		if (prt_eth_rx_eof(fwd_ports[i]) != 1)
+	bool error = false;
+
+	for (unsigned int i = 0; i < nb_fwd_ports; i++) {
+		int eof = prt_eth_rx_eof(fwd_ports[i]);
+
+		if (eof == 0)
 			return false;
+		error |= eof < 0;
+	}
+	input_error = error;
 	return true;
 }
 
@@ -56,7 +66,9 @@ static const char *watch(uint64_t start_ns)
 		if (tp_cfg.engine->receives && !atomic_load(&tp_draining) && all_input_ended())
 			atomic_store_explicit(&tp_draining, true, memory_order_release);
 		if (atomic_load(&tp_draining) && tp_fwd_all_done())
-			return "end of input on every rx port, tx drained";
+			return input_error ?
+				       "end of input on every rx port (one ended on a read error), tx drained" :
+				       "end of input on every rx port, tx drained";
 		if (tp_cfg.stats_period && now >= next_stats) {
 			tp_stats_periodic();
 			next_stats += tp_cfg.stats_period * 1000000000ull;
@@ -100,7 +112,8 @@ static int run(void)
 	}
 	for (unsigned int i = 0; i < nb_fwd_ports; i++)
 		prt_eth_dev_stop(fwd_ports[i]); /* flushes what ports buffer (capture files) */
-	return tp_stats_final(seconds);
+	ret = tp_stats_final(seconds);
+	return ret < 0 ? ret : input_error ? -EIO : 0;
 }
 
 int main(int argc, char **argv)

@@ -32,7 +32,9 @@ struct pcap_rx_queue {
 	/** A frame read but not yet delivered (the pool was empty): delivered next. */
 	struct pcap_pkthdr *pending_hdr;
 	const uint8_t *pending_data;
-	_Atomic bool eof; /**< the file ended (never for infinite_rx or an interface) */
+	/** 1: the file ended (never for infinite_rx or an interface); -EIO: it ended on a
+	 * read error (a truncated file). */
+	_Atomic int eof;
 	/* counters, written by the polling thread only */
 	uint64_t pkts;
 	uint64_t bytes;

@@ -32,16 +32,17 @@ int pcap_rx_open_file(const char *dev, const char *path, struct pcap_rx_queue *q
 	return 0;
 }
 
-/* At the end of the file: start it again (infinite_rx) or report the end. */
-static void rx_file_end(struct pcap_rx_queue *q)
+/* At the end of the file: start it again (infinite_rx) or report the end;
+ * @error: the file ended on a read error, which is final. */
+static void rx_file_end(struct pcap_rx_queue *q, bool error)
 {
-	if (q->infinite) {
+	if (q->infinite && !error) {
 		pcap_close(q->pcap);
 		if (pcap_rx_open_file("net_pcap", q->path, q) == 0)
 			return;
 		/* The file vanished under us: its input has ended. */
 	}
-	atomic_store_explicit(&q->eof, true, memory_order_release);
+	atomic_store_explicit(&q->eof, error ? -EIO : 1, memory_order_release);
 }
 
 /*
@@ -95,14 +96,16 @@ static int rx_next(struct pcap_rx_queue *q, struct pcap_pkthdr **hdr, const uint
 	if (ret == 0) /* live interface, nothing yet */
 		return 0;
 	if (ret == PCAP_ERROR) {
-		PCAP_LOG(ERR, "port %u: reading '%s': %s; the rest of the file is ignored",
-			 q->port_id, q->path ? q->path : "interface", pcap_geterr(q->pcap));
+		PCAP_LOG(
+			ERR,
+			"port %u: reading '%s': %s; the frames before were received, the rest of the file cannot be read",
+			q->port_id, q->path ? q->path : "interface", pcap_geterr(q->pcap));
 		prt_eth_counter_add(&q->read_errors, 1);
 		if (q->live)
 			return 0;
 	}
 	if (!q->live)
-		rx_file_end(q);
+		rx_file_end(q, ret == PCAP_ERROR);
 	return -1;
 }
 
