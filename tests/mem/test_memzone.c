@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mem_test.h"
@@ -133,6 +134,33 @@ static void test_page_size_flags(void **state)
 	assert_int_equal(prt_memzone_free(mz), 0);
 }
 
+/* 1 GiB pages only, on a machine that has none free: ENOMEM and a message saying so. */
+static void test_no_1g_pages(void **state)
+{
+	FILE *f = fopen("/sys/kernel/mm/hugepages/hugepages-1048576kB/free_hugepages", "r");
+	const struct prt_memzone *mz;
+	char *log = NULL;
+	size_t len = 0;
+	long free_1g = 0;
+	FILE *cap;
+
+	(void)state;
+	if (f != NULL) {
+		assert_int_equal(fscanf(f, "%ld", &free_1g), 1);
+		fclose(f);
+	}
+	if (!prt_eal_has_hugepages() || free_1g > 0)
+		skip(); /* --no-huge refuses any page size (above); 1 GiB pages would work */
+	cap = mem_test_log_begin(&log, &len);
+	mz = prt_memzone_reserve("one-gb", 4096, PRT_SOCKET_ID_ANY, PRT_MEMZONE_1GB);
+	mem_test_log_end(cap);
+	printf("%s", log);
+	expect_error(mz, ENOMEM);
+	assert_non_null(strstr(log, "1 GiB"));
+	assert_non_null(strstr(log, f == NULL ? "offers no" : "hugepagesz=1G"));
+	free(log);
+}
+
 static void walk_counter(const struct prt_memzone *mz, void *arg)
 {
 	(void)mz;
@@ -170,7 +198,8 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_errors),		cmocka_unit_test(test_reserve_lookup_free),
 		cmocka_unit_test(test_alignment),	cmocka_unit_test(test_iova_contig),
-		cmocka_unit_test(test_page_size_flags), cmocka_unit_test(test_race_for_a_name),
+		cmocka_unit_test(test_page_size_flags), cmocka_unit_test(test_no_1g_pages),
+		cmocka_unit_test(test_race_for_a_name),
 	};
 
 	return mem_test_run(tests, argc, argv);
