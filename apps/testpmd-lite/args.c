@@ -48,6 +48,7 @@ static void usage(const char *prog)
 	       "  --mbuf-size=N           mbuf data room, headroom included (2176)\n"
 	       "  --total-num-mbufs=N     mbufs in the pool (computed)\n"
 	       "  --rx-intr               idle lcores sleep on rx interrupts\n"
+	       "  --tx-first              send a burst on every stream first (loops of ports)\n"
 	       "  --run-time=S            stop after S seconds; 0: start every port and stop\n"
 	       "  --json-stats=FILE       write the final statistics as JSON\n"
 	       "  -h, --help              this text\n"
@@ -144,6 +145,7 @@ enum {
 	OPT_MBUF_SIZE,
 	OPT_TOTAL_NUM_MBUFS,
 	OPT_RX_INTR,
+	OPT_TX_FIRST,
 	OPT_RUN_TIME,
 	OPT_JSON_STATS,
 };
@@ -165,6 +167,7 @@ static const struct option long_opts[] = {
 	{ "mbuf-size", required_argument, NULL, OPT_MBUF_SIZE },
 	{ "total-num-mbufs", required_argument, NULL, OPT_TOTAL_NUM_MBUFS },
 	{ "rx-intr", no_argument, NULL, OPT_RX_INTR },
+	{ "tx-first", no_argument, NULL, OPT_TX_FIRST },
 	{ "run-time", required_argument, NULL, OPT_RUN_TIME },
 	{ "json-stats", required_argument, NULL, OPT_JSON_STATS },
 	{ "help", no_argument, NULL, 'h' },
@@ -250,6 +253,9 @@ static int apply(int opt, const char *name, const char *val)
 		return 0;
 	case OPT_RX_INTR:
 		tp_cfg.rx_intr = true;
+		return 0;
+	case OPT_TX_FIRST:
+		tp_cfg.tx_first = true;
 		return 0;
 	case OPT_RUN_TIME:
 		errno = 0;

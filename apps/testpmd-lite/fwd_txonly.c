@@ -144,6 +144,21 @@ static int tx_stream_init(struct fwd_stream *fs)
 	return prt_eth_macaddr_get(fs->tx_port, &fs->eth_src);
 }
 
+int tp_tx_first(void)
+{
+	for (unsigned int i = 0; i < nb_fwd_streams; i++) {
+		struct fwd_stream *fs = &fwd_streams[i];
+		struct prt_ether_addr keep = fs->eth_src;
+		int ret = tx_stream_init(fs);
+
+		if (ret < 0)
+			return ret;
+		tx_generate(fs, false);
+		fs->eth_src = keep;
+	}
+	return 0;
+}
+
 const struct fwd_engine txonly_engine = {
 	.name = "txonly",
 	.receives = false,

@@ -98,6 +98,11 @@ static int run(void)
 	if (tp_cfg.run_time == 0) {
 		printf("ports started; --run-time=0: stopping\n");
 	} else {
+		if (tp_cfg.tx_first) {
+			ret = tp_tx_first();
+			if (ret < 0)
+				return ret;
+		}
 		ret = tp_fwd_launch();
 		if (ret < 0)
 			return ret;

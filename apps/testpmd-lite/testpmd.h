@@ -80,6 +80,7 @@ struct tp_config {
 	uint32_t tx_pkt_len; /* their sum */
 	struct prt_ether_addr peer_addr[PRT_MAX_ETHPORTS];
 	bool rx_intr;
+	bool tx_first; /* send a burst on every stream before forwarding */
 	const char *json_path;
 	uint32_t max_pkt_len; /* bytes, CRC included: MTU + 18 */
 	unsigned int total_num_mbufs; /* 0: computed */
@@ -123,6 +124,8 @@ void tp_ports_close(void);
 
 /** Checks --nb-cores against the worker lcores; one line and -EINVAL when they lack. */
 int tp_fwd_check_cores(void);
+/** --tx-first: sends one burst of txonly frames on every stream's tx queue. */
+int tp_tx_first(void);
 /** Launches the forwarding lcores. */
 int tp_fwd_launch(void);
 /** Waits until every forwarding lcore returned. */
