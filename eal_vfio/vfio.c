@@ -68,7 +68,8 @@ enum prt_vfio_mode vfio_host_mode(void)
 	char msg[512];
 	bool iommu = vfio_explain_iommu(msg, sizeof(msg)) == 0;
 
-	if (iommu && host_exists(HOST_DEV, "iommu") && host_exists(HOST_DEV, "vfio/devices"))
+	/* The vfio-dev class exists when the kernel has VFIO device cdevs (CONFIG_VFIO_DEVICE_CDEV). */
+	if (iommu && host_exists(HOST_DEV, "iommu") && host_exists(HOST_SYS, "class/vfio-dev"))
 		return PRT_VFIO_MODE_IOMMUFD;
 	if (iommu && host_exists(HOST_DEV, "vfio/vfio"))
 		return PRT_VFIO_MODE_TYPE1;

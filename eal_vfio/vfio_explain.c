@@ -143,10 +143,11 @@ int vfio_explain_device(const char *bdf, char *msg, size_t len)
 	return 0;
 }
 
-void vfio_explain_not_viable(int group, const char *bdf, char *msg, size_t len)
+int vfio_explain_not_viable(int group, const char *bdf, char *msg, size_t len)
 {
 	char dir[PATH_MAX], path[PATH_MAX], drv[64], others[512] = "";
 	struct dirent *e;
+	int n = 0;
 	DIR *d;
 
 	msg[0] = '\0';
@@ -162,6 +163,7 @@ void vfio_explain_not_viable(int group, const char *bdf, char *msg, size_t len)
 			continue;
 		msg_add(others, sizeof(others), "%s%s (bound to %s)", others[0] ? ", " : "",
 			e->d_name, drv);
+		n++;
 	}
 	if (d)
 		closedir(d);
@@ -177,6 +179,7 @@ void vfio_explain_not_viable(int group, const char *bdf, char *msg, size_t len)
 	else
 		msg_add(msg, len, "and a device of it is still in use by a kernel driver (see %s)",
 			dir);
+	return n;
 }
 
 void vfio_explain_open(int err, const char *dev_path, const char *bdf, char *msg, size_t len)

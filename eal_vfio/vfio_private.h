@@ -177,7 +177,7 @@ const struct vfio_info_cap_header *vfio_region_cap(const struct vfio_region_info
 
 /**
  * The mode "auto" resolves to on this host, without opening anything:
- * iommufd when /dev/iommu and device cdevs exist, type1 when IOMMU groups
+ * iommufd when /dev/iommu and device cdevs (sysfs class vfio-dev) exist, type1 when IOMMU groups
  * exist, noiommu when its module parameter is on; AUTO when none is usable.
  */
 enum prt_vfio_mode vfio_host_mode(void);
@@ -221,8 +221,12 @@ void vfio_explain_holders(const char *dev_path, char *msg, size_t len);
  */
 int vfio_explain_device(const char *bdf, char *msg, size_t len);
 
-/** The other devices of group @p group and their drivers; why the group is not viable. */
-void vfio_explain_not_viable(int group, const char *bdf, char *msg, size_t len);
+/**
+ * Why group @p group (of @p bdf) is not viable: its other devices that are
+ * bound to a driver other than vfio-pci, named with their drivers.
+ * @return how many such devices sysfs shows (0: viable as far as sysfs tells).
+ */
+int vfio_explain_not_viable(int group, const char *bdf, char *msg, size_t len);
 
 /** Why opening group (or device cdev) @p dev_path for @p bdf failed with @p err. */
 void vfio_explain_open(int err, const char *dev_path, const char *bdf, char *msg, size_t len);

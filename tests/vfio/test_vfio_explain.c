@@ -164,7 +164,8 @@ static void test_auto_mode(void **state)
 	assert_int_equal(vfio_host_mode(), PRT_VFIO_MODE_TYPE1);
 	assert_int_equal(vfio_default_iova_mode(PRT_VFIO_MODE_AUTO, false), PRT_IOVA_VA);
 	fake_write("dev/iommu", "");
-	fake_mkdirs(fake_path(path, "dev/vfio/devices"), 1);
+	assert_int_equal(vfio_host_mode(), PRT_VFIO_MODE_TYPE1); /* no cdevs: not iommufd */
+	fake_mkdirs(fake_path(path, "sys/class/vfio-dev"), 1);
 	assert_int_equal(vfio_host_mode(), PRT_VFIO_MODE_IOMMUFD);
 }
 
