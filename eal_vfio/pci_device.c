@@ -298,10 +298,10 @@ static void device_request(int fd, void *arg)
 		"%s: the kernel asks for the device back (unbind or hot-unplug): stopping it",
 		dev->name);
 	pci_device_vanish_bars(dev);
+	dev->removed = true;
 	if (dev->driver && dev->driver->remove)
 		dev->driver->remove(dev);
 	dev->driver = NULL;
-	dev->removed = true;
 	pci_device_close(dev);
 }
 
@@ -401,21 +401,24 @@ fail_close:
 void pci_device_close(struct prt_pci_device *dev)
 {
 	struct vfio_device_info info = { .argsz = sizeof(info) };
+	int fd = dev->vfio_fd;
 
-	if (dev->vfio_fd < 0)
+	if (fd < 0)
 		return;
 	request_irq_teardown(dev);
 	prt_intr_disable(&dev->intr_handle);
 	if (!dev->removed) {
 		prt_pci_set_bus_master(dev, false);
 		unmap_bars(dev);
+		/* A removed device is being reset by the kernel that took it back. */
+		if (ioctl(fd, VFIO_DEVICE_GET_INFO, &info) == 0)
+			device_reset(dev, info.flags);
 	}
 	/* A removed device's BARs stay backed by the all-ones memory until the bus frees it. */
-	if (ioctl(dev->vfio_fd, VFIO_DEVICE_GET_INFO, &info) == 0)
-		device_reset(dev, info.flags);
-	vfio_device_close(dev->name, dev->vfio_fd);
 	dev->vfio_fd = -1;
 	dev->intr_handle.dev_fd = -1;
+	/* Last: closing the fd is what lets the kernel finish an unbind. */
+	vfio_device_close(dev->name, fd);
 }
 
 void pci_device_free(struct prt_pci_device *dev)
