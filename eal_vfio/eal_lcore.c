@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <numa.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -92,6 +93,44 @@ unsigned int prt_socket_count(void)
 	return socket_count;
 }
 
+/* Callbacks run after each launched function; append-only, published by finish_cb_count. */
+static struct {
+	prt_lcore_finish_cb_t *cb;
+	void *arg;
+} finish_cbs[PRT_LCORE_FINISH_CB_MAX];
+static _Atomic unsigned int finish_cb_count;
+static pthread_mutex_t finish_cb_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int prt_lcore_finish_callback_register(prt_lcore_finish_cb_t *cb, void *arg)
+{
+	unsigned int n;
+	int ret = 0;
+
+	if (cb == NULL)
+		return -EINVAL;
+	pthread_mutex_lock(&finish_cb_lock);
+	n = atomic_load_explicit(&finish_cb_count, memory_order_relaxed);
+	if (n == PRT_LCORE_FINISH_CB_MAX) {
+		ret = -ENOSPC;
+	} else {
+		finish_cbs[n].cb = cb;
+		finish_cbs[n].arg = arg;
+		/* Release: the entry is written before a worker can count it. */
+		atomic_store_explicit(&finish_cb_count, n + 1, memory_order_release);
+	}
+	pthread_mutex_unlock(&finish_cb_lock);
+	return ret;
+}
+
+static void run_finish_cbs(unsigned int lcore_id)
+{
+	/* Acquire: pairs with the release in prt_lcore_finish_callback_register(). */
+	unsigned int n = atomic_load_explicit(&finish_cb_count, memory_order_acquire);
+
+	for (unsigned int i = 0; i < n; i++)
+		finish_cbs[i].cb(lcore_id, finish_cbs[i].arg);
+}
+
 static struct lcore *worker(unsigned int id)
 {
 	if (id >= PRT_MAX_LCORE || !lcores[id].enabled || !lcores[id].is_worker)
@@ -112,6 +151,7 @@ static void *worker_loop(void *arg)
 			break;
 		pthread_mutex_unlock(&lc->lock);
 		int ret = lc->f(lc->arg);
+		run_finish_cbs(prt_per_lcore_id);
 		pthread_mutex_lock(&lc->lock);
 		lc->ret = ret;
 		lc->state = PRT_LCORE_FINISHED;

@@ -106,4 +106,22 @@ int prt_eal_mp_remote_launch(prt_lcore_function_t *f, void *arg, int call_main);
 /** Waits for every worker (prt_eal_wait_lcore() on each); results are dropped. */
 void prt_eal_mp_wait_lcore(void);
 
+/** Called on a worker lcore when a launched function has returned. */
+typedef void(prt_lcore_finish_cb_t)(unsigned int lcore_id, void *arg);
+
+/** Most callbacks prt_lcore_finish_callback_register() keeps. */
+#define PRT_LCORE_FINISH_CB_MAX 8
+
+/**
+ * Registers @p cb(@p lcore_id, @p arg) to run on each worker lcore after
+ * every launched function returns, before prt_eal_wait_lcore() can see the
+ * worker finished (so what @p cb does happens before that returns). The
+ * mempool layer uses it to flush the worker's mempool caches. May be called
+ * before prt_eal_init(); registrations outlive prt_eal_cleanup(). Thread-safe.
+ *
+ * @return 0; -EINVAL for a NULL @p cb; -ENOSPC when PRT_LCORE_FINISH_CB_MAX
+ *         callbacks are registered.
+ */
+int prt_lcore_finish_callback_register(prt_lcore_finish_cb_t *cb, void *arg);
+
 #endif /* PRT_LCORE_H */

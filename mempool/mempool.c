@@ -358,6 +358,22 @@ void mempool_flush_lcore_caches(unsigned int lcore_id)
 	pthread_mutex_unlock(&registry_lock);
 }
 
+/*
+ * Flush on lcore exit: when a worker's launched function returns, its
+ * caches go back to the rings, so that prt_eal_wait_lcore() returns with
+ * every free object reachable from any thread.
+ */
+static void lcore_finished(unsigned int lcore_id, void *arg)
+{
+	(void)arg;
+	mempool_flush_lcore_caches(lcore_id);
+}
+
+__attribute__((constructor)) static void register_lcore_finish(void)
+{
+	prt_lcore_finish_callback_register(lcore_finished, NULL);
+}
+
 struct iter_ctx {
 	prt_mempool_obj_cb_t *fn;
 	void *arg;

@@ -41,6 +41,7 @@
 #define PRT_RING_CORE_H
 
 #include <errno.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
@@ -61,6 +62,13 @@
 
 /** Largest ring size (slots): the counters' mask must fit in 31 bits. */
 #define PRT_RING_SZ_MASK 0x7fffffffu
+
+/**
+ * Pause instructions a multi-producer/consumer thread spins while waiting
+ * for the thread that claimed slots before it to publish them, before it
+ * yields the CPU (that thread may have been preempted on the same CPU).
+ */
+#define PRT_RING_SPINS_BEFORE_YIELD 1024u
 
 /** Enqueue/dequeue behaviour. */
 enum prt_ring_queue_behavior {
@@ -220,8 +228,20 @@ static __prt_always_inline void prt_ring_update_tail(struct prt_ring_headtail *h
 		 * too (a store-release does not continue another thread's
 		 * release sequence).
 		 */
-		while (atomic_load_explicit(&ht->tail, memory_order_acquire) != old_head)
+		unsigned int spins = 0;
+
+		while (atomic_load_explicit(&ht->tail, memory_order_acquire) != old_head) {
 			prt_pause();
+			/*
+			 * The predecessor was preempted between its claim and its
+			 * publish: if it shares our CPU, spinning keeps it off.
+			 * After a while (about 50 us), give the CPU away.
+			 */
+			if (unlikely(++spins == PRT_RING_SPINS_BEFORE_YIELD)) {
+				sched_yield();
+				spins = 0;
+			}
+		}
 	}
 	/* Release: our slot accesses happen before the other side sees the new tail. */
 	atomic_store_explicit(&ht->tail, old_head + n, memory_order_release);
