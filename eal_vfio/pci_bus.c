@@ -19,14 +19,15 @@
 static struct prt_pci_driver *drivers;
 static struct prt_pci_device *devices;
 
+/*
+ * At the head: the newest driver is matched first, so a program's own
+ * driver (registered after libprt's constructors ran) takes a device from
+ * a built-in one (tests that drive a NIC's registers by hand do).
+ */
 void prt_pci_register_driver(struct prt_pci_driver *drv)
 {
-	struct prt_pci_driver **p = &drivers;
-
-	while (*p)
-		p = &(*p)->next;
-	drv->next = NULL;
-	*p = drv;
+	drv->next = drivers;
+	drivers = drv;
 }
 
 void prt_pci_unregister_driver(struct prt_pci_driver *drv)

@@ -130,7 +130,11 @@ struct prt_pci_driver {
 	int (*remove)(struct prt_pci_device *dev);
 };
 
-/** Adds @p drv to the registry (call from a constructor: PRT_PCI_DRIVER_REGISTER). */
+/**
+ * Adds @p drv to the registry (call from a constructor: PRT_PCI_DRIVER_REGISTER).
+ * When several drivers match a device, the one registered last takes it: a
+ * program's own driver wins over libprt's built-in ones.
+ */
 void prt_pci_register_driver(struct prt_pci_driver *drv);
 
 /** Removes @p drv from the registry. Not while prt_eal_init() or cleanup runs. */

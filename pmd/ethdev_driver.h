@@ -17,7 +17,10 @@
  *      after one log line that names the device and what to fix.
  *   4. Register: PRT_ETH_DRIVER_REGISTER(drv) with a struct prt_eth_driver
  *      naming the driver ("net_null": vdev names "net_null0", "net_null1"...)
- *      and its probe function for --vdev, or its PCI id table and PCI probe.
+ *      and its probe function for --vdev. A PCI driver registers with the
+ *      PCI bus instead (PRT_PCI_DRIVER_REGISTER, prt_pci.h), which matches
+ *      ids and calls its probe; there it allocates the port and points
+ *      dev->driver at a struct prt_eth_driver that names it.
  *
  * The ethdev layer checks every argument against dev_info before it calls
  * an op (queue ids, descriptor limits, MTU range, offloads), so ops only see
@@ -32,7 +35,6 @@
 
 #include "prt_ethdev.h"
 #include "prt_log.h"
-#include "prt_pci_addr.h"
 
 struct prt_eth_dev;
 
@@ -141,12 +143,6 @@ struct prt_eth_dev {
 	struct prt_eth_dev_data data;
 };
 
-/** A PCI vendor/device pair a driver handles. */
-struct prt_pci_id {
-	uint16_t vendor_id;
-	uint16_t device_id;
-};
-
 /** A driver, as the registry knows it. */
 struct prt_eth_driver {
 	/** "net_null": matches --vdev names made of this and a number ("net_null0"). */
@@ -158,10 +154,6 @@ struct prt_eth_driver {
 	 * @return 0; a negative errno after one log line naming @p name.
 	 */
 	int (*probe_vdev)(const char *name, const char *args);
-	/** Zero-terminated table of the PCI devices it drives; NULL for software drivers. */
-	const struct prt_pci_id *pci_id_table;
-	/** Creates the port(s) of the PCI device at @p addr with its -a @p args. */
-	int (*probe_pci)(const struct prt_pci_addr *addr, const char *args);
 	struct prt_eth_driver *next; /**< set by the registry */
 };
 
@@ -177,9 +169,6 @@ void prt_eth_driver_register(struct prt_eth_driver *drv);
 
 /** The driver a vdev name ("net_pcap0") belongs to; NULL when none. */
 const struct prt_eth_driver *prt_eth_driver_find_vdev(const char *name);
-
-/** The driver that handles PCI device @p vendor_id:@p device_id; NULL when none. */
-const struct prt_eth_driver *prt_eth_driver_find_pci(uint16_t vendor_id, uint16_t device_id);
 
 /**
  * Creates a port named @p name with @p priv_size zeroed bytes of driver data

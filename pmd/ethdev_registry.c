@@ -47,15 +47,6 @@ const struct prt_eth_driver *prt_eth_driver_find_vdev(const char *name)
 	return NULL;
 }
 
-const struct prt_eth_driver *prt_eth_driver_find_pci(uint16_t vendor_id, uint16_t device_id)
-{
-	for (const struct prt_eth_driver *d = drivers; d; d = d->next)
-		for (const struct prt_pci_id *id = d->pci_id_table; id && id->vendor_id; id++)
-			if (id->vendor_id == vendor_id && id->device_id == device_id)
-				return d;
-	return NULL;
-}
-
 /* Logs an unknown vdev name with the vdev drivers there are. */
 static void log_unknown_vdev(const char *name)
 {
