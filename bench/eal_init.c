@@ -9,9 +9,11 @@
  *   case=eal_init_<size> prt=<ms> dpdk=<ms> ratio=<dpdk/prt>        DPDK --in-memory
  *   case=eal_init_<size>_dpdk_default prt=<ms> dpdk=<ms> ratio=...  DPDK with hugepage files
  *   case=eal_init_<size>_floor floor=<ms> prt=<ms>
+ *   case=eal_init_<size>_cpu prt=<ms> dpdk=<ms> ratio=... floor=<ms>   CPU time, all threads
  *
  * Each figure is the median of RUNS runs, in milliseconds of wall time from
- * before init to after cleanup. Needs root and 1 GiB of free 2 MiB pages
+ * before init to after cleanup; the _cpu line gives the CPU time the same
+ * runs used (user + system, every thread), which a busy machine changes less. Needs root and 1 GiB of free 2 MiB pages
  * (tools/hugepages reserve 600); the DPDK default mode mounts a hugetlbfs in
  * a temporary directory and removes it afterwards.
  */
@@ -23,6 +25,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -100,15 +103,27 @@ static int run_floor(const struct run_args *a)
 	return munmap(p, len);
 }
 
-/* Runs @fn in a fresh child; returns its wall time in ms, or a negative value. */
-static double timed_child(int (*fn)(const struct run_args *), const struct run_args *a)
+/* What one run cost: wall time, and CPU time of all its threads (user + system). */
+struct cost {
+	double wall_ms;
+	double cpu_ms;
+};
+
+static double tv_ms(struct timeval tv)
 {
+	return (double)tv.tv_sec * 1e3 + (double)tv.tv_usec / 1e3;
+}
+
+/* Runs @fn in a fresh child; negative figures when it failed. */
+static struct cost timed_child(int (*fn)(const struct run_args *), const struct run_args *a)
+{
+	struct cost c = { -1, -1 };
+	struct rusage ru;
 	int pfd[2], status;
-	double ms = -1;
 	pid_t pid;
 
 	if (pipe(pfd) < 0)
-		return -1;
+		return c;
 	pid = fork();
 	if (pid == 0) {
 		double t0 = now_ms(), t;
@@ -120,12 +135,12 @@ static double timed_child(int (*fn)(const struct run_args *), const struct run_a
 		_exit(0);
 	}
 	close(pfd[1]);
-	if (pid < 0 || read(pfd[0], &ms, sizeof(ms)) != sizeof(ms))
-		ms = -1;
+	if (pid < 0 || read(pfd[0], &c.wall_ms, sizeof(c.wall_ms)) != sizeof(c.wall_ms))
+		c.wall_ms = -1;
 	close(pfd[0]);
-	if (pid > 0)
-		waitpid(pid, &status, 0);
-	return ms;
+	if (pid > 0 && wait4(pid, &status, 0, &ru) == pid && c.wall_ms >= 0)
+		c.cpu_ms = tv_ms(ru.ru_utime) + tv_ms(ru.ru_stime);
+	return c;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -154,15 +169,16 @@ enum { PRT, DPDK, DPDK_DEFAULT, FLOOR, NB_KINDS };
 
 /*
  * RUNS rounds, each running every kind once, so that a change in the
- * machine's load (it is shared) touches every kind alike; medians in @ms.
- * DPDK's default mode keeps hugepage files: they go in a temporary
- * hugetlbfs mount, emptied after each run (ms[DPDK_DEFAULT] < 0 without one).
+ * machine's load (it is shared) touches every kind alike; medians of the
+ * wall and CPU times in @wall and @cpu. DPDK's default mode keeps hugepage
+ * files: they go in a temporary hugetlbfs mount, emptied after each run
+ * (figures < 0 without one).
  */
-static void measure(unsigned int mb, double ms[NB_KINDS])
+static void measure(unsigned int mb, double wall[NB_KINDS], double cpu[NB_KINDS])
 {
 	char dir[] = "/tmp/prt-bench-hugeXXXXXX";
 	struct run_args a = { .mb = mb }, def = { .mb = mb, .huge_dir = dir };
-	double t[NB_KINDS][RUNS];
+	double w[NB_KINDS][RUNS], c[NB_KINDS][RUNS];
 	bool mounted = mkdtemp(dir) != NULL;
 
 	if (mounted && mount("nodev", dir, "hugetlbfs", 0, "pagesize=2M") < 0) {
@@ -170,19 +186,28 @@ static void measure(unsigned int mb, double ms[NB_KINDS])
 		mounted = false;
 	}
 	for (int i = 0; i < RUNS; i++) {
-		t[PRT][i] = timed_child(run_prt, &a);
-		t[DPDK][i] = timed_child(run_dpdk, &a);
-		t[DPDK_DEFAULT][i] = mounted ? timed_child(run_dpdk, &def) : -1;
-		if (mounted)
+		struct cost k[NB_KINDS] = { [DPDK_DEFAULT] = { -1, -1 } };
+
+		k[PRT] = timed_child(run_prt, &a);
+		k[DPDK] = timed_child(run_dpdk, &a);
+		if (mounted) {
+			k[DPDK_DEFAULT] = timed_child(run_dpdk, &def);
 			clear_dir(dir);
-		t[FLOOR][i] = timed_child(run_floor, &a);
+		}
+		k[FLOOR] = timed_child(run_floor, &a);
+		for (int j = 0; j < NB_KINDS; j++) {
+			w[j][i] = k[j].wall_ms;
+			c[j][i] = k[j].cpu_ms;
+		}
 	}
 	if (mounted) {
 		umount(dir);
 		rmdir(dir);
 	}
-	for (int k = 0; k < NB_KINDS; k++)
-		ms[k] = median_of(t[k]);
+	for (int j = 0; j < NB_KINDS; j++) {
+		wall[j] = median_of(w[j]);
+		cpu[j] = median_of(c[j]);
+	}
 }
 
 int main(void)
@@ -191,9 +216,9 @@ int main(void)
 
 	for (size_t i = 0; i < sizeof(sizes_mb) / sizeof(sizes_mb[0]); i++) {
 		const char *name = sizes_mb[i] == 64 ? "eal_init_64M" : "eal_init_1G";
-		double ms[NB_KINDS];
+		double ms[NB_KINDS], cpu[NB_KINDS];
 
-		measure(sizes_mb[i], ms);
+		measure(sizes_mb[i], ms, cpu);
 		if (ms[PRT] < 0 || ms[DPDK] < 0 || ms[FLOOR] < 0) {
 			printf("case=%s error=\"a run failed: are %u free 2 MiB pages reserved? "
 			       "(tools/hugepages reserve %u)\"\n",
@@ -209,6 +234,8 @@ int main(void)
 			printf("case=%s_dpdk_default error=\"cannot mount a hugetlbfs (root?)\"\n",
 			       name);
 		printf("case=%s_floor floor=%.2f prt=%.2f\n", name, ms[FLOOR], ms[PRT]);
+		printf("case=%s_cpu prt=%.2f dpdk=%.2f ratio=%.1f floor=%.2f\n", name, cpu[PRT],
+		       cpu[DPDK], cpu[DPDK] / cpu[PRT], cpu[FLOOR]);
 		fflush(stdout);
 	}
 	return 0;
