@@ -5,7 +5,9 @@
 # tcpreplay sends a capture into veth0 and tcpdump records what comes out
 # of veth3. Every frame the kernel could send (14 to 1514 bytes: an Ethernet
 # header up to the veth MTU of 1500) must come out unchanged, in order, and
-# nothing else. Only the namespace's own interfaces are touched.
+# nothing else. testpmd-lite runs with --rx-intr: idle, it sleeps on the
+# sockets and must wake for every frame. Only the namespace's own
+# interfaces are touched.
 #
 #   test_af_packet.sh TESTPMD_LITE CAPTURE
 set -eu
@@ -67,7 +69,7 @@ dump_pid=$!
 wait_for "$work/tcpdump.log" "listening on"
 
 ip netns exec "$ns" "$testpmd" -l 0-1 --no-huge --vdev net_af_packet0,iface=veth1 \
-	--vdev net_af_packet1,iface=veth2 -- --forward-mode=io \
+	--vdev net_af_packet1,iface=veth2 -- --forward-mode=io --rx-intr \
 	--json-stats="$work/stats.json" >"$work/testpmd.log" 2>&1 &
 tp_pid=$!
 wait_for "$work/testpmd.log" "^forwarding started"
