@@ -90,7 +90,11 @@ walk_slots(struct prt_mempool *mp, unsigned int n,
 	return i;
 }
 
-/* Reserves the objects' memory; with IOVA contiguity when possible, else with slack for skips. */
+/*
+ * Reserves the objects' memory. No IOVA-contiguous zone is asked for: the
+ * objects only need to be contiguous one by one. When some must move off a
+ * page boundary, the zone is reserved again with room for the moves.
+ */
 static int reserve_objs(struct prt_mempool *mp, const char *name)
 {
 	const size_t total = mempool_total_elt_size(mp);
@@ -99,15 +103,6 @@ static int reserve_objs(struct prt_mempool *mp, const char *name)
 	const struct prt_memzone *mz;
 
 	snprintf(mz_name, sizeof(mz_name), "%s%s", MEMPOOL_OBJS_MZ_PREFIX, name);
-	if (!(mp->flags & PRT_MEMPOOL_F_NO_IOVA_CONTIG)) {
-		mz = prt_memzone_reserve(mz_name, len, mp->socket_id, PRT_MEMZONE_IOVA_CONTIG);
-		if (mz != NULL) {
-			mp->objs_mz = mz;
-			return 0;
-		}
-		if (errno != ENOMEM)
-			return -errno;
-	}
 	mz = prt_memzone_reserve(mz_name, len, mp->socket_id, 0);
 	if (mz == NULL)
 		return -errno;
@@ -264,6 +259,7 @@ struct prt_mempool *prt_mempool_create(const char *name, unsigned int n, unsigne
 	ret = reserve_objs(mp, name);
 	if (ret < 0)
 		goto fail_objs;
+	mp->socket_id = mp->objs_mz->socket_id;
 
 	if (mp_init != NULL)
 		mp_init(mp, mp_init_arg);
