@@ -438,3 +438,19 @@ int prt_malloc_get_socket_stats(int socket, struct prt_malloc_socket_stats *stat
 	pthread_mutex_unlock(&h->lock);
 	return 0;
 }
+
+void prt_malloc_dump_stats(FILE *f, const char *type)
+{
+	struct prt_malloc_socket_stats st;
+
+	(void)type;
+	for (unsigned int s = 0; s < prt_socket_count() && s < EAL_MAX_NUMA_NODES; s++) {
+		if (prt_malloc_get_socket_stats((int)s, &st) < 0 || st.heap_totalsz_bytes == 0)
+			continue;
+		fprintf(f,
+			"heap node %u: total %zu free %zu greatest free %zu, %u blocks allocated, "
+			"%u free\n",
+			s, st.heap_totalsz_bytes, st.heap_freesz_bytes, st.greatest_free_size,
+			st.alloc_count, st.free_count);
+	}
+}

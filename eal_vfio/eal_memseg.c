@@ -10,6 +10,7 @@
  * no reader holds an address in it.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -262,4 +263,39 @@ int prt_mem_event_callback_unregister(const char *name)
 	}
 	eal_mem_hotplug_unlock();
 	return ret;
+}
+
+/* Number of IOVA-contiguous runs in @seg (1 in VA mode). */
+static unsigned int iova_runs(const struct eal_memseg *seg)
+{
+	unsigned int runs = 1;
+
+	for (unsigned int p = 1; seg->page_iova && p < seg->nb_pages; p++)
+		if (seg->page_iova[p] != seg->page_iova[p - 1] + seg->ms.hugepage_sz)
+			runs++;
+	return runs;
+}
+
+void prt_dump_physmem_layout(FILE *f)
+{
+	unsigned int n = atomic_load_explicit(&nb_segs, memory_order_acquire);
+	size_t per_node[EAL_MAX_NUMA_NODES] = { 0 };
+	char sz[16];
+
+	for (unsigned int i = 0; i < n; i++) {
+		const struct eal_memseg *s = &segs[i];
+
+		if (!seg_accepted(s))
+			continue;
+		fprintf(f,
+			"segment %u: addr %p len %zu MiB pages %s node %d iova 0x%" PRIx64
+			" contiguous runs %u\n",
+			i, s->ms.addr, s->ms.len >> 20,
+			eal_size_str(s->ms.hugepage_sz, sz, sizeof(sz)), s->ms.socket_id,
+			s->ms.iova, iova_runs(s));
+		per_node[s->ms.socket_id] += s->ms.len;
+	}
+	for (int node = 0; node < EAL_MAX_NUMA_NODES; node++)
+		if (per_node[node])
+			fprintf(f, "node %d: %zu MiB\n", node, per_node[node] >> 20);
 }

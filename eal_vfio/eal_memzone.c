@@ -6,6 +6,7 @@
  * is one step for other threads.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <string.h>
 
@@ -152,6 +153,21 @@ void prt_memzone_walk(void (*fn)(const struct prt_memzone *mz, void *arg), void 
 		if (zones[i].name[0] != '\0')
 			fn(&zones[i], arg);
 	pthread_mutex_unlock(&mz_lock);
+}
+
+static void dump_one(const struct prt_memzone *mz, void *arg)
+{
+	char sz[16];
+
+	fprintf(arg,
+		"memzone '%s': len %zu addr %p iova 0x%" PRIx64 " node %d pages %s flags 0x%x\n",
+		mz->name, mz->len, mz->addr, mz->iova, mz->socket_id,
+		eal_size_str(mz->hugepage_sz, sz, sizeof(sz)), mz->flags);
+}
+
+void prt_memzone_dump(FILE *f)
+{
+	prt_memzone_walk(dump_one, f);
 }
 
 void eal_memzone_reset(void)

@@ -27,6 +27,7 @@
 #define PRT_MALLOC_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "prt_common.h"
 
@@ -88,5 +89,12 @@ struct prt_malloc_socket_stats {
  * @return 0; -EINVAL when @p socket is not a node or @p stats is NULL.
  */
 int prt_malloc_get_socket_stats(int socket, struct prt_malloc_socket_stats *stats);
+
+/**
+ * Prints the usage of every node's heap to @p f, as
+ * prt_malloc_get_socket_stats() gives it. @p type is accepted for DPDK's
+ * signature and ignored (blocks are not counted by type). Thread-safe.
+ */
+void prt_malloc_dump_stats(FILE *f, const char *type);
 
 #endif /* PRT_MALLOC_H */

@@ -25,6 +25,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "prt_common.h"
 
@@ -89,6 +90,13 @@ int prt_memseg_get_fd(const struct prt_memseg *ms, int *fd, uint64_t *offset);
 
 /** Total bytes in segments on @p socket_id (PRT_SOCKET_ID_ANY: on every node). Thread-safe. */
 size_t prt_mem_total(int socket_id);
+
+/**
+ * Prints one line per segment to @p f: address, length, page size, node and
+ * IOVA (and in PA mode how many IOVA-contiguous runs it has), then the total
+ * per node. Thread-safe.
+ */
+void prt_dump_physmem_layout(FILE *f);
 
 /** What happens to a segment. */
 enum prt_mem_event {

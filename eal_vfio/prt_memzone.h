@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "prt_common.h"
 
@@ -89,5 +90,8 @@ int prt_memzone_free(const struct prt_memzone *mz);
  * reserve or free memzones).
  */
 void prt_memzone_walk(void (*fn)(const struct prt_memzone *mz, void *arg), void *arg);
+
+/** Prints one line per memzone to @p f (name, length, address, IOVA, node, page size, flags). */
+void prt_memzone_dump(FILE *f);
 
 #endif /* PRT_MEMZONE_H */

@@ -167,6 +167,21 @@ static void test_stress_all_lcores(void **state)
 	}
 }
 
+/* Runs after the stress test: every block was freed. */
+static void test_dump_stats(void **state)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	(void)state;
+	prt_malloc_dump_stats(f, NULL);
+	fclose(f);
+	assert_non_null(strstr(text, "heap node 0: total "));
+	assert_non_null(strstr(text, " 0 blocks allocated"));
+	free(text);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +190,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_calloc_zeroes),
 		cmocka_unit_test(test_iova),
 		cmocka_unit_test(test_stress_all_lcores),
+		cmocka_unit_test(test_dump_stats),
 		cmocka_unit_test(test_grow),
 	};
 

@@ -86,6 +86,22 @@ static void test_startup_size(void **state)
 	assert_int_equal(prt_mem_total(node), want);
 }
 
+static void test_dump_layout(void **state)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	(void)state;
+	prt_dump_physmem_layout(f);
+	fclose(f);
+	printf("%s", text);
+	assert_non_null(strstr(text, "segment 0: addr "));
+	assert_non_null(strstr(text, prt_eal_has_hugepages() ? "pages 2 MiB" : "pages 4 KiB"));
+	assert_non_null(strstr(text, "node 0: "));
+	free(text);
+}
+
 static int stop_at_first(const struct prt_memseg *ms, void *arg)
 {
 	(void)ms;
@@ -228,6 +244,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_startup_size),
 		cmocka_unit_test(test_segments_are_what_they_say),
+		cmocka_unit_test(test_dump_layout),
 		cmocka_unit_test(test_walk_stops),
 		cmocka_unit_test(test_listener_replay_and_growth),
 		cmocka_unit_test(test_listener_refuses),

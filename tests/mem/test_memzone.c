@@ -193,13 +193,29 @@ static void test_race_for_a_name(void **state)
 	assert_int_equal(prt_memzone_free(prt_memzone_lookup("contended")), 0);
 }
 
+static void test_dump(void **state)
+{
+	const struct prt_memzone *mz = prt_memzone_reserve("dumped", 256, PRT_SOCKET_ID_ANY, 0);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	(void)state;
+	assert_non_null(mz);
+	prt_memzone_dump(f);
+	fclose(f);
+	assert_non_null(strstr(text, "memzone 'dumped': len 256 "));
+	free(text);
+	assert_int_equal(prt_memzone_free(mz), 0);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_errors),		cmocka_unit_test(test_reserve_lookup_free),
 		cmocka_unit_test(test_alignment),	cmocka_unit_test(test_iova_contig),
 		cmocka_unit_test(test_page_size_flags), cmocka_unit_test(test_no_1g_pages),
-		cmocka_unit_test(test_race_for_a_name),
+		cmocka_unit_test(test_race_for_a_name), cmocka_unit_test(test_dump),
 	};
 
 	return mem_test_run(tests, argc, argv);
