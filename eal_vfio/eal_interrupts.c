@@ -213,9 +213,21 @@ static pthread_mutex_t cb_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cb_done = PTHREAD_COND_INITIALIZER;
 static struct intr_cb *cbs;
 static int cb_epfd = -1;
+static int cb_wake_fd = -1; /* in cb_epfd: wakes the thread to see the list changed */
 static int cb_running_fd = -1; /* fd whose callback runs now */
 static bool thread_on;
 static pthread_t cb_thread;
+
+/* The list is empty: stop (a later registration starts a new thread). Called with cb_lock held. */
+static void intr_thread_stop(void)
+{
+	close(cb_epfd);
+	close(cb_wake_fd);
+	cb_epfd = -1;
+	cb_wake_fd = -1;
+	thread_on = false;
+	pthread_cond_broadcast(&cb_done);
+}
 
 static void *intr_thread(void *unused)
 {
@@ -224,21 +236,27 @@ static void *intr_thread(void *unused)
 	(void)unused;
 	pthread_setname_np(pthread_self(), "prt-intr");
 	for (;;) {
-		int n = epoll_wait(cb_epfd, &ev, 1, 100);
 		prt_intr_callback_t cb = NULL;
 		void *arg = NULL;
+		uint64_t v;
+		int n;
 
 		pthread_mutex_lock(&cb_lock);
 		if (!cbs) {
-			/* The last callback went: stop (a later registration starts a new thread). */
-			close(cb_epfd);
-			cb_epfd = -1;
-			thread_on = false;
-			pthread_cond_broadcast(&cb_done);
+			intr_thread_stop();
 			pthread_mutex_unlock(&cb_lock);
 			return NULL;
 		}
-		for (struct intr_cb *c = cbs; n == 1 && c; c = c->next) {
+		pthread_mutex_unlock(&cb_lock);
+		n = epoll_wait(cb_epfd, &ev, 1, -1);
+		if (n != 1 || ev.data.fd == cb_wake_fd) {
+			/* EINTR, or a wake-up: look at the list again. */
+			if (n == 1 && read(cb_wake_fd, &v, sizeof(v)) < 0)
+				v = 0;
+			continue;
+		}
+		pthread_mutex_lock(&cb_lock);
+		for (struct intr_cb *c = cbs; c; c = c->next) {
 			if (c->fd == ev.data.fd) {
 				cb = c->cb;
 				arg = c->arg;
@@ -276,10 +294,15 @@ int prt_intr_callback_register(int fd, prt_intr_callback_t cb, void *arg)
 	}
 	*c = (struct intr_cb){ cbs, fd, cb, arg };
 	if (!thread_on) {
+		struct epoll_event wake = { .events = EPOLLIN };
+
 		cb_epfd = epoll_create1(EPOLL_CLOEXEC);
-		if (cb_epfd < 0) {
+		cb_wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		wake.data.fd = cb_wake_fd;
+		if (cb_epfd < 0 || cb_wake_fd < 0 ||
+		    epoll_ctl(cb_epfd, EPOLL_CTL_ADD, cb_wake_fd, &wake) < 0) {
 			ret = -errno;
-			goto fail;
+			goto fail_epoll;
 		}
 	}
 	if (epoll_ctl(cb_epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
@@ -300,10 +323,13 @@ int prt_intr_callback_register(int fd, prt_intr_callback_t cb, void *arg)
 	goto out;
 fail_epoll:
 	if (!thread_on) {
-		close(cb_epfd);
+		if (cb_epfd >= 0)
+			close(cb_epfd);
+		if (cb_wake_fd >= 0)
+			close(cb_wake_fd);
 		cb_epfd = -1;
+		cb_wake_fd = -1;
 	}
-fail:
 	free(c);
 out:
 	pthread_mutex_unlock(&cb_lock);
@@ -327,9 +353,14 @@ int prt_intr_callback_unregister(int fd)
 	epoll_ctl(cb_epfd, EPOLL_CTL_DEL, fd, NULL);
 	while (!self && cb_running_fd == fd)
 		pthread_cond_wait(&cb_done, &cb_lock);
-	/* The thread sees the empty list within its 100 ms poll; wait so no fd outlives us. */
-	while (!self && !cbs && thread_on)
-		pthread_cond_wait(&cb_done, &cb_lock);
+	if (!cbs && !self) {
+		/* Wake the thread to see the empty list and stop; wait so no fd outlives us. */
+		uint64_t one = 1;
+
+		if (write(cb_wake_fd, &one, sizeof(one)) == sizeof(one))
+			while (thread_on)
+				pthread_cond_wait(&cb_done, &cb_lock);
+	}
 	pthread_mutex_unlock(&cb_lock);
 	free(c);
 	return 0;
