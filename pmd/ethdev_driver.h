@@ -204,6 +204,33 @@ static inline uint64_t prt_eth_counter_read(const uint64_t *c)
 	return __atomic_load_n(c, __ATOMIC_RELAXED);
 }
 
+/** Adds rx queue @p q's counters to @p st (totals, and per queue for the first ones). */
+static inline void prt_eth_stats_add_rxq(struct prt_eth_stats *st, uint16_t q, uint64_t pkts,
+					 uint64_t bytes, uint64_t errors)
+{
+	st->ipackets += pkts;
+	st->ibytes += bytes;
+	st->ierrors += errors;
+	if (q < PRT_ETHDEV_QUEUE_STAT_CNTRS) {
+		st->q_ipackets[q] = pkts;
+		st->q_ibytes[q] = bytes;
+		st->q_errors[q] = errors;
+	}
+}
+
+/** Adds tx queue @p q's counters to @p st (totals, and per queue for the first ones). */
+static inline void prt_eth_stats_add_txq(struct prt_eth_stats *st, uint16_t q, uint64_t pkts,
+					 uint64_t bytes, uint64_t errors)
+{
+	st->opackets += pkts;
+	st->obytes += bytes;
+	st->oerrors += errors;
+	if (q < PRT_ETHDEV_QUEUE_STAT_CNTRS) {
+		st->q_opackets[q] = pkts;
+		st->q_obytes[q] = bytes;
+	}
+}
+
 /** Log type of the ethdev layer. */
 #define ETHDEV_LOG(level, ...) PRT_LOG(level, PRT_LOGTYPE_ETHDEV, __VA_ARGS__)
 

@@ -483,38 +483,23 @@ static int afp_stats_get(struct prt_eth_dev *dev, struct prt_eth_stats *st)
 
 	for (uint16_t i = 0; i < dev->data.nb_rx_queues; i++) {
 		struct afp_rx_queue *q = &priv->rxq[i];
-		uint64_t p = prt_eth_counter_read(&q->pkts), b = prt_eth_counter_read(&q->bytes);
-		uint64_t e = prt_eth_counter_read(&q->oversize);
 		struct tpacket_stats_v3 ks;
 		socklen_t len = sizeof(ks);
 
-		st->ipackets += p;
-		st->ibytes += b;
-		st->ierrors += e;
+		prt_eth_stats_add_rxq(st, i, prt_eth_counter_read(&q->pkts),
+				      prt_eth_counter_read(&q->bytes),
+				      prt_eth_counter_read(&q->oversize));
 		st->rx_nombuf += prt_eth_counter_read(&q->nombuf);
 		/* Frames the kernel dropped because the ring was full. Reading
 		 * PACKET_STATISTICS resets the kernel's count: keep a sum. */
 		if (q->fd >= 0 && getsockopt(q->fd, SOL_PACKET, PACKET_STATISTICS, &ks, &len) == 0)
 			q->kernel_drops += ks.tp_drops;
 		st->imissed += q->kernel_drops;
-		if (i < PRT_ETHDEV_QUEUE_STAT_CNTRS) {
-			st->q_ipackets[i] = p;
-			st->q_ibytes[i] = b;
-			st->q_errors[i] = e;
-		}
 	}
-	for (uint16_t i = 0; i < dev->data.nb_tx_queues; i++) {
-		struct afp_tx_queue *q = &priv->txq[i];
-		uint64_t p = prt_eth_counter_read(&q->pkts), b = prt_eth_counter_read(&q->bytes);
-
-		st->opackets += p;
-		st->obytes += b;
-		st->oerrors += prt_eth_counter_read(&q->errs);
-		if (i < PRT_ETHDEV_QUEUE_STAT_CNTRS) {
-			st->q_opackets[i] = p;
-			st->q_obytes[i] = b;
-		}
-	}
+	for (uint16_t i = 0; i < dev->data.nb_tx_queues; i++)
+		prt_eth_stats_add_txq(st, i, prt_eth_counter_read(&priv->txq[i].pkts),
+				      prt_eth_counter_read(&priv->txq[i].bytes),
+				      prt_eth_counter_read(&priv->txq[i].errs));
 	return 0;
 }
 

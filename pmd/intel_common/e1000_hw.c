@@ -198,3 +198,39 @@ int e1000_hw_phy_read(struct e1000_hw *hw, uint32_t reg)
 		return -EIO;
 	return (int)(mdic & E1000_MDIC_DATA_MASK);
 }
+
+int e1000_hw_phy_write(struct e1000_hw *hw, uint32_t reg, uint16_t val)
+{
+	int ret;
+
+	if (!e1000_hw_alive(hw))
+		return -ENODEV;
+	e1000_write(hw, E1000_MDIC,
+		    val | reg << E1000_MDIC_REG_SHIFT | E1000_MDIC_PHY_ADDR << E1000_MDIC_PHY_SHIFT |
+			    E1000_MDIC_OP_WRITE);
+	ret = wait_reg(hw, E1000_MDIC, E1000_MDIC_READY, E1000_MDIC_READY, 10);
+	if (ret < 0)
+		return ret;
+	return e1000_read(hw, E1000_MDIC) & E1000_MDIC_ERROR ? -EIO : 0;
+}
+
+int e1000_hw_link_setup(struct e1000_hw *hw)
+{
+	int bmcr;
+
+	if (!e1000_hw_alive(hw))
+		return -ENODEV;
+	e1000_write(hw, E1000_CTRL, e1000_read(hw, E1000_CTRL) | E1000_CTRL_SLU);
+	if (e1000_read(hw, E1000_STATUS) & E1000_STATUS_LU)
+		return 0;
+	/*
+	 * After CTRL.RST the 82576 (and QEMU's model of it) keeps the link down
+	 * until the PHY negotiates again; the 82574 model comes back up.
+	 */
+	bmcr = e1000_hw_phy_read(hw, E1000_PHY_BMCR);
+	if (bmcr < 0)
+		return bmcr;
+	return e1000_hw_phy_write(hw, E1000_PHY_BMCR,
+				  (uint16_t)bmcr | E1000_PHY_BMCR_ANENABLE |
+					  E1000_PHY_BMCR_ANRESTART);
+}

@@ -102,4 +102,20 @@ int e1000_hw_link_get(struct e1000_hw *hw, struct e1000_link *link, unsigned int
  */
 int e1000_hw_phy_read(struct e1000_hw *hw, uint32_t reg);
 
+/**
+ * Writes @p val to PHY register @p reg of the internal PHY through MDIC
+ * (82574 10.2.2.7, 82576 8.2.4).
+ * @return 0; -ENODEV; -EIO when MDIC reports an error; -ETIMEDOUT when
+ *         MDIC.READY did not come within 10 ms.
+ */
+int e1000_hw_phy_write(struct e1000_hw *hw, uint32_t reg, uint16_t val);
+
+/**
+ * Brings the link up: CTRL.SLU (82574 10.2.2.1, 82576 8.2.1), and, when
+ * STATUS.LU is clear, a restart of auto-negotiation in the PHY (IEEE 802.3
+ * clause 22 BMCR: AN enable and restart). Does not wait for the link.
+ * @return 0; -ENODEV; the PHY access's error.
+ */
+int e1000_hw_link_setup(struct e1000_hw *hw);
+
 #endif /* E1000_HW_H */

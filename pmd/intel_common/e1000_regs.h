@@ -72,6 +72,9 @@
 #define E1000_MDIC_PHY_ADDR 1 /* the internal PHY answers at address 1 */
 
 /* PHY registers (IEEE 802.3 clause 22) read through MDIC */
+#define E1000_PHY_BMCR 0x00 /* basic mode control */
+#define E1000_PHY_BMCR_ANRESTART E1000_BIT(9) /* restart auto-negotiation (self-clearing) */
+#define E1000_PHY_BMCR_ANENABLE E1000_BIT(12)
 #define E1000_PHY_BMSR 0x01 /* basic mode status */
 #define E1000_PHY_BMSR_LINK E1000_BIT(2)
 

@@ -105,32 +105,17 @@ static int pcap_stats_get(struct prt_eth_dev *dev, struct prt_eth_stats *st)
 
 	for (uint16_t i = 0; i < dev->data.nb_rx_queues; i++) {
 		const struct pcap_rx_queue *q = &priv->rxq[i];
-		uint64_t p = prt_eth_counter_read(&q->pkts), b = prt_eth_counter_read(&q->bytes);
-		uint64_t e = prt_eth_counter_read(&q->oversize) + prt_eth_counter_read(&q->runts) +
-			     prt_eth_counter_read(&q->read_errors);
 
-		st->ipackets += p;
-		st->ibytes += b;
-		st->ierrors += e;
+		prt_eth_stats_add_rxq(
+			st, i, prt_eth_counter_read(&q->pkts), prt_eth_counter_read(&q->bytes),
+			prt_eth_counter_read(&q->oversize) + prt_eth_counter_read(&q->runts) +
+				prt_eth_counter_read(&q->read_errors));
 		st->rx_nombuf += prt_eth_counter_read(&q->nombuf);
-		if (i < PRT_ETHDEV_QUEUE_STAT_CNTRS) {
-			st->q_ipackets[i] = p;
-			st->q_ibytes[i] = b;
-			st->q_errors[i] = e;
-		}
 	}
-	for (uint16_t i = 0; i < dev->data.nb_tx_queues; i++) {
-		const struct pcap_tx_queue *q = &priv->txq[i];
-		uint64_t p = prt_eth_counter_read(&q->pkts), b = prt_eth_counter_read(&q->bytes);
-
-		st->opackets += p;
-		st->obytes += b;
-		st->oerrors += prt_eth_counter_read(&q->errs);
-		if (i < PRT_ETHDEV_QUEUE_STAT_CNTRS) {
-			st->q_opackets[i] = p;
-			st->q_obytes[i] = b;
-		}
-	}
+	for (uint16_t i = 0; i < dev->data.nb_tx_queues; i++)
+		prt_eth_stats_add_txq(st, i, prt_eth_counter_read(&priv->txq[i].pkts),
+				      prt_eth_counter_read(&priv->txq[i].bytes),
+				      prt_eth_counter_read(&priv->txq[i].errs));
 	return 0;
 }
 

@@ -173,29 +173,13 @@ static int ring_stats_get(struct prt_eth_dev *dev, struct prt_eth_stats *st)
 {
 	struct ring_private *priv = dev->dev_private;
 
-	for (uint16_t q = 0; q < dev->data.nb_rx_queues; q++) {
-		uint64_t p = prt_eth_counter_read(&priv->rxq[q].pkts);
-		uint64_t b = prt_eth_counter_read(&priv->rxq[q].bytes);
-
-		st->ipackets += p;
-		st->ibytes += b;
-		if (q < PRT_ETHDEV_QUEUE_STAT_CNTRS) {
-			st->q_ipackets[q] = p;
-			st->q_ibytes[q] = b;
-		}
-	}
-	for (uint16_t q = 0; q < dev->data.nb_tx_queues; q++) {
-		uint64_t p = prt_eth_counter_read(&priv->txq[q].pkts);
-		uint64_t b = prt_eth_counter_read(&priv->txq[q].bytes);
-
-		st->opackets += p;
-		st->obytes += b;
-		st->oerrors += prt_eth_counter_read(&priv->txq[q].errs);
-		if (q < PRT_ETHDEV_QUEUE_STAT_CNTRS) {
-			st->q_opackets[q] = p;
-			st->q_obytes[q] = b;
-		}
-	}
+	for (uint16_t q = 0; q < dev->data.nb_rx_queues; q++)
+		prt_eth_stats_add_rxq(st, q, prt_eth_counter_read(&priv->rxq[q].pkts),
+				      prt_eth_counter_read(&priv->rxq[q].bytes), 0);
+	for (uint16_t q = 0; q < dev->data.nb_tx_queues; q++)
+		prt_eth_stats_add_txq(st, q, prt_eth_counter_read(&priv->txq[q].pkts),
+				      prt_eth_counter_read(&priv->txq[q].bytes),
+				      prt_eth_counter_read(&priv->txq[q].errs));
 	return 0;
 }
 

@@ -267,6 +267,17 @@ static inline void virtqueue_intr_disable(struct virtqueue *vq)
 		vq_split_intr_disable(vq);
 }
 
+/**
+ * The id the next buffer made available will get (split: its head
+ * descriptor; packed: its buffer id), below vq->size, unique among the
+ * buffers in flight: a caller keeps per-buffer data of its own under it
+ * (virtio-net's tx header table). Only while a descriptor is free.
+ */
+static inline uint16_t virtqueue_next_id(const struct virtqueue *vq)
+{
+	return vq->packed_ring ? vq->packed.free_id : vq->split.free_head;
+}
+
 /** Descriptors free for new buffers. */
 static inline uint16_t virtqueue_free_count(const struct virtqueue *vq)
 {

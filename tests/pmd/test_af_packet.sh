@@ -90,7 +90,19 @@ while off + 16 <= len(data):
 open(sys.argv[2], 'wb').write(b''.join(out))
 PY
 in_ns tcpreplay -i veth0 --pps=4000 "$work/in.pcap" >"$work/tcpreplay.log" 2>&1 || true
-sleep 1 # let the last rx block retire (1 ms) and tcpdump write
+# Wait (10 s at most, the machine may be busy) until tcpdump has written as
+# many frames as tcpreplay sent: the last rx block retires after 1 ms.
+sent=$(awk '/Successful packets:/ { print $3 }' "$work/tcpreplay.log")
+for _ in $(seq 50); do
+	got=$(python3 -c 'import sys
+d = open(sys.argv[1], "rb").read(); o, n = 24, 0
+while o + 16 <= len(d):
+    o += 16 + int.from_bytes(d[o + 8:o + 12], "little"); n += 1
+print(n)' "$work/out.pcap" 2>/dev/null || echo 0)
+	[ "$got" -ge "${sent:-0}" ] && break
+	sleep 0.2
+done
+sleep 0.2
 kill -INT "$tp_pid"
 if ! wait "$tp_pid"; then
 	echo "test_af_packet: testpmd-lite failed:" >&2
