@@ -29,6 +29,7 @@ work=$(mktemp -d /tmp/prt-afp.XXXXXX)
 tp_pid=""
 dump_pid=""
 cleanup() {
+	set +e # every step runs, whatever failed before
 	[ -n "$tp_pid" ] && kill "$tp_pid" 2>/dev/null
 	[ -n "$dump_pid" ] && kill "$dump_pid" 2>/dev/null
 	wait 2>/dev/null
