@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The interrupt helpers without a device: the epoll wait/ack over a handle
+ * whose vectors are plain eventfds, and the prt-intr callback thread
+ * (callbacks run on it, one may unregister itself, unregistering the last
+ * stops the thread and leaves no fd behind). The VFIO side (SET_IRQS on a
+ * real NIC) is in tests/vm/vfio_nic.c.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "prt_interrupts.h"
+#include "prt_test.h"
+
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d)))
+		n += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static void signal_fd(int fd)
+{
+	uint64_t one = 1;
+
+	assert_int_equal(write(fd, &one, sizeof(one)), sizeof(one));
+}
+
+static void test_epoll_wait_ack(void **state)
+{
+	struct prt_intr_handle h = { .dev_fd = -1, .mode = PRT_INTR_MODE_MSIX, .nb_vec = 2 };
+	uint64_t data[4];
+	int epfd;
+
+	(void)state;
+	h.efds[0] = eventfd(0, EFD_NONBLOCK);
+	h.efds[1] = eventfd(0, EFD_NONBLOCK);
+	epfd = prt_intr_epoll_create();
+	assert_true(epfd >= 0);
+	assert_int_equal(prt_intr_epoll_add(epfd, &h, 0, 100), 0);
+	assert_int_equal(prt_intr_epoll_add(epfd, &h, 1, 101), 0);
+	assert_int_equal(prt_intr_epoll_add(epfd, &h, 2, 102), -EINVAL);
+	assert_int_equal(prt_intr_epoll_wait(epfd, data, 4, 0), 0);
+	signal_fd(h.efds[1]);
+	signal_fd(h.efds[1]);
+	assert_int_equal(prt_intr_epoll_wait(epfd, data, 4, 1000), 1);
+	assert_int_equal(data[0], 101);
+	/* level-triggered: still ready until acked; the ack counts both signals */
+	assert_int_equal(prt_intr_epoll_wait(epfd, data, 4, 0), 1);
+	assert_int_equal(prt_intr_ack(&h, 1), 2);
+	assert_int_equal(prt_intr_ack(&h, 1), 0);
+	assert_int_equal(prt_intr_epoll_wait(epfd, data, 4, 0), 0);
+	assert_int_equal(prt_intr_ack(&h, 2), -EINVAL);
+	assert_int_equal(prt_intr_efd(&h, 0), h.efds[0]);
+	assert_int_equal(prt_intr_efd(&h, 5), -EINVAL);
+	assert_int_equal(prt_intr_epoll_wait(epfd, NULL, 4, 0), -EINVAL);
+	assert_int_equal(prt_intr_epoll_del(epfd, &h, 0), 0);
+	assert_int_equal(prt_intr_mask(&h), -ENOTSUP); /* MSI-X masks at the device */
+	close(epfd);
+	close(h.efds[0]);
+	close(h.efds[1]);
+}
+
+static void test_enable_checks(void **state)
+{
+	struct prt_intr_handle h = { .dev_fd = -1 };
+
+	(void)state;
+	assert_int_equal(prt_intr_enable(&h, PRT_INTR_MODE_MSIX, 0), -EINVAL);
+	assert_int_equal(prt_intr_enable(&h, PRT_INTR_MODE_MSIX, PRT_INTR_VEC_MAX + 1), -EINVAL);
+	assert_int_equal(prt_intr_enable(&h, PRT_INTR_MODE_MSIX, 1), -ENOTSUP);
+	assert_int_equal(prt_intr_enable(&h, PRT_INTR_MODE_AUTO, 1), -ENOTSUP);
+	assert_int_equal(prt_intr_vec_max(&h, PRT_INTR_MODE_NONE), -EINVAL);
+	assert_int_equal(prt_intr_disable(&h), 0);
+}
+
+struct cb_state {
+	int fd;
+	pthread_t thread;
+	int calls;
+	int unregister_self;
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
+
+static void callback(int fd, void *arg)
+{
+	struct cb_state *s = arg;
+	uint64_t v;
+
+	assert_int_equal(read(fd, &v, sizeof(v)), sizeof(v));
+	pthread_mutex_lock(&lock);
+	s->thread = pthread_self();
+	s->calls++;
+	if (s->unregister_self)
+		prt_intr_callback_unregister(fd);
+	pthread_cond_broadcast(&cond);
+	pthread_mutex_unlock(&lock);
+}
+
+static void wait_calls(struct cb_state *s, int n)
+{
+	pthread_mutex_lock(&lock);
+	while (s->calls < n)
+		pthread_cond_wait(&cond, &lock);
+	pthread_mutex_unlock(&lock);
+}
+
+static void test_callback_thread(void **state)
+{
+	struct cb_state a = { 0 }, b = { 0 };
+	int before = count_fds();
+
+	(void)state;
+	a.fd = eventfd(0, EFD_NONBLOCK);
+	b.fd = eventfd(0, EFD_NONBLOCK);
+	b.unregister_self = 1;
+	assert_int_equal(prt_intr_callback_register(a.fd, callback, &a), 0);
+	assert_int_equal(prt_intr_callback_register(a.fd, callback, &a), -EEXIST);
+	assert_int_equal(prt_intr_callback_register(b.fd, callback, &b), 0);
+	signal_fd(a.fd);
+	wait_calls(&a, 1);
+	assert_false(pthread_equal(a.thread, pthread_self()));
+	signal_fd(b.fd);
+	wait_calls(&b, 1);
+	assert_true(pthread_equal(a.thread, b.thread)); /* one thread runs them all */
+	assert_int_equal(prt_intr_callback_unregister(b.fd), -ENOENT); /* it removed itself */
+	signal_fd(a.fd);
+	wait_calls(&a, 2);
+	assert_int_equal(prt_intr_callback_unregister(a.fd), 0);
+	assert_int_equal(prt_intr_callback_unregister(a.fd), -ENOENT);
+	close(a.fd);
+	close(b.fd);
+	/* the thread has stopped and closed its epoll and wake fds */
+	assert_int_equal(count_fds(), before);
+	/* and a new registration starts a new one */
+	a.fd = eventfd(0, EFD_NONBLOCK);
+	assert_int_equal(prt_intr_callback_register(a.fd, callback, &a), 0);
+	signal_fd(a.fd);
+	wait_calls(&a, 3);
+	assert_int_equal(prt_intr_callback_unregister(a.fd), 0);
+	close(a.fd);
+	assert_int_equal(count_fds(), before);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_epoll_wait_ack),
+		cmocka_unit_test(test_enable_checks),
+		cmocka_unit_test(test_callback_thread),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
