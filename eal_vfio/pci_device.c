@@ -73,8 +73,10 @@ ssize_t prt_pci_bar_write(const struct prt_pci_device *dev, unsigned int bar, co
 static int cfg_read(const struct prt_pci_device *dev, off_t off, size_t len, uint32_t *v)
 {
 	uint8_t b[4] = { 0 };
-	ssize_t n = prt_pci_read_config(dev, b, len, off);
+	ssize_t n;
 
+	*v = 0; /* defined on every path: the optimiser cannot see that callers check ret */
+	n = prt_pci_read_config(dev, b, len, off);
 	if (n < 0)
 		return (int)n;
 	if ((size_t)n != len)

@@ -76,6 +76,7 @@ static int get_uint(const char *opt, const char *val, unsigned long min, unsigne
 	char *end;
 	unsigned long v;
 
+	*out = 0; /* defined on every path: the optimiser cannot see that bad() is negative */
 	errno = 0;
 	v = strtoul(val, &end, 0);
 	if (*val == '\0' || *val == '-' || *end != '\0' || errno || v < min || v > max)
