@@ -7,6 +7,10 @@
  * sends the same frames back out of the NIC, for the host's capture.
  *
  *   pkt_capture [--echo] BDF|IFNAME OUT.pcap COUNT TIMEOUT_S
+ *   pkt_capture --send BDF|IFNAME IN.pcap
+ *
+ * --send transmits the frames of IN.pcap out of the NIC, in order, one per
+ * millisecond (for the test of NIC-to-NIC delivery through QEMU's hub).
  *
  * Prints "capture ready on IFNAME" once the link is up and the socket is
  * listening (tools/vmlab replays on that line: --ready '^capture ready').
@@ -48,32 +52,49 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* The kernel interface name of a PCI NIC: the one entry of its net/ dir. */
+/* The only entry of a directory that does not start with a dot, or -1. */
+static int only_entry(const char *dir, const char *prefix, char *name, size_t len)
+{
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return -1;
+	name[0] = '\0';
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.' && strncmp(e->d_name, prefix, strlen(prefix)) == 0 &&
+		    strlen(e->d_name) < len)
+			memcpy(name, e->d_name, strlen(e->d_name) + 1);
+	closedir(d);
+	return name[0] ? 0 : -1;
+}
+
+/*
+ * The kernel interface name of a PCI NIC: the entry of its net/ directory
+ * (for virtio-net, of virtioN/net/: the netdev hangs off the virtio device).
+ */
 static int ifname_of(const char *arg, char *name, size_t len)
 {
-	char path[PATH_MAX];
-	struct dirent *e;
-	DIR *d;
+	char path[PATH_MAX], virtio[64];
 
 	if (!strchr(arg, ':')) {
 		snprintf(name, len, "%s", arg);
 		return 0;
 	}
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/net", arg);
-	d = opendir(path);
-	if (!d) {
-		fprintf(stderr,
-			"pkt_capture: %s has no network interface (%s: %s); is it on "
-			"its kernel driver (--nics NAME:kernel)?\n",
-			arg, path, strerror(errno));
-		return -1;
+	if (only_entry(path, "", name, len) == 0)
+		return 0;
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", arg);
+	if (only_entry(path, "virtio", virtio, sizeof(virtio)) == 0) {
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s/net", arg, virtio);
+		if (only_entry(path, "", name, len) == 0)
+			return 0;
 	}
-	name[0] = '\0';
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.' && strlen(e->d_name) < len)
-			memcpy(name, e->d_name, strlen(e->d_name) + 1);
-	closedir(d);
-	return name[0] ? 0 : -1;
+	fprintf(stderr,
+		"pkt_capture: %s has no network interface; is it on its kernel driver "
+		"(--nics NAME:kernel)?\n",
+		arg);
+	return -1;
 }
 
 static int wait_carrier(const char *ifname, double timeout)
@@ -122,6 +143,70 @@ static int write_pcap(const char *path, const struct frame *f, int n)
 	return 0;
 }
 
+/* Brings the interface up and waits for its link; 0 or -1 (message printed). */
+static int bring_up(int sock, const char *ifname)
+{
+	struct ifreq ifr = { 0 };
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (ioctl(sock, SIOCGIFFLAGS, &ifr) < 0) {
+		fprintf(stderr, "pkt_capture: no interface %s: %s\n", ifname, strerror(errno));
+		return -1;
+	}
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(sock, SIOCSIFFLAGS, &ifr) < 0 || wait_carrier(ifname, 20) < 0) {
+		fprintf(stderr, "pkt_capture: %s did not come up: %s\n", ifname, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* --send: the frames of a classic pcap file (either byte order) out of ifname. */
+static int send_pcap(const char *ifname, const char *path)
+{
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL) };
+	uint32_t hdr[6], rec[4];
+	uint8_t *buf = malloc(SNAPLEN);
+	FILE *in = fopen(path, "rb");
+	int sock = socket(AF_PACKET, SOCK_RAW, 0), swapped, n = 0;
+
+	if (!in || !buf || sock < 0 || fread(hdr, sizeof(hdr), 1, in) != 1) {
+		fprintf(stderr, "pkt_capture: --send %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	swapped = hdr[0] == 0xd4c3b2a1 || hdr[0] == 0x4d3cb2a1;
+	if (!swapped && hdr[0] != 0xa1b2c3d4 && hdr[0] != 0xa1b23c4d) {
+		fprintf(stderr, "pkt_capture: %s is not a pcap file\n", path);
+		return 1;
+	}
+	sll.sll_ifindex = (int)if_nametoindex(ifname);
+	if (bring_up(sock, ifname) < 0)
+		return 1;
+	if (bind(sock, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
+		fprintf(stderr, "pkt_capture: bind to %s: %s\n", ifname, strerror(errno));
+		return 1;
+	}
+	while (fread(rec, sizeof(rec), 1, in) == 1) {
+		uint32_t len = swapped ? __builtin_bswap32(rec[2]) : rec[2];
+
+		if (len > SNAPLEN || fread(buf, 1, len, in) != len) {
+			fprintf(stderr, "pkt_capture: %s: frame %d is truncated\n", path, n);
+			return 1;
+		}
+		if (send(sock, buf, len, 0) != (ssize_t)len) {
+			fprintf(stderr, "pkt_capture: sending frame %d (%u bytes) on %s: %s\n", n,
+				len, ifname, strerror(errno));
+			return 1;
+		}
+		n++;
+		usleep(1000);
+	}
+	printf("sent %d frames on %s\n", n, ifname);
+	fclose(in);
+	free(buf);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int echo = 0, argi = 1, count, got = 0, sock, one = 1, i;
@@ -130,16 +215,18 @@ int main(int argc, char **argv)
 	struct frame *frames;
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL) };
 	struct packet_mreq mreq = { .mr_type = PACKET_MR_PROMISC };
-	struct ifreq ifr = { 0 };
 	uint64_t bytes = 0;
 
+	if (argc == 4 && strcmp(argv[1], "--send") == 0)
+		return ifname_of(argv[2], ifname, sizeof(ifname)) < 0 ? 1 :
+									send_pcap(ifname, argv[3]);
 	if (argc > 1 && strcmp(argv[1], "--echo") == 0) {
 		echo = 1;
 		argi++;
 	}
 	if (argc - argi != 4) {
-		fprintf(stderr,
-			"usage: pkt_capture [--echo] BDF|IFNAME OUT.pcap COUNT TIMEOUT_S\n");
+		fprintf(stderr, "usage: pkt_capture [--echo] BDF|IFNAME OUT.pcap COUNT TIMEOUT_S\n"
+				"       pkt_capture --send BDF|IFNAME IN.pcap\n");
 		return 2;
 	}
 	count = atoi(argv[argi + 2]);
@@ -154,17 +241,9 @@ int main(int argc, char **argv)
 	}
 	sll.sll_ifindex = (int)if_nametoindex(ifname);
 	mreq.mr_ifindex = sll.sll_ifindex;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
 	/* Up first: binding to an interface that is down leaves ENETDOWN pending. */
-	if (sll.sll_ifindex == 0 || ioctl(sock, SIOCGIFFLAGS, &ifr) < 0) {
-		fprintf(stderr, "pkt_capture: no interface %s: %s\n", ifname, strerror(errno));
+	if (sll.sll_ifindex == 0 || bring_up(sock, ifname) < 0)
 		return 1;
-	}
-	ifr.ifr_flags |= IFF_UP;
-	if (ioctl(sock, SIOCSIFFLAGS, &ifr) < 0 || wait_carrier(ifname, 20) < 0) {
-		fprintf(stderr, "pkt_capture: %s did not come up: %s\n", ifname, strerror(errno));
-		return 1;
-	}
 	if (bind(sock, (struct sockaddr *)&sll, sizeof(sll)) < 0 ||
 	    setsockopt(sock, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mreq, sizeof(mreq)) < 0 ||
 	    setsockopt(sock, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one)) < 0) {

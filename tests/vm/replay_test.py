@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
-"""The VM lab's traffic test: a real capture replayed from the host into the
+"""The VM lab's traffic tests: a real capture replayed from the host into the
 tap must arrive intact on the guest's NIC, and what the guest sends back must
-arrive intact on the host.
+arrive intact on the host; with --hub, sent from one guest NIC it must arrive
+intact on another one, through QEMU's hub, in both directions.
 
   replay_test.py --vmlab TOOL --capture-prog PKT_CAPTURE --pcap IN.pcap
-                 --workdir DIR [--mode MODE] [--nic e1000e]
+                 --workdir DIR [--mode MODE] [--nic e1000e] [--hub igb]
 
 The NIC stays on its kernel driver (there is no prt driver yet); pkt_capture
 records it with AF_PACKET into a pcap in DIR (shared into the guest) and echoes
@@ -68,6 +69,56 @@ def compare(what, sent, got):
     return problems
 
 
+def hub_test(a):
+    sent = read_pcap(a.pcap)
+    Path(a.workdir).mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="hub-", dir=a.workdir))
+    cap = a.capture_prog
+    # In the guest: capture on one NIC, send from the other, then the other
+    # way round. PRT_VMLAB_NICS holds the two BDFs.
+    script = f"""
+set -e
+set -- $PRT_VMLAB_NICS
+one() {{ # from to out
+    {cap} "$2" "$3" {len(sent)} 60 >"$3.log" 2>&1 &
+    pid=$!
+    i=0
+    until grep -q '^capture ready' "$3.log"; do
+        i=$((i + 1)); [ $i -lt 300 ] || {{ cat "$3.log"; exit 1; }}
+        sleep 0.1
+    done
+    {cap} --send "$1" {a.pcap}
+    wait $pid || {{ cat "$3.log"; exit 1; }}
+    cat "$3.log"
+}}
+one "$1" "$2" {tmp}/fwd.pcap
+one "$2" "$1" {tmp}/back.pcap
+"""
+    try:
+        cmd = [a.vmlab, "run", "--skip-unavailable", "--mode", a.mode,
+               "--nics", f"{a.nic}:kernel,{a.hub}:kernel", "--share", str(tmp),
+               "--timeout", "300", "--", "sh", "-c", script]
+        print(f"replay_test: {a.nic} -> {a.hub} and back, through QEMU's hub", flush=True)
+        r = subprocess.run(cmd)
+        if r.returncode == 77:
+            return 77
+        if r.returncode != 0:
+            print(f"replay_test: FAIL: the VM lab run exited with {r.returncode}")
+            return 1
+        problems = compare(f"{a.hub}'s capture of what {a.nic} sent", sent,
+                           read_pcap(tmp / "fwd.pcap"))
+        problems += compare(f"{a.nic}'s capture of what {a.hub} sent", sent,
+                            read_pcap(tmp / "back.pcap"))
+        if problems:
+            print("replay_test: FAIL:\n  " + "\n  ".join(problems))
+            return 1
+        print(f"replay_test: {len(sent)} frames of {Path(a.pcap).name} went from "
+              f"{a.nic} to {a.hub} and from {a.hub} to {a.nic} intact")
+        return 0
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--vmlab", required=True)
@@ -76,7 +127,10 @@ def main():
     p.add_argument("--workdir", required=True)
     p.add_argument("--mode", default="noiommu")
     p.add_argument("--nic", default="e1000e")
+    p.add_argument("--hub", metavar="NIC", help="the second NIC, joined to --nic by the hub")
     a = p.parse_args()
+    if a.hub:
+        return hub_test(a)
 
     sent = read_pcap(a.pcap)
     Path(a.workdir).mkdir(parents=True, exist_ok=True)
