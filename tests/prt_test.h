@@ -9,6 +9,7 @@
 #ifndef PRT_TEST_H
 #define PRT_TEST_H
 
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -34,6 +35,20 @@ prt_test_skip(const char *fmt, ...)
 	printf("\n");
 	fflush(stdout);
 	exit(PRT_TEST_SKIP_CODE);
+}
+
+/** Number of fds this process has open (from /proc/self/fd): for "nothing left open" checks. */
+static inline int prt_test_count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d)))
+		n += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return n;
 }
 
 #endif /* PRT_TEST_H */

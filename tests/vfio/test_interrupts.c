@@ -6,7 +6,6 @@
  * stops the thread and leaves no fd behind). The VFIO side (SET_IRQS on a
  * real NIC) is in tests/vm/vfio_nic.c.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <string.h>
@@ -15,19 +14,6 @@
 
 #include "prt_interrupts.h"
 #include "prt_test.h"
-
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	while (d && (e = readdir(d)))
-		n += e->d_name[0] != '.';
-	if (d)
-		closedir(d);
-	return n;
-}
 
 static void signal_fd(int fd)
 {
@@ -120,7 +106,7 @@ static void wait_calls(struct cb_state *s, int n)
 static void test_callback_thread(void **state)
 {
 	struct cb_state a = { 0 }, b = { 0 };
-	int before = count_fds();
+	int before = prt_test_count_fds();
 
 	(void)state;
 	a.fd = eventfd(0, EFD_NONBLOCK);
@@ -143,7 +129,7 @@ static void test_callback_thread(void **state)
 	close(a.fd);
 	close(b.fd);
 	/* the thread has stopped and closed its epoll and wake fds */
-	assert_int_equal(count_fds(), before);
+	assert_int_equal(prt_test_count_fds(), before);
 	/* and a new registration starts a new one */
 	a.fd = eventfd(0, EFD_NONBLOCK);
 	assert_int_equal(prt_intr_callback_register(a.fd, callback, &a), 0);
@@ -151,7 +137,7 @@ static void test_callback_thread(void **state)
 	wait_calls(&a, 3);
 	assert_int_equal(prt_intr_callback_unregister(a.fd), 0);
 	close(a.fd);
-	assert_int_equal(count_fds(), before);
+	assert_int_equal(prt_test_count_fds(), before);
 }
 
 int main(void)

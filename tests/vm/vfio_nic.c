@@ -14,7 +14,6 @@
  *
  * Register offsets and bits: Intel 82574 datasheet (sections named below).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -29,6 +28,7 @@
 #include "prt_memzone.h"
 #include "prt_pci.h"
 #include "prt_test.h"
+#include "vm_nic.h"
 #include "prt_vfio.h"
 
 /* 82574 registers (10.2) */
@@ -89,16 +89,9 @@ static int test_remove(struct prt_pci_device *dev)
 	return 0;
 }
 
-static const struct prt_pci_id test_ids[] = {
-	{ PRT_PCI_DEVICE(0x8086, 0x10d3) }, /* 82574L (e1000e) */
-	{ PRT_PCI_DEVICE(0x8086, 0x10c9) }, /* 82576 (igb) */
-	{ PRT_PCI_DEVICE(0x1af4, 0x1041) }, /* virtio-net, modern */
-	{ .vendor_id = 0 },
-};
-
 static struct prt_pci_driver test_driver = {
 	.name = "vm_test_nic",
-	.id_table = test_ids,
+	.id_table = vm_nic_ids,
 	.drv_flags = PRT_PCI_DRV_NEED_MAPPING,
 	.probe = test_probe,
 	.remove = test_remove,
@@ -108,19 +101,6 @@ PRT_PCI_DRIVER_REGISTER(test_driver)
 static const char *mode;
 static char *nic_list[MAX_NICS];
 static unsigned int nb_nics;
-
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	while (d && (e = readdir(d)))
-		n += e->d_name[0] != '.';
-	if (d)
-		closedir(d);
-	return n;
-}
 
 static volatile uint32_t *reg(struct prt_pci_device *dev, uint32_t off)
 {
@@ -325,7 +305,7 @@ int main(int main_argc, char **main_argv)
 	argv[argc] = NULL;
 	memcpy(argv2, argv, sizeof(argv)); /* prt_eal_init() writes argv[0] into argv[ret] */
 
-	fds_before = count_fds();
+	fds_before = prt_test_count_fds();
 	ret = prt_eal_init(argc, argv);
 	if (ret < 0) {
 		fprintf(stderr, "prt_eal_init: %s\n", strerror(-ret));
@@ -334,10 +314,10 @@ int main(int main_argc, char **main_argv)
 	failed = cmocka_run_group_tests(tests, NULL, NULL);
 	if (prt_eal_cleanup() != 0)
 		failed++;
-	if (nb_removed != nb_probed || count_fds() != fds_before) {
+	if (nb_removed != nb_probed || prt_test_count_fds() != fds_before) {
 		fprintf(stderr,
 			"after cleanup: %u of %u devices removed, %d fds open (%d before)\n",
-			nb_removed, nb_probed, count_fds(), fds_before);
+			nb_removed, nb_probed, prt_test_count_fds(), fds_before);
 		failed++;
 	}
 	/* Released: a second init opens the same devices again. */

@@ -17,7 +17,6 @@
  *   noiommu-cap    no-IOMMU without CAP_SYS_RAWIO (noiommu lab)
  *   mixed          --vfio-mode=type1 on a no-IOMMU group (noiommu lab)
  */
-#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -33,36 +32,17 @@
 #include "prt_eal.h"
 #include "prt_pci.h"
 #include "prt_test.h"
-
-static const struct prt_pci_id test_ids[] = {
-	{ PRT_PCI_DEVICE(0x8086, 0x10d3) },
-	{ PRT_PCI_DEVICE(0x8086, 0x10c9) },
-	{ PRT_PCI_DEVICE(0x1af4, 0x1041) },
-	{ .vendor_id = 0 },
-};
+#include "vm_nic.h"
 
 static struct prt_pci_driver test_driver = {
 	.name = "vm_refusal_nic",
-	.id_table = test_ids,
+	.id_table = vm_nic_ids,
 	.drv_flags = PRT_PCI_DRV_NEED_MAPPING,
 };
 PRT_PCI_DRIVER_REGISTER(test_driver)
 
 static char nic[32];
 static char mode_arg[32]; /* --vfio-mode=<the lab's mode> */
-
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	while (d && (e = readdir(d)))
-		n += e->d_name[0] != '.';
-	if (d)
-		closedir(d);
-	return n;
-}
 
 static void drop_cap(int cap)
 {
@@ -89,7 +69,7 @@ static void drop_cap(int cap)
 static int expect_refusal(const char *bdf, const char *extra1, const char *extra2, const char *want)
 {
 	char *argv[12], *log = NULL;
-	int argc = 0, before = count_fds(), ret, after;
+	int argc = 0, before = prt_test_count_fds(), ret, after;
 	size_t log_len = 0;
 	FILE *f = open_memstream(&log, &log_len);
 
@@ -111,7 +91,7 @@ static int expect_refusal(const char *bdf, const char *extra1, const char *extra
 	ret = prt_eal_init(argc, argv);
 	prt_log_set_stream(NULL);
 	fclose(f);
-	after = count_fds();
+	after = prt_test_count_fds();
 	fputs(log, stdout);
 	if (ret >= 0) {
 		printf("FAIL: prt_eal_init succeeded\n");

@@ -20,6 +20,7 @@
 #include "prt_io.h"
 #include "prt_pci.h"
 #include "prt_test.h"
+#include "vm_nic.h"
 
 static struct prt_pci_device *dev;
 static volatile int removed;
@@ -38,16 +39,9 @@ static int test_remove(struct prt_pci_device *d)
 	return 0;
 }
 
-static const struct prt_pci_id test_ids[] = {
-	{ PRT_PCI_DEVICE(0x8086, 0x10d3) },
-	{ PRT_PCI_DEVICE(0x8086, 0x10c9) },
-	{ PRT_PCI_DEVICE(0x1af4, 0x1041) },
-	{ .vendor_id = 0 },
-};
-
 static struct prt_pci_driver test_driver = {
 	.name = "vm_unplug_nic",
-	.id_table = test_ids,
+	.id_table = vm_nic_ids,
 	.drv_flags = PRT_PCI_DRV_NEED_MAPPING | PRT_PCI_DRV_INTR_RMV,
 	.probe = test_probe,
 	.remove = test_remove,
