@@ -76,12 +76,6 @@ struct virtio_ops {
 	void (*intr_ack)(struct virtio_hw *hw, uint16_t rxq);
 	/** Undoes intr_setup. */
 	void (*intr_release)(struct virtio_hw *hw);
-	/**
-	 * The link as the transport knows it when the device has no
-	 * VIRTIO_NET_F_STATUS (vhost-user: whether the backend is still
-	 * there). NULL: up while started.
-	 */
-	bool (*link_up)(struct virtio_hw *hw);
 	/** Transport xstats after the driver's: names (NULL: count only) and values. */
 	int (*xstats_names)(struct virtio_hw *hw, struct prt_eth_xstat_name *names, unsigned int n);
 	int (*xstats_values)(struct virtio_hw *hw, uint64_t *values, unsigned int n);

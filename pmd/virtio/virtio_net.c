@@ -1,16 +1,21 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * virtio-net (virtio 1.2, 5.1): which features to use, and their names for
- * the log. The port operations on top of the transports join this file as
- * the ethdev layer lands.
+ * virtio-net (virtio 1.2, 5.1): which features to use, their names for the
+ * log, and the control virtqueue (5.1.6.5) that sets the number of queue
+ * pairs and the receive filters. The port operations are in virtio_ethdev.c.
  */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "prt_cycles.h"
+#include "virtio_hw.h"
 #include "virtio_logs.h"
 #include "virtio_net.h"
+#include "virtio_rxtx.h"
 
 static bool has(uint64_t f, unsigned int bit)
 {
@@ -74,4 +79,153 @@ const char *virtio_net_features_str(uint64_t features, char *buf, size_t len)
 		off += (size_t)n;
 	}
 	return buf;
+}
+
+/* ---- the control virtqueue (5.1.6.5) ---- */
+
+/* One command as the device reads and writes it: header, data, ack (5.1.6.5). */
+struct virtnet_ctl_buf {
+	struct virtio_net_ctrl_hdr hdr;
+	uint8_t data[VIRTNET_CTRL_DATA_MAX];
+	uint8_t ack; /* device-writable */
+};
+
+struct virtnet_ctl {
+	struct virtqueue *vq;
+	const struct prt_memzone *mz;
+	struct virtnet_ctl_buf *buf; /* after the ring */
+	uint64_t buf_addr; /* its address for the device */
+};
+
+/* Queue size for the control queue: commands go one at a time. */
+#define VIRTNET_CTRL_QUEUE_SIZE 64
+
+int virtio_net_ctrl_create(struct virtio_hw *hw)
+{
+	uint16_t qidx =
+		(uint16_t)(2 *
+			   (virtio_with_feature(hw, VIRTIO_NET_F_MQ) ? hw->max_queue_pairs : 1));
+	uint16_t size;
+	struct virtnet_ctl *cvq;
+
+	virtio_net_ctrl_free(hw);
+	if (!virtio_with_feature(hw, VIRTIO_NET_F_CTRL_VQ) || hw->ops->ctrl_cmd != NULL)
+		return 0;
+	size = PRT_MIN(hw->ops->get_queue_size(hw, qidx), (uint16_t)VIRTNET_CTRL_QUEUE_SIZE);
+	if (size == 0 || !prt_is_power_of_2(size)) {
+		VIRTIO_LOG(
+			ERR,
+			"%s: the device offers VIRTIO_NET_F_CTRL_VQ but its control queue %u has size %u",
+			hw->eth->data.name, qidx, size);
+		return -EINVAL;
+	}
+	cvq = calloc(1, sizeof(*cvq));
+	if (cvq == NULL)
+		return -ENOMEM;
+	cvq->vq = virtio_vq_alloc(hw, qidx, size, sizeof(struct virtnet_ctl_buf), &cvq->mz);
+	if (cvq->vq == NULL) {
+		free(cvq);
+		return -ENOMEM;
+	}
+	cvq->buf = (struct virtnet_ctl_buf *)((char *)cvq->vq->ring_va + cvq->vq->ring_len);
+	cvq->buf_addr = cvq->vq->ring_iova + cvq->vq->ring_len;
+	hw->cvq = cvq;
+	return 0;
+}
+
+void virtio_net_ctrl_free(struct virtio_hw *hw)
+{
+	if (hw->cvq == NULL)
+		return;
+	virtio_vq_free(hw->cvq->vq, hw->cvq->mz);
+	free(hw->cvq);
+	hw->cvq = NULL;
+}
+
+static void ctrl_detach_cb(void *cookie, void *arg)
+{
+	(void)cookie; /* the command buffer is the queue's own */
+	(void)arg;
+}
+
+void virtio_net_ctrl_reset(struct virtio_hw *hw)
+{
+	if (hw->cvq)
+		virtqueue_detach(hw->cvq->vq, ctrl_detach_cb, NULL);
+}
+
+struct virtqueue *virtio_net_ctrl_vq(struct virtio_hw *hw)
+{
+	return hw->cvq ? hw->cvq->vq : NULL;
+}
+
+/* Waits for the device to use the command buffer; 0 or -ETIMEDOUT. */
+static int ctrl_wait(struct virtnet_ctl *cvq)
+{
+	uint64_t deadline = prt_time_ns() + VIRTNET_CTRL_TIMEOUT_MS * 1000000ull;
+	void *cookie;
+	uint32_t len;
+
+	while (virtqueue_get_used(cvq->vq, &cookie, &len, 1) == 0) {
+		if (cvq->vq->broken)
+			return -EIO;
+		if (prt_time_ns() > deadline)
+			return -ETIMEDOUT;
+		nanosleep(&(struct timespec){ .tv_nsec = 100000 }, NULL);
+	}
+	return 0;
+}
+
+int virtio_net_ctrl_send(struct virtio_hw *hw, uint8_t cls, uint8_t cmd, const void *data,
+			 size_t len)
+{
+	struct virtnet_ctl *cvq = hw->cvq;
+	struct vq_seg segs[3];
+	uint16_t n = 0;
+	int ret;
+
+	if (len > VIRTNET_CTRL_DATA_MAX)
+		return -EINVAL;
+	if (hw->ops->ctrl_cmd != NULL) {
+		ret = hw->ops->ctrl_cmd(hw, cls, cmd, data, len);
+		return ret < 0 ? ret : ret == VIRTIO_NET_OK ? 0 : -EIO;
+	}
+	if (cvq == NULL)
+		return -ENOTSUP;
+	cvq->buf->hdr = (struct virtio_net_ctrl_hdr){ .class = cls, .cmd = cmd };
+	memcpy(cvq->buf->data, data, len);
+	cvq->buf->ack = VIRTIO_NET_ERR;
+	/* 5.1.6.5: header and data device-readable, ack device-writable. */
+	segs[n++] = (struct vq_seg){ .addr = cvq->buf_addr, .len = sizeof(cvq->buf->hdr) };
+	if (len > 0)
+		segs[n++] = (struct vq_seg){
+			.addr = cvq->buf_addr + offsetof(struct virtnet_ctl_buf, data),
+			.len = (uint32_t)len,
+		};
+	segs[n++] = (struct vq_seg){ .addr = cvq->buf_addr + offsetof(struct virtnet_ctl_buf, ack),
+				     .len = 1,
+				     .flags = VQ_SEG_WRITE };
+	ret = virtqueue_add_chain(cvq->vq, cvq, segs, n);
+	if (ret < 0) {
+		VIRTIO_LOG(ERR, "%s: control queue unusable (%s); stop and start the port",
+			   hw->eth->data.name, strerror(-ret));
+		return -EIO;
+	}
+	virtqueue_kick(cvq->vq);
+	ret = ctrl_wait(cvq);
+	if (ret < 0) {
+		VIRTIO_LOG(
+			ERR,
+			"%s: control command class %u cmd %u: %s; the control queue is stopped until the port restarts",
+			hw->eth->data.name, cls, cmd,
+			ret == -ETIMEDOUT ? "the device did not answer" : "the queue broke");
+		cvq->vq->broken = true;
+		return ret;
+	}
+	if (__atomic_load_n(&cvq->buf->ack, __ATOMIC_RELAXED) != VIRTIO_NET_OK) {
+		VIRTIO_LOG(ERR, "%s: the device refused control command class %u cmd %u",
+			   hw->eth->data.name, cls, cmd);
+		return -EIO;
+	}
+	return 0;
 }

@@ -97,4 +97,42 @@ int virtio_net_negotiate(uint64_t device, uint64_t wanted, uint64_t *negotiated)
  */
 const char *virtio_net_features_str(uint64_t features, char *buf, size_t len);
 
+struct virtio_hw;
+
+/** Bytes of command data a control virtqueue command carries at most. */
+#define VIRTNET_CTRL_DATA_MAX 16
+
+/**
+ * Creates the control virtqueue (5.1.6.5) of @p hw when VIRTIO_NET_F_CTRL_VQ
+ * was negotiated and the transport has no ctrl_cmd of its own; otherwise
+ * does nothing. Frees the one made before.
+ * @return 0; -ENOMEM; -EINVAL when the device has no control queue.
+ */
+int virtio_net_ctrl_create(struct virtio_hw *hw);
+
+/** Frees the control virtqueue (the device no longer uses it). */
+void virtio_net_ctrl_free(struct virtio_hw *hw);
+
+/** Empties the control virtqueue after a device reset (no-op without one). */
+void virtio_net_ctrl_reset(struct virtio_hw *hw);
+
+/** The control virtqueue of @p hw, to set up at start; NULL when none. */
+struct virtqueue *virtio_net_ctrl_vq(struct virtio_hw *hw);
+
+/**
+ * Sends control command @p cls / @p cmd with @p len bytes of @p data
+ * (5.1.6.5) and waits for the device's answer (at most
+ * VIRTNET_CTRL_TIMEOUT_MS). The device must be live (DRIVER_OK).
+ * Control thread only.
+ * @return 0 when the device answered VIRTIO_NET_OK; -EIO when it answered
+ *         VIRTIO_NET_ERR, or the queue is broken; -ETIMEDOUT when it did
+ *         not answer (the queue is unusable until the next start);
+ *         -ENOTSUP without a control queue; -EINVAL for @p len too large.
+ */
+int virtio_net_ctrl_send(struct virtio_hw *hw, uint8_t cls, uint8_t cmd, const void *data,
+			 size_t len);
+
+/** Milliseconds a device may take to answer a control command. */
+#define VIRTNET_CTRL_TIMEOUT_MS 5000
+
 #endif /* VIRTIO_NET_H */

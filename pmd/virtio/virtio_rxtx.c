@@ -307,8 +307,8 @@ uint16_t virtio_xmit_pkts(void *queue, struct prt_mbuf **pkts, uint16_t n)
 
 		if (likely(tx_can_push(m, txq->hdr_size))) {
 			if (batch == VIRTIO_BATCH || batch == virtqueue_free_count(vq)) {
-				uint16_t k = virtqueue_add_bufs(vq, (void *const *)&pkts[done], segs,
-								batch);
+				uint16_t k = virtqueue_add_bufs(vq, (void *const *)&pkts[done],
+								segs, batch);
 				done += k;
 				if (k < batch || virtqueue_free_count(vq) == 0)
 					break;
@@ -325,7 +325,8 @@ uint16_t virtio_xmit_pkts(void *queue, struct prt_mbuf **pkts, uint16_t n)
 			continue;
 		}
 		if (batch > 0) {
-			uint16_t k = virtqueue_add_bufs(vq, (void *const *)&pkts[done], segs, batch);
+			uint16_t k =
+				virtqueue_add_bufs(vq, (void *const *)&pkts[done], segs, batch);
 
 			done += k;
 			if (k < batch)
@@ -359,11 +360,12 @@ uint16_t virtio_xmit_pkts(void *queue, struct prt_mbuf **pkts, uint16_t n)
 
 /* ---- set-up ---- */
 
-struct virtqueue *virtio_vq_alloc(struct virtio_hw *hw, uint16_t qidx, uint16_t size,
-				 size_t extra, const struct prt_memzone **mzp)
+struct virtqueue *virtio_vq_alloc(struct virtio_hw *hw, uint16_t qidx, uint16_t size, size_t extra,
+				  const struct prt_memzone **mzp)
 {
-	unsigned int flags = (virtio_with_feature(hw, VIRTIO_F_RING_PACKED) ? VQ_F_PACKED : 0) |
-			     (virtio_with_feature(hw, VIRTIO_F_RING_EVENT_IDX) ? VQ_F_EVENT_IDX : 0);
+	unsigned int flags =
+		(virtio_with_feature(hw, VIRTIO_F_RING_PACKED) ? VQ_F_PACKED : 0) |
+		(virtio_with_feature(hw, VIRTIO_F_RING_EVENT_IDX) ? VQ_F_EVENT_IDX : 0);
 	size_t len = virtqueue_ring_size(size, flags) + extra;
 	char name[PRT_MEMZONE_NAMESIZE];
 	const struct prt_memzone *mz;
@@ -397,7 +399,8 @@ void virtio_vq_free(struct virtqueue *vq, const struct prt_memzone *mz)
 
 static uint16_t mbuf_addr_offset(const struct virtio_hw *hw)
 {
-	return hw->use_va ? offsetof(struct prt_mbuf, buf_addr) : offsetof(struct prt_mbuf, buf_iova);
+	return hw->use_va ? offsetof(struct prt_mbuf, buf_addr) :
+			    offsetof(struct prt_mbuf, buf_iova);
 }
 
 struct virtnet_rx *virtio_rx_queue_create(struct virtio_hw *hw, uint16_t qid, uint16_t size,

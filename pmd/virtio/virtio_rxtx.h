@@ -79,8 +79,8 @@ struct virtnet_tx {
  * virtual with hw->use_va, IOVAs otherwise.
  * @return the queue with its memzone in @p mz; NULL with errno after a log line.
  */
-struct virtqueue *virtio_vq_alloc(struct virtio_hw *hw, uint16_t qidx, uint16_t size,
-				 size_t extra, const struct prt_memzone **mz);
+struct virtqueue *virtio_vq_alloc(struct virtio_hw *hw, uint16_t qidx, uint16_t size, size_t extra,
+				  const struct prt_memzone **mz);
 
 /** Frees a queue made by virtio_vq_alloc() and its memory (not the buffers in flight). */
 void virtio_vq_free(struct virtqueue *vq, const struct prt_memzone *mz);
