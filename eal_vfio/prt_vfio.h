@@ -47,22 +47,24 @@ const char *prt_vfio_mode_name(enum prt_vfio_mode mode);
 
 /**
  * Maps @p len bytes of process memory at @p vaddr for device DMA at IOVA
- * @p iova, in the backend in use (a no-op in noiommu mode, where the IOVA
- * must be the physical address). The range is remembered and mapped again
- * by a later backend when every device closed and one reopens. The memory
- * must stay mapped in the process until prt_vfio_dma_unmap(). Pinned memory
+ * @p iova. With a device open, the backend maps it now (a no-op in noiommu
+ * mode, where the IOVA must be the physical address); with none, the range
+ * is remembered and mapped when the first device opens. It stays remembered
+ * (and is mapped again by each later backend) until prt_vfio_dma_unmap().
+ * The memory must stay mapped in the process until then. Pinned memory
  * counts against RLIMIT_MEMLOCK unless the process has CAP_IPC_LOCK.
  * Thread-safe.
  *
  * @param vaddr page-aligned address
  * @param iova  page-aligned IOVA (in VA mode, normally == vaddr)
  * @param len   bytes, a multiple of the page size
- * @return 0; -EINVAL for unaligned or zero arguments; -ERANGE when the IOVA
- *         range is not inside one range the IOMMU allows (see
- *         prt_vfio_iova_ranges()); -EEXIST when it overlaps a mapping;
- *         -ENOMEM when the memlock limit is reached (the message says how
- *         much is needed); -ENOSPC when the container holds as many mappings
- *         as it may (type1's dma_entry_limit); other errors of the kernel.
+ * @return 0; -EINVAL for unaligned or zero arguments; -EEXIST when the same
+ *         range is mapped already, or it overlaps a mapping; -ERANGE when the
+ *         IOVA range is not inside one range the IOMMU allows (see
+ *         prt_vfio_iova_ranges()); -ENOMEM when the memlock limit is reached
+ *         (the message says how much is needed) or out of memory; -ENOSPC
+ *         when the container holds as many mappings as it may (type1's
+ *         dma_entry_limit); other errors of the kernel, each logged.
  */
 int prt_vfio_dma_map(uint64_t vaddr, prt_iova_t iova, uint64_t len);
 
