@@ -206,8 +206,8 @@ int e1000_hw_phy_write(struct e1000_hw *hw, uint32_t reg, uint16_t val)
 	if (!e1000_hw_alive(hw))
 		return -ENODEV;
 	e1000_write(hw, E1000_MDIC,
-		    val | reg << E1000_MDIC_REG_SHIFT | E1000_MDIC_PHY_ADDR << E1000_MDIC_PHY_SHIFT |
-			    E1000_MDIC_OP_WRITE);
+		    val | reg << E1000_MDIC_REG_SHIFT |
+			    E1000_MDIC_PHY_ADDR << E1000_MDIC_PHY_SHIFT | E1000_MDIC_OP_WRITE);
 	ret = wait_reg(hw, E1000_MDIC, E1000_MDIC_READY, E1000_MDIC_READY, 10);
 	if (ret < 0)
 		return ret;

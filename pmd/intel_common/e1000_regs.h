@@ -115,6 +115,17 @@
 #define E1000_RCTL_PMCF E1000_BIT(23)
 #define E1000_RCTL_SECRC E1000_BIT(26) /* strip Ethernet CRC */
 
+/*
+ * Each queue's registers, from its descriptor base low register (RDBALn,
+ * TDBALn): 82574 10.2.5.3-7 and 10.2.6.3-7, 82576 8.10.6-12 and 8.12.x.
+ * Where the blocks sit and how far apart: e1000e_regs.h, igb_regs.h.
+ */
+#define E1000_QREG_BAL 0x00 /* descriptor base, low 32 bits (128-byte aligned) */
+#define E1000_QREG_BAH 0x04 /* descriptor base, high 32 bits */
+#define E1000_QREG_LEN 0x08 /* ring length in bytes (a multiple of 128) */
+#define E1000_QREG_H 0x10 /* head: next descriptor the device processes */
+#define E1000_QREG_T 0x18 /* tail: one past the last descriptor software gave it */
+
 /* Receive Checksum Control: 82574 10.2.5.15, 82576 8.10.14 */
 #define E1000_RXCSUM 0x05000
 #define E1000_RXCSUM_IPOFL E1000_BIT(8)
