@@ -44,7 +44,7 @@ int prt_eal_init(int argc, char **argv)
 		goto out;
 	}
 	if (cfg.iova_mode == PRT_IOVA_DC)
-		cfg.iova_mode = vfio_default_iova_mode(cfg.vfio_mode, cfg.no_huge);
+		cfg.iova_mode = vfio_default_iova_mode(&cfg);
 	eal_cfg = cfg;
 
 	ret = eal_lcores_start();

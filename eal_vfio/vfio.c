@@ -78,11 +78,14 @@ enum prt_vfio_mode vfio_host_mode(void)
 	return PRT_VFIO_MODE_AUTO;
 }
 
-enum prt_iova_mode vfio_default_iova_mode(enum prt_vfio_mode vfio_mode, bool no_huge)
+enum prt_iova_mode vfio_default_iova_mode(const struct eal_config *cfg)
 {
-	if (vfio_mode == PRT_VFIO_MODE_NOIOMMU)
+	bool no_pci = cfg->pci_list_mode == EAL_PCI_LIST_ALLOW && cfg->nb_pci_rules == 0;
+
+	if (cfg->vfio_mode == PRT_VFIO_MODE_NOIOMMU)
 		return PRT_IOVA_PA;
-	if (vfio_mode == PRT_VFIO_MODE_AUTO && !no_huge &&
+	/* PA needs hugepages and root (pagemap): only when a device will need it. */
+	if (cfg->vfio_mode == PRT_VFIO_MODE_AUTO && !cfg->no_huge && !no_pci &&
 	    vfio_host_mode() == PRT_VFIO_MODE_NOIOMMU)
 		return PRT_IOVA_PA;
 	return PRT_IOVA_VA;

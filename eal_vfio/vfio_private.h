@@ -182,11 +182,14 @@ const struct vfio_info_cap_header *vfio_region_cap(const struct vfio_region_info
  */
 enum prt_vfio_mode vfio_host_mode(void);
 
+struct eal_config;
+
 /**
- * The IOVA mode a process with @p vfio_mode and (@p no_huge) should use when
- * the user gave none: PA for noiommu (when hugepages exist), VA otherwise.
+ * The IOVA mode for the options @p cfg when the user gave none: PA for
+ * --vfio-mode=noiommu, and for auto on a host where auto means no-IOMMU
+ * (unless --no-huge or --no-pci); VA otherwise.
  */
-enum prt_iova_mode vfio_default_iova_mode(enum prt_vfio_mode vfio_mode, bool no_huge);
+enum prt_iova_mode vfio_default_iova_mode(const struct eal_config *cfg);
 
 /* ---- Interrupts (eal_interrupts.c) ------------------------------------- */
 

@@ -10,6 +10,7 @@
 
 #include "fake_host.h"
 #include "prt_test.h"
+#include "eal_private.h"
 #include "vfio_private.h"
 
 static char msg[2048];
@@ -150,6 +151,9 @@ static void test_iommu_hints(void **state)
 /* auto: iommufd when /dev/iommu and cdevs exist, type1 with groups only, noiommu last. */
 static void test_auto_mode(void **state)
 {
+	struct eal_config noiommu = { .vfio_mode = PRT_VFIO_MODE_NOIOMMU };
+	struct eal_config autom = { .vfio_mode = PRT_VFIO_MODE_AUTO };
+	struct eal_config no_pci = { .pci_list_mode = EAL_PCI_LIST_ALLOW };
 	char path[PATH_MAX];
 
 	(void)state;
@@ -158,11 +162,15 @@ static void test_auto_mode(void **state)
 	fake_write("sys/module/vfio/parameters/enable_unsafe_noiommu_mode", "Y\n");
 	if (vfio_has_cap(CAP_SYS_RAWIO))
 		assert_int_equal(vfio_host_mode(), PRT_VFIO_MODE_NOIOMMU);
-	assert_int_equal(vfio_default_iova_mode(PRT_VFIO_MODE_NOIOMMU, false), PRT_IOVA_PA);
+	assert_int_equal(vfio_default_iova_mode(&noiommu), PRT_IOVA_PA);
+	if (vfio_has_cap(CAP_SYS_RAWIO)) {
+		assert_int_equal(vfio_default_iova_mode(&autom), PRT_IOVA_PA);
+		assert_int_equal(vfio_default_iova_mode(&no_pci), PRT_IOVA_VA);
+	}
 	fake_write("sys/class/iommu/dmar0/uevent", "");
 	fake_write("dev/vfio/vfio", "");
 	assert_int_equal(vfio_host_mode(), PRT_VFIO_MODE_TYPE1);
-	assert_int_equal(vfio_default_iova_mode(PRT_VFIO_MODE_AUTO, false), PRT_IOVA_VA);
+	assert_int_equal(vfio_default_iova_mode(&autom), PRT_IOVA_VA);
 	fake_write("dev/iommu", "");
 	assert_int_equal(vfio_host_mode(), PRT_VFIO_MODE_TYPE1); /* no cdevs: not iommufd */
 	fake_mkdirs(fake_path(path, "sys/class/vfio-dev"), 1);

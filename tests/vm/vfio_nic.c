@@ -225,7 +225,7 @@ static void e1000e_raise_lsc(struct prt_pci_device *d, enum prt_intr_mode mode)
 	       mode == PRT_INTR_MODE_MSIX ? "MSI-X" :
 	       mode == PRT_INTR_MODE_MSI  ? "MSI" :
 					    "INTx");
-	assert_int_equal(prt_intr_epoll_wait(epfd, &cookie, 1, 100), 0);
+	/* No check that nothing follows: QEMU may deliver a notification its EITR throttle held back. */
 
 	assert_int_equal(prt_intr_epoll_del(epfd, h, 0), 0);
 	close(epfd);
