@@ -1,0 +1,616 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * net_virtio_user: a virtio-net device whose backend is a vhost-user
+ * server (DPDK's net_vhost, QEMU's vhost-user backends, vhost-user
+ * switches), reached over a unix socket (QEMU docs/interop/vhost-user.rst).
+ *
+ *   --vdev net_virtio_user0,path=SOCK[,queues=N][,queue_size=N]
+ *          [,packed_vq=0|1][,mrg_rxbuf=0|1][,mac=XX:XX:XX:XX:XX:XX]
+ *
+ * There is no device here to hold a status register or a configuration
+ * space: this file plays that part, as DPDK's virtio-user does. The device
+ * status is kept here and acted on: FEATURES_OK sends SET_FEATURES,
+ * DRIVER_OK shares prt's memory (SET_MEM_TABLE with the files behind its
+ * hugepage segments) and hands every ring over (SET_VRING_*), a reset takes
+ * the rings back (GET_VRING_BASE). The configuration space (MAC, link
+ * status, queue pairs) is made up from the devargs and the connection, and
+ * the control virtqueue is answered here: queue pairs become
+ * SET_VRING_ENABLE; the receive filters need nothing (the backend delivers
+ * every frame of the port).
+ *
+ * The backend sees prt's memory at the same virtual addresses as prt:
+ * descriptors carry virtual addresses (hw->use_va), whatever the IOVA mode.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "kvargs.h"
+#include "prt_memory.h"
+#include "vhost_user.h"
+#include "virtio_hw.h"
+#include "virtio_logs.h"
+#include "virtio_net.h"
+
+#define VU_MAX_VQS (2 * VIRTIO_MAX_QUEUE_PAIRS)
+
+/* vhost's own feature bit (not virtio's): dirty page logging for migration. */
+#define VHOST_F_LOG_ALL 26
+
+/* What this file answers in place of a device: every other feature is the backend's. */
+#define VU_FRONTEND_FEATURES                                               \
+	((1ull << VIRTIO_NET_F_MAC) | (1ull << VIRTIO_NET_F_STATUS) |      \
+	 (1ull << VIRTIO_NET_F_CTRL_VQ) | (1ull << VIRTIO_NET_F_CTRL_RX) | \
+	 (1ull << VIRTIO_NET_F_MQ))
+
+/* Protocol features prt can use. */
+#define VU_PROTOCOL_FEATURES \
+	((1ull << VHOST_USER_PROTOCOL_F_MQ) | (1ull << VHOST_USER_PROTOCOL_F_REPLY_ACK))
+
+struct virtio_user {
+	struct virtio_hw hw; /* first: dev_private is a struct virtio_hw */
+	struct vhost_user vu;
+	char path[108];
+	uint16_t queue_pairs; /* queues= */
+	uint16_t queue_size; /* queue_size= */
+	struct prt_ether_addr mac;
+	uint64_t backend_features; /* GET_FEATURES */
+	uint64_t driver_features; /* set_features */
+	uint8_t status; /* the device status this file keeps */
+	bool ring_enable; /* rings start disabled (PROTOCOL_FEATURES negotiated) */
+	struct virtqueue *vqs[VU_MAX_VQS]; /* set up for the next DRIVER_OK */
+	bool live[VU_MAX_VQS]; /* handed to the backend */
+	int kickfd[VU_MAX_VQS];
+	int callfd[VU_MAX_VQS];
+};
+
+static struct virtio_user *vu_of(struct virtio_hw *hw)
+{
+	return prt_container_of(hw, struct virtio_user, hw);
+}
+
+static const char *vu_name(const struct virtio_user *u)
+{
+	return u->hw.eth->data.name;
+}
+
+/* ---- the device's side of the handshake ---- */
+
+static uint64_t vu_get_features(struct virtio_hw *hw)
+{
+	struct virtio_user *u = vu_of(hw);
+
+	/* The backend's virtio features, without vhost's own bits, without
+	 * ACCESS_PLATFORM (it would need IOTLB messages) and without MTU (the
+	 * configuration space is made up here and has no MTU to report). */
+	return (u->backend_features &
+		~((1ull << VHOST_USER_F_PROTOCOL_FEATURES) | (1ull << VHOST_F_LOG_ALL) |
+		  (1ull << VIRTIO_F_ACCESS_PLATFORM) | (1ull << VIRTIO_NET_F_MTU))) |
+	       VU_FRONTEND_FEATURES;
+}
+
+static int vu_set_features(struct virtio_hw *hw, uint64_t features)
+{
+	vu_of(hw)->driver_features = features;
+	return 0;
+}
+
+static uint8_t vu_get_status(struct virtio_hw *hw)
+{
+	return vu_of(hw)->status;
+}
+
+/* Memory regions: one per prt segment, as the files behind them. */
+struct mem_table {
+	struct vhost_memory_region regions[VHOST_MEMORY_MAX_NREGIONS];
+	int fds[VHOST_MEMORY_MAX_NREGIONS];
+	uint32_t n;
+	int err;
+};
+
+static int mem_table_add(const struct prt_memseg *ms, void *arg)
+{
+	struct mem_table *t = arg;
+	uint64_t off;
+	int fd;
+
+	t->err = prt_memseg_get_fd(ms, &fd, &off);
+	if (t->err < 0)
+		return 1;
+	if (t->n == VHOST_MEMORY_MAX_NREGIONS) {
+		t->err = -E2BIG;
+		return 1;
+	}
+	/* Descriptors carry virtual addresses: guest-physical = user address. */
+	t->regions[t->n] = (struct vhost_memory_region){
+		.guest_phys_addr = (uint64_t)(uintptr_t)ms->addr,
+		.memory_size = ms->len,
+		.userspace_addr = (uint64_t)(uintptr_t)ms->addr,
+		.mmap_offset = off,
+	};
+	t->fds[t->n++] = fd;
+	return 0;
+}
+
+static int vu_set_mem_table(struct virtio_user *u)
+{
+	struct mem_table t = { .n = 0 };
+
+	prt_memseg_walk(mem_table_add, &t);
+	if (t.err == -ENOTSUP) {
+		VIRTIO_LOG(
+			ERR,
+			"%s: prt's memory is anonymous (--no-huge): a vhost-user backend cannot map it; run with hugepages (drop --no-huge; see doc/hugepages.md)",
+			vu_name(u));
+		return -ENOTSUP;
+	}
+	if (t.err == -E2BIG) {
+		VIRTIO_LOG(
+			ERR,
+			"%s: prt's memory is in more than %d segments, the most vhost-user shares; reserve it at start-up in one go (-m or --socket-mem)",
+			vu_name(u), VHOST_MEMORY_MAX_NREGIONS);
+		return -E2BIG;
+	}
+	if (t.err < 0 || t.n == 0)
+		return t.err < 0 ? t.err : -ENOMEM;
+	return vhost_user_set_mem_table(&u->vu, t.regions, t.fds, t.n);
+}
+
+/* Hands virtqueue @vq over to the backend (vhost-user.rst "Starting and stopping rings"). */
+static int vu_vring_start(struct virtio_user *u, struct virtqueue *vq)
+{
+	uint32_t idx = vq->queue_index;
+	struct vq_ring_addrs a;
+	struct vhost_vring_addr addr;
+	int ret;
+
+	virtqueue_ring_addrs(vq, &a);
+	addr = (struct vhost_vring_addr){
+		.index = idx,
+		.desc_user_addr = (uint64_t)(uintptr_t)a.desc_va,
+		.avail_user_addr = (uint64_t)(uintptr_t)a.driver_va,
+		.used_user_addr = (uint64_t)(uintptr_t)a.device_va,
+	};
+	ret = vhost_user_set_vring_fd(&u->vu, VHOST_USER_SET_VRING_CALL, idx, u->callfd[idx]);
+	if (ret == 0)
+		ret = vhost_user_set_vring(&u->vu, VHOST_USER_SET_VRING_NUM, idx, vq->size);
+	/* The ring starts empty: index 0; packed rings carry the wrap counter (1) in bit 15. */
+	if (ret == 0)
+		ret = vhost_user_set_vring(&u->vu, VHOST_USER_SET_VRING_BASE, idx,
+					   vq->packed_ring ? 1u << 15 : 0);
+	if (ret == 0)
+		ret = vhost_user_set_vring_addr(&u->vu, &addr);
+	if (ret == 0)
+		ret = vhost_user_set_vring_fd(&u->vu, VHOST_USER_SET_VRING_KICK, idx,
+					      u->kickfd[idx]);
+	if (ret == 0 && u->ring_enable)
+		ret = vhost_user_set_vring(&u->vu, VHOST_USER_SET_VRING_ENABLE, idx, 1);
+	if (ret == 0)
+		u->live[idx] = true;
+	return ret;
+}
+
+static int vu_start(struct virtio_user *u)
+{
+	int ret = vu_set_mem_table(u);
+
+	for (uint32_t i = 0; i < VU_MAX_VQS && ret == 0; i++)
+		if (u->vqs[i])
+			ret = vu_vring_start(u, u->vqs[i]);
+	return ret;
+}
+
+/* Takes every ring back: the backend stops using them (GET_VRING_BASE). */
+static void vu_stop(struct virtio_user *u)
+{
+	for (uint32_t i = 0; i < VU_MAX_VQS; i++) {
+		uint32_t base;
+
+		if (!u->live[i])
+			continue;
+		if (u->ring_enable)
+			vhost_user_set_vring(&u->vu, VHOST_USER_SET_VRING_ENABLE, i, 0);
+		vhost_user_get_vring_base(&u->vu, i, &base);
+		u->live[i] = false;
+	}
+}
+
+static int vu_set_status(struct virtio_hw *hw, uint8_t status)
+{
+	struct virtio_user *u = vu_of(hw);
+	uint8_t added = status & ~u->status;
+	int ret = 0;
+
+	if (added & VIRTIO_CONFIG_S_FEATURES_OK) {
+		/* Only the backend's features go to it, with its own protocol bit. */
+		uint64_t f = u->driver_features & ~VU_FRONTEND_FEATURES;
+
+		if (u->backend_features & (1ull << VHOST_USER_F_PROTOCOL_FEATURES))
+			f |= 1ull << VHOST_USER_F_PROTOCOL_FEATURES;
+		if (vhost_user_set_u64(&u->vu, VHOST_USER_SET_FEATURES, f) < 0)
+			status &= (uint8_t)~VIRTIO_CONFIG_S_FEATURES_OK; /* not accepted */
+	}
+	if (added & VIRTIO_CONFIG_S_DRIVER_OK) {
+		ret = vu_start(u);
+		if (ret < 0) {
+			vu_stop(u);
+			return ret;
+		}
+	}
+	u->status = status;
+	return ret;
+}
+
+static void vu_reset(struct virtio_hw *hw)
+{
+	struct virtio_user *u = vu_of(hw);
+
+	vu_stop(u);
+	memset(u->vqs, 0, sizeof(u->vqs));
+	u->status = 0;
+}
+
+/* True while the backend holds its end of the socket; a close is counted once. */
+static bool vu_connected(struct virtio_user *u)
+{
+	struct pollfd p = { .fd = u->vu.fd, .events = POLLIN | POLLRDHUP };
+	char c;
+
+	if (u->vu.fd < 0)
+		return false;
+	if (poll(&p, 1, 0) <= 0)
+		return true;
+	if ((p.revents & (POLLHUP | POLLRDHUP | POLLERR)) ||
+	    recv(u->vu.fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0) {
+		VIRTIO_LOG(ERR, "%s: the vhost-user backend at %s closed the connection; link down",
+			   vu_name(u), u->path);
+		u->vu.stats.disconnects++;
+		vhost_user_close(&u->vu);
+		return false;
+	}
+	return true; /* an unsolicited message: left for the next request to reject */
+}
+
+/* The configuration space (5.1.4) this file makes up. */
+static int vu_read_dev_config(struct virtio_hw *hw, size_t offset, void *buf, size_t len)
+{
+	struct virtio_user *u = vu_of(hw);
+	struct virtio_net_config cfg = {
+		.status = vu_connected(u) ? VIRTIO_NET_S_LINK_UP : 0,
+		.max_virtqueue_pairs = u->queue_pairs,
+	};
+
+	memcpy(cfg.mac, u->mac.addr_bytes, sizeof(cfg.mac));
+	if (offset > sizeof(cfg) || len > sizeof(cfg) - offset)
+		return -EINVAL;
+	memcpy(buf, (char *)&cfg + offset, len);
+	return 0;
+}
+
+static uint16_t vu_get_queue_size(struct virtio_hw *hw, uint16_t qidx)
+{
+	struct virtio_user *u = vu_of(hw);
+
+	return qidx < 2 * u->queue_pairs ? u->queue_size : 0;
+}
+
+static int vu_setup_queue(struct virtio_hw *hw, struct virtqueue *vq)
+{
+	struct virtio_user *u = vu_of(hw);
+
+	if (vq->queue_index >= 2 * u->queue_pairs)
+		return -EINVAL;
+	u->vqs[vq->queue_index] = vq; /* handed over at DRIVER_OK */
+	return 0;
+}
+
+static void vu_notify(struct virtqueue *vq)
+{
+	struct virtio_user *u = vu_of(vq->notify_arg);
+
+	/* A full eventfd counter (never, in practice) only means "kicked". */
+	if (eventfd_write(u->kickfd[vq->queue_index], 1) < 0)
+		return;
+}
+
+/* The control virtqueue, answered here (5.1.6.5). */
+static int vu_ctrl_cmd(struct virtio_hw *hw, uint8_t cls, uint8_t cmd, const void *data, size_t len)
+{
+	struct virtio_user *u = vu_of(hw);
+	uint16_t pairs;
+
+	if (cls == VIRTIO_NET_CTRL_RX &&
+	    (cmd == VIRTIO_NET_CTRL_RX_PROMISC || cmd == VIRTIO_NET_CTRL_RX_ALLMULTI))
+		return VIRTIO_NET_OK; /* the backend filters nothing */
+	if (cls != VIRTIO_NET_CTRL_MQ || cmd != VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET ||
+	    len != sizeof(pairs))
+		return VIRTIO_NET_ERR;
+	memcpy(&pairs, data, sizeof(pairs));
+	if (pairs < 1 || pairs > u->queue_pairs)
+		return VIRTIO_NET_ERR;
+	/* 5.1.6.5.5: the device uses the first @pairs pairs only. */
+	for (uint32_t i = 0; u->ring_enable && i < 2u * u->queue_pairs; i++) {
+		if (!u->live[i])
+			continue;
+		if (vhost_user_set_vring(&u->vu, VHOST_USER_SET_VRING_ENABLE, i, i < 2u * pairs) <
+		    0)
+			return -EIO;
+	}
+	return VIRTIO_NET_OK;
+}
+
+/* Rx interrupts: the call eventfds the backend signals used buffers on. */
+static int vu_intr_setup(struct virtio_hw *hw, uint16_t nb_rxq)
+{
+	(void)hw;
+	(void)nb_rxq;
+	return 0; /* the eventfds exist from probe on */
+}
+
+static int vu_intr_fd(struct virtio_hw *hw, uint16_t rxq)
+{
+	return vu_of(hw)->callfd[virtio_rxq_index(rxq)];
+}
+
+static void vu_intr_ack(struct virtio_hw *hw, uint16_t rxq)
+{
+	eventfd_t v;
+
+	eventfd_read(vu_of(hw)->callfd[virtio_rxq_index(rxq)], &v); /* non-blocking */
+}
+
+static void vu_intr_release(struct virtio_hw *hw)
+{
+	(void)hw;
+}
+
+static const char *const vu_xstat_names[] = {
+	"vhost_user_malformed",
+	"vhost_user_disconnects",
+	"vhost_user_timeouts",
+};
+
+static int vu_xstats_names(struct virtio_hw *hw, struct prt_eth_xstat_name *names, unsigned int n)
+{
+	(void)hw;
+	for (unsigned int i = 0; names && i < n && i < PRT_DIM(vu_xstat_names); i++)
+		snprintf(names[i].name, sizeof(names[i].name), "%s", vu_xstat_names[i]);
+	return PRT_DIM(vu_xstat_names);
+}
+
+static int vu_xstats_values(struct virtio_hw *hw, uint64_t *v, unsigned int n)
+{
+	struct virtio_user *u = vu_of(hw);
+	uint64_t all[] = { u->vu.stats.malformed, u->vu.stats.disconnects, u->vu.stats.timeouts };
+
+	memcpy(v, all, sizeof(uint64_t) * PRT_MIN(n, (unsigned int)PRT_DIM(all)));
+	return PRT_DIM(all);
+}
+
+static void fds_close(struct virtio_user *u)
+{
+	for (unsigned int i = 0; i < VU_MAX_VQS; i++) {
+		if (u->kickfd[i] >= 0)
+			close(u->kickfd[i]);
+		if (u->callfd[i] >= 0)
+			close(u->callfd[i]);
+		u->kickfd[i] = u->callfd[i] = -1;
+	}
+}
+
+static void vu_close(struct virtio_hw *hw)
+{
+	struct virtio_user *u = vu_of(hw);
+
+	vhost_user_close(&u->vu);
+	fds_close(u);
+}
+
+static const struct virtio_ops virtio_user_ops = {
+	.name = "vhost-user",
+	.get_features = vu_get_features,
+	.set_features = vu_set_features,
+	.get_status = vu_get_status,
+	.set_status = vu_set_status,
+	.reset = vu_reset,
+	.read_dev_config = vu_read_dev_config,
+	.get_queue_size = vu_get_queue_size,
+	.setup_queue = vu_setup_queue,
+	.notify = vu_notify,
+	.ctrl_cmd = vu_ctrl_cmd,
+	.intr_setup = vu_intr_setup,
+	.intr_fd = vu_intr_fd,
+	.intr_ack = vu_intr_ack,
+	.intr_release = vu_intr_release,
+	.xstats_names = vu_xstats_names,
+	.xstats_values = vu_xstats_values,
+	.close = vu_close,
+};
+
+/* ---- probe ---- */
+
+/* The devargs. */
+struct vu_args {
+	const char *path;
+	uint64_t queues, queue_size;
+	bool packed_vq, mrg_rxbuf;
+	struct prt_ether_addr mac;
+	bool has_mac;
+};
+
+static int args_parse(const char *name, const char *args, struct vu_args *a, struct kvargs **kvp)
+{
+	static const char *const keys[] = { "path",	 "queues", "queue_size", "packed_vq",
+					    "mrg_rxbuf", "mac",	   NULL };
+	struct kvargs *kv;
+	const char *mac;
+	int ret;
+
+	*a = (struct vu_args){ .queues = 1, .queue_size = 256, .mrg_rxbuf = true };
+	ret = kvargs_parse(name, args, keys, &kv);
+	if (ret < 0)
+		return ret;
+	a->path = kvargs_get(kv, "path");
+	ret = kvargs_get_uint(kv, "queues", 1, VIRTIO_MAX_QUEUE_PAIRS, &a->queues);
+	if (ret == 0)
+		ret = kvargs_get_uint(kv, "queue_size", 1, VIRTQ_MAX_SIZE, &a->queue_size);
+	if (ret == 0)
+		ret = kvargs_get_bool(kv, "packed_vq", &a->packed_vq);
+	if (ret == 0)
+		ret = kvargs_get_bool(kv, "mrg_rxbuf", &a->mrg_rxbuf);
+	mac = kvargs_get(kv, "mac");
+	if (ret == 0 && mac) {
+		a->has_mac = true;
+		if (prt_ether_unformat_addr(mac, &a->mac) < 0 ||
+		    !prt_is_valid_assigned_ether_addr(&a->mac)) {
+			VIRTIO_LOG(ERR, "%s: mac=%s is not a unicast address (xx:xx:xx:xx:xx:xx)",
+				   name, mac);
+			ret = -EINVAL;
+		}
+	}
+	if (ret == 0 && (a->path == NULL || a->path[0] == '\0')) {
+		VIRTIO_LOG(ERR,
+			   "%s: give the backend's socket: --vdev %s,path=/path/to/vhost-user.sock",
+			   name, name);
+		ret = -EINVAL;
+	}
+	if (ret == 0 && !prt_is_power_of_2(a->queue_size)) {
+		VIRTIO_LOG(ERR, "%s: queue_size=%lu: give a power of two up to %d", name,
+			   (unsigned long)a->queue_size, VIRTQ_MAX_SIZE);
+		ret = -EINVAL;
+	}
+	if (ret < 0) {
+		kvargs_free(kv);
+		return ret;
+	}
+	*kvp = kv; /* a->path points into it */
+	return 0;
+}
+
+/* vhost-user.rst "Session start": owner, features, protocol features, queue count. */
+static int vu_session_start(struct virtio_user *u)
+{
+	uint64_t pf = 0, qnum;
+	int ret;
+
+	ret = vhost_user_set_owner(&u->vu);
+	if (ret == 0)
+		ret = vhost_user_get_u64(&u->vu, VHOST_USER_GET_FEATURES, &u->backend_features);
+	if (ret == 0 && (u->backend_features & (1ull << VHOST_USER_F_PROTOCOL_FEATURES))) {
+		ret = vhost_user_get_u64(&u->vu, VHOST_USER_GET_PROTOCOL_FEATURES, &pf);
+		if (ret == 0)
+			ret = vhost_user_set_protocol_features(&u->vu, pf & VU_PROTOCOL_FEATURES);
+		u->ring_enable = true;
+	}
+	if (ret < 0)
+		return ret;
+	if (u->queue_pairs > 1) {
+		if (!(pf & (1ull << VHOST_USER_PROTOCOL_F_MQ))) {
+			VIRTIO_LOG(
+				ERR,
+				"%s: the backend at %s has no multiqueue (protocol feature MQ): use queues=1",
+				vu_name(u), u->path);
+			return -ENOTSUP;
+		}
+		ret = vhost_user_get_u64(&u->vu, VHOST_USER_GET_QUEUE_NUM, &qnum);
+		if (ret == 0 && qnum < u->queue_pairs) {
+			VIRTIO_LOG(
+				ERR,
+				"%s: queues=%u but the backend at %s has %lu queue pairs: start it with more (e.g. net_vhost0,queues=%u) or ask for fewer",
+				vu_name(u), u->queue_pairs, u->path, (unsigned long)qnum,
+				u->queue_pairs);
+			return -EINVAL;
+		}
+	}
+	return ret;
+}
+
+static struct prt_eth_driver virtio_user_driver;
+
+static int virtio_user_init(struct prt_eth_dev *dev, const struct vu_args *a)
+{
+	struct virtio_user *u = dev->dev_private;
+	int ret;
+
+	u->hw = (struct virtio_hw){
+		.ops = &virtio_user_ops,
+		.eth = dev,
+		.socket_id = PRT_SOCKET_ID_ANY,
+		.use_va = true,
+		.wanted_features = ~((a->packed_vq ? 0 : 1ull << VIRTIO_F_RING_PACKED) |
+				     (a->mrg_rxbuf ? 0 : 1ull << VIRTIO_NET_F_MRG_RXBUF)),
+	};
+	snprintf(u->path, sizeof(u->path), "%s", a->path);
+	u->queue_pairs = (uint16_t)a->queues;
+	u->queue_size = (uint16_t)a->queue_size;
+	u->mac = a->mac;
+	if (!a->has_mac)
+		prt_eth_random_addr(&u->mac);
+	u->vu.fd = -1;
+	for (unsigned int i = 0; i < VU_MAX_VQS; i++)
+		u->kickfd[i] = u->callfd[i] = -1;
+	for (unsigned int i = 0; i < 2u * u->queue_pairs; i++) {
+		u->kickfd[i] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		u->callfd[i] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (u->kickfd[i] < 0 || u->callfd[i] < 0) {
+			ret = -errno;
+			VIRTIO_LOG(ERR, "%s: eventfd: %s", dev->data.name, strerror(errno));
+			goto fail;
+		}
+	}
+	ret = vhost_user_connect(&u->vu, u->path);
+	if (ret < 0)
+		goto fail;
+	ret = vu_session_start(u);
+	if (ret == 0)
+		ret = virtio_ethdev_init(&u->hw);
+	if (ret < 0)
+		goto fail;
+	return 0;
+fail:
+	vu_close(&u->hw);
+	return ret;
+}
+
+static int virtio_user_probe(const char *name, const char *args)
+{
+	struct prt_eth_dev *dev;
+	struct kvargs *kv;
+	struct vu_args a;
+	int ret;
+
+	ret = args_parse(name, args, &a, &kv);
+	if (ret < 0)
+		return ret;
+	dev = prt_eth_dev_allocate(name, sizeof(struct virtio_user));
+	if (dev == NULL) {
+		ret = -errno;
+		VIRTIO_LOG(ERR, "%s: cannot create the port: %s", name, strerror(errno));
+		kvargs_free(kv);
+		return ret;
+	}
+	dev->driver = &virtio_user_driver;
+	ret = virtio_user_init(dev, &a);
+	kvargs_free(kv);
+	if (ret < 0) {
+		VIRTIO_LOG(ERR, "%s: cannot use the vhost-user backend (the line above says why)",
+			   name);
+		prt_eth_dev_release(dev);
+		return ret;
+	}
+	prt_eth_dev_probing_finish(dev);
+	return 0;
+}
+
+static struct prt_eth_driver virtio_user_driver = {
+	.name = "net_virtio_user",
+	.vdev_params =
+		"path=<socket>,queues=<1-64>,queue_size=<2^n>,packed_vq=<0|1>,mrg_rxbuf=<0|1>,mac=<addr>",
+	.probe_vdev = virtio_user_probe,
+};
+
+PRT_ETH_DRIVER_REGISTER(virtio_user_driver)

@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""prt's net_virtio_user against DPDK's vhost backend (a peer no one here
+wrote): dpdk-testpmd --vdev net_vhost0 forwards in macswap mode back to where
+each frame came from.
+
+  vhost_interop.py TESTPMD_LITE CAPTURE [CASE...]
+
+Cases (all by default):
+  replay_*  testpmd-lite forwards CAPTURE (net_pcap) to net_virtio_user0 and
+            what comes back to a capture file: every frame that fits the port
+            must come back, in order, with its MAC addresses swapped and every
+            other byte unchanged; DPDK's counts and prt's must equal the
+            number of such frames.
+  loop_*    two queue pairs: testpmd-lite sends a first burst on each queue
+            and forwards what comes back (io, loop); both queues must carry
+            traffic on DPDK's side, nothing may be dropped, and each side's
+            counts must match the other's (less what was in flight at stop).
+
+DPDK's process gets its own session and is killed (with its socket removed)
+whatever happens, within a bounded time. SKIP (77) without root, hugepages
+or dpdk-testpmd.
+"""
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "vm"))
+from replay_test import read_pcap  # noqa: E402  (the lab's pcap reader)
+
+SKIP = 77
+# Rings that hold a whole replay (2862 descriptors for zoo.pcap's chains):
+# net_pcap reads the file faster than any backend forwards, and the backend
+# may start polling a moment after prt starts sending.
+QUEUE_SIZE = 4096
+
+# name: (packed_vq, mrg_rxbuf, queues, max_pkt_len)
+CASES = {
+    "replay_split": (0, 1, 1, 1518),
+    "replay_packed": (1, 1, 1, 1518),
+    "replay_split_nomrg": (0, 0, 1, 1518),
+    "replay_split_jumbo": (0, 1, 1, 9018),
+    "replay_packed_jumbo": (1, 1, 1, 9018),
+    "loop_split_2q": (0, 1, 2, 1518),
+    "loop_packed_2q": (1, 1, 2, 1518),
+}
+
+
+def skip(why):
+    print(f"SKIP: {why}")
+    sys.exit(SKIP)
+
+
+def cpus():
+    """Two CPUs we may run on (the same one twice on a one-CPU machine)."""
+    c = sorted(os.sched_getaffinity(0))
+    return (c[0], c[1] if len(c) > 1 else c[0])
+
+
+class Backend:
+    """dpdk-testpmd with a net_vhost0 server socket, in macswap mode."""
+
+    def __init__(self, workdir, queues, max_pkt_len):
+        self.sock = Path(workdir) / "vhost.sock"
+        self.log = Path(workdir) / "dpdk.log"
+        a, b = cpus()
+        cmd = ["dpdk-testpmd", "-l", f"{a},{b}" if a != b else f"{a}", "--no-pci",
+               "--in-memory", "--single-file-segments", "-m", "256",
+               "--file-prefix", f"prtvh{os.getpid()}",
+               "--vdev", f"net_vhost0,iface={self.sock},queues={queues}",
+               "--", "--forward-mode=macswap", "--port-topology=loop", "-a",
+               f"--rxq={queues}", f"--txq={queues}", "--nb-cores=1",
+               "--total-num-mbufs=16384", f"--max-pkt-len={max_pkt_len}"]
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=open(self.log, "w"),
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.time() + 30
+        while not self.sock.exists():
+            if self.proc.poll() is not None or time.time() > deadline:
+                self.kill()
+                raise RuntimeError("dpdk-testpmd did not create its socket:\n" + self.tail())
+            time.sleep(0.1)
+
+    def tail(self):
+        return "".join(self.log.read_text(errors="replace").splitlines(True)[-15:])
+
+    def stop(self):
+        """Ends testpmd (Enter at its prompt) and returns its output."""
+        try:
+            self.proc.communicate(b"\n", timeout=20)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise RuntimeError("dpdk-testpmd did not stop within 20 s:\n" + self.tail())
+        finally:
+            self.kill()
+        return self.log.read_text(errors="replace")
+
+    def kill(self):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        self.sock.unlink(missing_ok=True)
+
+
+def dpdk_counts(out):
+    """Port 0's RX/TX/TX-dropped totals and each stream's RX, from testpmd's exit output."""
+    block = out.split("Forward statistics for port 0", 1)
+    if len(block) < 2:
+        raise RuntimeError("no statistics in dpdk-testpmd's output:\n" + out[-2000:])
+    b = block[1]
+    get = lambda k: int(re.search(k + r":\s+(\d+)", b).group(1))  # noqa: E731
+    streams = {int(q): int(n) for q, n in re.findall(
+        r"RX Port=\s*0/Queue=\s*(\d+) -> TX Port=\s*0/Queue=\s*\d+ -+\s*RX-packets:\s+(\d+)",
+        out)}
+    return get("RX-packets"), get("TX-packets"), get("TX-dropped"), streams
+
+
+def prt_counts(json_path, port):
+    import json
+    for p in json.loads(Path(json_path).read_text())["ports"]:
+        if p["port"] == port:
+            return p
+    raise RuntimeError(f"port {port} not in {json_path}")
+
+
+def run_prt(testpmd, workdir, args, log_name):
+    a, b = cpus()
+    cmd = [testpmd, "--lcores", f"0@{b},1@{a}", "--no-pci", "-m", "128"] + args
+    log = Path(workdir) / log_name
+    with open(log, "w") as f:
+        r = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT, timeout=60)
+    text = log.read_text(errors="replace")
+    if r.returncode != 0:
+        raise RuntimeError(f"testpmd-lite exited {r.returncode}:\n{text[-3000:]}")
+    return text
+
+
+def macswap(f):
+    return f[6:12] + f[0:6] + f[12:]
+
+
+def case_replay(testpmd, capture, workdir, packed, mrg, max_len):
+    out_pcap, js = Path(workdir) / "out.pcap", Path(workdir) / "prt.json"
+    be = Backend(workdir, 1, max_len)
+    try:
+        vu = (f"net_virtio_user0,path={be.sock},packed_vq={packed},mrg_rxbuf={mrg},"
+              f"queue_size={QUEUE_SIZE}")
+        mbuf = [] if mrg else [f"--mbuf-size={max_len + 128 + 64}"]
+        run_prt(testpmd, workdir,
+                ["--vdev", f"net_pcap0,rx_pcap={capture},tx_pcap={out_pcap}", "--vdev", vu,
+                 "--", "--forward-mode=io", "--run-time=3", f"--max-pkt-len={max_len}",
+                 f"--rxd={QUEUE_SIZE}", f"--txd={QUEUE_SIZE}",
+                 f"--json-stats={js}"] + mbuf, "prt.log")
+        dpdk = be.stop()
+    finally:
+        be.kill()
+    sent = [f for f in read_pcap(capture) if 14 <= len(f) <= max_len]
+    got = read_pcap(out_pcap)
+    problems = []
+    for i, (s, g) in enumerate(zip(sent, got)):
+        if g != macswap(s):
+            problems.append(f"frame {i} ({len(s)} bytes) came back as {len(g)} bytes, "
+                            "not the same frame with its MAC addresses swapped")
+            break
+    if len(got) != len(sent):
+        problems.append(f"{len(sent)} frames fit the port, {len(got)} came back")
+    d_rx, d_tx, d_drop, _ = dpdk_counts(dpdk)
+    v = prt_counts(js, 1)
+    if not (d_rx == d_tx == v["opackets"] == v["ipackets"] == len(sent)) or d_drop:
+        problems.append(f"counts: {len(sent)} frames; prt sent {v['opackets']}, received "
+                        f"{v['ipackets']}; DPDK received {d_rx}, sent {d_tx}, dropped {d_drop}")
+    if v["ierrors"] or v["oerrors"] or v["imissed"]:
+        problems.append(f"prt errors: {v}")
+    return problems, f"{len(sent)} frames (up to {max(map(len, sent))} bytes)"
+
+
+def case_loop(testpmd, workdir, packed, queues):
+    js = Path(workdir) / "prt.json"
+    be = Backend(workdir, queues, 1518)
+    try:
+        vu = (f"net_virtio_user0,path={be.sock},packed_vq={packed},queues={queues},"
+              f"queue_size=256")
+        log = run_prt(testpmd, workdir,
+                      ["--vdev", vu, "--", "--forward-mode=io", "--port-topology=loop",
+                       "--tx-first", "--run-time=2", f"--rxq={queues}", f"--txq={queues}",
+                       f"--json-stats={js}"], "prt.log")
+        dpdk = be.stop()
+    finally:
+        be.kill()
+    d_rx, d_tx, d_drop, streams = dpdk_counts(dpdk)
+    v = prt_counts(js, 0)
+    problems = []
+    dropped = re.search(r"(\d+) dropped", log)
+    if dropped is None or int(dropped.group(1)) != 0:
+        problems.append("prt dropped frames: " + log.strip().splitlines()[-1])
+    for q in range(queues):
+        if streams.get(q, 0) == 0:
+            problems.append(f"queue {q} carried nothing on DPDK's side (streams: {streams})")
+    # In flight at stop: at most a burst per queue and direction besides the rings.
+    slack = queues * 2 * 256
+    if not (0 <= v["opackets"] - d_rx <= slack and 0 <= d_tx - v["ipackets"] <= slack):
+        problems.append(f"counts: prt sent {v['opackets']}, received {v['ipackets']}; "
+                        f"DPDK received {d_rx}, sent {d_tx}")
+    if d_rx < 1000:
+        problems.append(f"only {d_rx} frames went round")
+    if d_tx + d_drop != d_rx:
+        problems.append(f"DPDK lost frames: received {d_rx}, sent {d_tx}, dropped {d_drop}")
+    return problems, f"{d_rx} frames round the loop, per queue {streams}"
+
+
+def main():
+    testpmd, capture = sys.argv[1], sys.argv[2]
+    names = sys.argv[3:] or list(CASES)
+    if os.geteuid() != 0:
+        skip("needs root (hugepages for both processes)")
+    if subprocess.run(["sh", "-c", "command -v dpdk-testpmd"], capture_output=True).returncode:
+        skip("dpdk-testpmd not installed (apt-get install dpdk)")
+    free = int(re.search(r"HugePages_Free:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+    if free < 200:
+        skip(f"{free} free hugepages; the two processes need 200 (tools/hugepages reserve)")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # meson's timeout: clean up first
+    failed = 0
+    for name in names:
+        packed, mrg, queues, max_len = CASES[name]
+        with tempfile.TemporaryDirectory(prefix="prt_vhost_") as wd:
+            try:
+                if name.startswith("replay"):
+                    problems, what = case_replay(testpmd, capture, wd, packed, mrg, max_len)
+                else:
+                    problems, what = case_loop(testpmd, wd, packed, queues)
+            except (RuntimeError, subprocess.TimeoutExpired) as e:
+                problems, what = [str(e)], ""
+        print(f"{'ok' if not problems else 'FAIL'} {name}: {what}")
+        for p in problems:
+            print("   " + p)
+        failed += bool(problems)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
