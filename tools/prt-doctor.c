@@ -92,13 +92,12 @@ static enum prt_vfio_mode check_vfio(enum prt_vfio_mode asked)
 		report("warn", "iommufd",
 		       "not available (Linux 6.6+ with CONFIG_IOMMUFD and "
 		       "CONFIG_VFIO_DEVICE_CDEV, `modprobe iommufd`); prt can use type1 instead");
-	/* Optional: only a failure when it is on but this process cannot use it. */
-	report(noiommu == -EPERM ? "FAIL" :
-	       noiommu == 0	 ? " ok " :
-				   "info",
-	       "no-IOMMU mode", "%s", msg + 512);
-
 	mode = asked == PRT_VFIO_MODE_AUTO ? vfio_host_mode() : asked;
+	/* Optional: a failure only when the mode prt will use is no-IOMMU. */
+	report(noiommu == 0		     ? " ok " :
+	       mode == PRT_VFIO_MODE_NOIOMMU ? "FAIL" :
+					       "info",
+	       "no-IOMMU mode", "%s", msg + 512);
 	if (mode == PRT_VFIO_MODE_AUTO) {
 		report("FAIL", "VFIO mode", "no mode is usable on this host (see above)");
 		return mode;
