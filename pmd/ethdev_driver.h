@@ -231,6 +231,13 @@ static inline void prt_eth_stats_add_txq(struct prt_eth_stats *st, uint16_t q, u
 	}
 }
 
+/**
+ * link_update for software ports (null, ring, pcap): the link is up, 10 Gb/s
+ * full duplex, exactly while the port is started. Never fails; @p wait is
+ * ignored since nothing is negotiated.
+ */
+int prt_eth_link_update_virtual(struct prt_eth_dev *dev, int wait);
+
 /** Log type of the ethdev layer. */
 #define ETHDEV_LOG(level, ...) PRT_LOG(level, PRT_LOGTYPE_ETHDEV, __VA_ARGS__)
 

@@ -143,17 +143,6 @@ static int null_tx_queue_setup(struct prt_eth_dev *dev, uint16_t qid, uint16_t n
 	return 0;
 }
 
-static int null_link_update(struct prt_eth_dev *dev, int wait)
-{
-	(void)wait;
-	dev->data.link = (struct prt_eth_link){
-		.link_speed = PRT_ETH_SPEED_NUM_10G,
-		.link_duplex = 1,
-		.link_status = dev->data.started,
-	};
-	return 0;
-}
-
 static int null_stats_get(struct prt_eth_dev *dev, struct prt_eth_stats *st)
 {
 	struct null_private *priv = dev->dev_private;
@@ -190,7 +179,7 @@ static const struct prt_eth_dev_ops null_ops = {
 	.dev_infos_get = null_infos_get,
 	.rx_queue_setup = null_rx_queue_setup,
 	.tx_queue_setup = null_tx_queue_setup,
-	.link_update = null_link_update,
+	.link_update = prt_eth_link_update_virtual,
 	.promiscuous_enable = null_mode_noop,
 	.promiscuous_disable = null_mode_noop,
 	.allmulticast_enable = null_mode_noop,

@@ -88,17 +88,6 @@ static int pcap_dev_stop(struct prt_eth_dev *dev)
 	return 0;
 }
 
-static int pcap_link_update(struct prt_eth_dev *dev, int wait)
-{
-	(void)wait;
-	dev->data.link = (struct prt_eth_link){
-		.link_speed = PRT_ETH_SPEED_NUM_10G,
-		.link_duplex = 1,
-		.link_status = dev->data.started,
-	};
-	return 0;
-}
-
 static int pcap_stats_get(struct prt_eth_dev *dev, struct prt_eth_stats *st)
 {
 	struct pcap_private *priv = dev->dev_private;
@@ -222,7 +211,7 @@ static const struct prt_eth_dev_ops pcap_ops = {
 	.dev_infos_get = pcap_infos_get,
 	.rx_queue_setup = pcap_rx_queue_setup,
 	.tx_queue_setup = pcap_tx_queue_setup,
-	.link_update = pcap_link_update,
+	.link_update = prt_eth_link_update_virtual,
 	.promiscuous_enable = pcap_mode_noop,
 	.promiscuous_disable = pcap_mode_noop,
 	.allmulticast_enable = pcap_mode_noop,

@@ -158,17 +158,6 @@ static int ring_tx_queue_setup(struct prt_eth_dev *dev, uint16_t qid, uint16_t n
 	return 0;
 }
 
-static int ring_link_update(struct prt_eth_dev *dev, int wait)
-{
-	(void)wait;
-	dev->data.link = (struct prt_eth_link){
-		.link_speed = PRT_ETH_SPEED_NUM_10G,
-		.link_duplex = 1,
-		.link_status = dev->data.started,
-	};
-	return 0;
-}
-
 static int ring_stats_get(struct prt_eth_dev *dev, struct prt_eth_stats *st)
 {
 	struct ring_private *priv = dev->dev_private;
@@ -223,7 +212,7 @@ static const struct prt_eth_dev_ops ring_ops = {
 	.dev_infos_get = ring_infos_get,
 	.rx_queue_setup = ring_rx_queue_setup,
 	.tx_queue_setup = ring_tx_queue_setup,
-	.link_update = ring_link_update,
+	.link_update = prt_eth_link_update_virtual,
 	.promiscuous_enable = ring_mode_noop,
 	.promiscuous_disable = ring_mode_noop,
 	.allmulticast_enable = ring_mode_noop,
