@@ -123,20 +123,26 @@ static __prt_always_inline void *prt_ring_slots(const struct prt_ring *r)
 }
 
 /**
- * @internal Elements a side may take, given its @p head and the other
- * side's tail (or a cached copy of it), @p limit being the capacity for a
- * producer (free slots) and 0 for a consumer (filled slots). A copy older
- * or newer than the head makes the difference leave [0, capacity]: it
- * counts as nothing available, and the caller reloads the real tail.
+ * @internal The slots of the ring that side @p is_prod may not take, given
+ * its @p head and the other side's tail (or a cached copy of it): for a
+ * producer the filled ones (head - tail), for a consumer the free ones
+ * (capacity - (tail - head)). The side may take capacity - result. A copy
+ * older or newer than the head puts the result above the capacity (the
+ * counters are 32 bits, the capacity below 2^31): nothing to take.
  */
-static __prt_always_inline uint32_t prt_ring_avail(uint32_t capacity, int is_prod, uint32_t head,
-						   uint32_t other_tail)
+static __prt_always_inline uint32_t prt_ring_unavail(uint32_t capacity, int is_prod, uint32_t head,
+						     uint32_t other_tail)
 {
-	uint32_t used = is_prod ? head - other_tail : other_tail - head;
+	return is_prod ? head - other_tail : capacity + head - other_tail;
+}
 
-	if (unlikely(used > capacity))
-		return 0;
-	return is_prod ? capacity - used : used;
+/**
+ * @internal True when @p n slots can be taken with @p unavail slots out of
+ * reach: one compare, also false when @p unavail is out of range.
+ */
+static __prt_always_inline int prt_ring_fits(uint32_t capacity, uint32_t unavail, uint32_t n)
+{
+	return (uint64_t)unavail + n <= capacity;
 }
 
 /**
@@ -158,7 +164,7 @@ static __prt_always_inline uint32_t prt_ring_move_head(struct prt_ring *r, int i
 	struct prt_ring_headtail *ht = is_prod ? &r->prod : &r->cons;
 	struct prt_ring_headtail *other = is_prod ? &r->cons : &r->prod;
 	const uint32_t capacity = r->capacity;
-	uint32_t head, cached, entries, take;
+	uint32_t head, cached, unavail, take;
 
 	/*
 	 * Relaxed: the head orders nothing. With one thread on this side it is
@@ -174,8 +180,9 @@ static __prt_always_inline uint32_t prt_ring_move_head(struct prt_ring *r, int i
 		 * the claim cannot move above this load.
 		 */
 		cached = atomic_load_explicit(&ht->other_tail, memory_order_acquire);
-		entries = prt_ring_avail(capacity, is_prod, head, cached);
-		if (unlikely(entries < n)) {
+		unavail = prt_ring_unavail(capacity, is_prod, head, cached);
+		take = n;
+		if (unlikely(!prt_ring_fits(capacity, unavail, n))) {
 			/*
 			 * Acquire: pairs with the other side's store-release of
 			 * its tail, made after it finished with those slots
@@ -184,14 +191,32 @@ static __prt_always_inline uint32_t prt_ring_move_head(struct prt_ring *r, int i
 			cached = atomic_load_explicit(&other->tail, memory_order_acquire);
 			/* Release: passes that acquire on to our side's readers of other_tail. */
 			atomic_store_explicit(&ht->other_tail, cached, memory_order_release);
-			entries = prt_ring_avail(capacity, is_prod, head, cached);
+			unavail = prt_ring_unavail(capacity, is_prod, head, cached);
+			if (!prt_ring_fits(capacity, unavail, n)) {
+				/*
+				 * Not enough, judged against a head read before the
+				 * tail: if other threads of our side moved the head
+				 * meanwhile, the tail may have passed our old head
+				 * and the difference wrapped. Only a head unchanged
+				 * since (read again after the acquire load above, so
+				 * after it) makes the verdict hold.
+				 */
+				uint32_t now =
+					st ? head :
+					     atomic_load_explicit(&ht->head, memory_order_relaxed);
+
+				if (now != head) {
+					head = now;
+					continue;
+				}
+				take = unavail > capacity ? 0 : capacity - unavail;
+				if (behavior == PRT_RING_QUEUE_FIXED || take == 0) {
+					*avail = take;
+					return 0;
+				}
+			}
 		}
-		*avail = entries;
-		take = n;
-		if (unlikely(entries < n))
-			take = behavior == PRT_RING_QUEUE_FIXED ? 0 : entries;
-		if (unlikely(take == 0))
-			return 0;
+		*avail = capacity - unavail;
 		if (st) {
 			/* Relaxed: only this thread reads its side's head. */
 			atomic_store_explicit(&ht->head, head + take, memory_order_relaxed);

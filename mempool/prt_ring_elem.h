@@ -63,7 +63,8 @@ static __prt_always_inline void prt_ring_write_elems(struct prt_ring *r, uint32_
 	char *slots = prt_ring_slots(r);
 	const char *obj = obj_table;
 
-	if (likely(idx + n <= r->size)) {
+	/* 64-bit, against mask + 1: for a constant n of 1 the compiler sees it always fits. */
+	if (likely((uint64_t)idx + n <= (uint64_t)r->mask + 1)) {
 		prt_ring_copy(slots + (size_t)idx * esize, obj, (size_t)n * esize);
 	} else {
 		const uint32_t first = r->size - idx;
@@ -84,7 +85,7 @@ static __prt_always_inline void prt_ring_read_elems(const struct prt_ring *r, ui
 	const char *slots = prt_ring_slots(r);
 	char *obj = obj_table;
 
-	if (likely(idx + n <= r->size)) {
+	if (likely((uint64_t)idx + n <= (uint64_t)r->mask + 1)) {
 		prt_ring_copy(obj, slots + (size_t)idx * esize, (size_t)n * esize);
 	} else {
 		const uint32_t first = r->size - idx;

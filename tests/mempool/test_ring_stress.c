@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * prt_ring under load: producers and consumers on every lcore (two of each
- * on a 2-CPU machine, two lcores per CPU) push STRESS_OBJS objects through a
- * small ring in MP/MC, SP/SC, MP/SC and SP/MC modes, with random bulk and
- * burst sizes, and a tenth of that through a ring of 16-byte elements.
+ * on a 2-CPU machine, two lcores per CPU) push STRESS_OBJS (10^8) objects
+ * through a small ring in MP/MC and SP/SC modes, with random bulk and burst
+ * sizes, and a tenth of that in the mixed modes (MP/SC, SP/MC) and through a
+ * ring of 16-byte elements (the same code paths; the suite stays within
+ * about 30 s on a loaded 2-CPU machine).
  *
  * Proof that nothing is lost or duplicated: each object is (producer id,
  * sequence number). Every consumer checks that it sees each producer's
@@ -225,13 +227,13 @@ static void test_sp_sc(void **state)
 static void test_mp_sc(void **state)
 {
 	(void)state;
-	run("MP/SC", 8, half(), 1, PRT_RING_F_SC_DEQ, STRESS_OBJS);
+	run("MP/SC", 8, half(), 1, PRT_RING_F_SC_DEQ, STRESS_OBJS / 10);
 }
 
 static void test_sp_mc(void **state)
 {
 	(void)state;
-	run("SP/MC", 8, 1, half(), PRT_RING_F_SP_ENQ, STRESS_OBJS);
+	run("SP/MC", 8, 1, half(), PRT_RING_F_SP_ENQ, STRESS_OBJS / 10);
 }
 
 static void test_mp_mc_elem16(void **state)
