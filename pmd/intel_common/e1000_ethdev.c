@@ -100,10 +100,10 @@ static void health_check(struct e1000_adapter *ad)
 	for (uint16_t q = 0; q < dev->data.nb_rx_queues; q++) {
 		struct e1000_rx_queue *rxq = dev->data.rx_queues[q];
 
-		if (e1000_ring_head_check(rxq->ring.rdh, rxq->ring.nb_desc, &rxq->ring.stats) <
-		    0) {
-			snprintf(why, sizeof(why), "RDH of rx queue %u reads %u, past its %u descriptors",
-				 q, prt_read32(rxq->ring.rdh), rxq->ring.nb_desc);
+		if (e1000_ring_head_check(rxq->ring.rdh, rxq->ring.nb_desc, &rxq->ring.stats) < 0) {
+			snprintf(why, sizeof(why),
+				 "RDH of rx queue %u reads %u, past its %u descriptors", q,
+				 prt_read32(rxq->ring.rdh), rxq->ring.nb_desc);
 			port_break(ad, why);
 			return;
 		}
@@ -111,10 +111,10 @@ static void health_check(struct e1000_adapter *ad)
 	for (uint16_t q = 0; q < dev->data.nb_tx_queues; q++) {
 		struct e1000_tx_queue *txq = dev->data.tx_queues[q];
 
-		if (e1000_ring_head_check(txq->ring.tdh, txq->ring.nb_desc, &txq->ring.stats) <
-		    0) {
-			snprintf(why, sizeof(why), "TDH of tx queue %u reads %u, past its %u descriptors",
-				 q, prt_read32(txq->ring.tdh), txq->ring.nb_desc);
+		if (e1000_ring_head_check(txq->ring.tdh, txq->ring.nb_desc, &txq->ring.stats) < 0) {
+			snprintf(why, sizeof(why),
+				 "TDH of tx queue %u reads %u, past its %u descriptors", q,
+				 prt_read32(txq->ring.tdh), txq->ring.nb_desc);
 			port_break(ad, why);
 			return;
 		}
@@ -215,14 +215,14 @@ static const struct prt_memzone *ring_reserve(struct prt_eth_dev *dev, const cha
 	mz = prt_memzone_reserve_aligned(name, len, socket, PRT_MEMZONE_IOVA_CONTIG,
 					 E1000_RING_ALIGN);
 	if (mz == NULL)
-		E1000_LOG(ERR, "port %u (%s): %s queue %u: no memory for %zu bytes of descriptors (%s)",
+		E1000_LOG(ERR,
+			  "port %u (%s): %s queue %u: no memory for %zu bytes of descriptors (%s)",
 			  dev->data.port_id, dev->data.name, what, qid, len, strerror(errno));
 	return mz;
 }
 
-static int e1000_rx_queue_setup(struct prt_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
-				int socket, const struct prt_eth_rxconf *conf,
-				struct prt_mempool *mp)
+static int e1000_rx_queue_setup(struct prt_eth_dev *dev, uint16_t qid, uint16_t nb_desc, int socket,
+				const struct prt_eth_rxconf *conf, struct prt_mempool *mp)
 {
 	struct e1000_adapter *ad = e1000_adapter(dev);
 	struct e1000_rx_queue *q;
@@ -248,16 +248,19 @@ static int e1000_rx_queue_setup(struct prt_eth_dev *dev, uint16_t qid, uint16_t 
 	return 0;
 }
 
-static int e1000_tx_queue_setup(struct prt_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
-				int socket, const struct prt_eth_txconf *conf)
+static int e1000_tx_queue_setup(struct prt_eth_dev *dev, uint16_t qid, uint16_t nb_desc, int socket,
+				const struct prt_eth_txconf *conf)
 {
 	struct e1000_adapter *ad = e1000_adapter(dev);
 	uint16_t rs = conf->tx_rs_thresh ? conf->tx_rs_thresh : E1000_FREE_THRESH_DEFAULT;
 	struct e1000_tx_queue *q;
 
-	if (rs >= nb_desc) {
-		E1000_LOG(ERR, "port %u (%s): tx queue %u: tx_rs_thresh %u must be below the %u descriptors",
-			  dev->data.port_id, dev->data.name, qid, rs, nb_desc);
+	if (rs >= nb_desc || rs > E1000_TX_RS_THRESH_MAX) {
+		E1000_LOG(
+			ERR,
+			"port %u (%s): tx queue %u: tx_rs_thresh %u must be below the %u descriptors and at most %u",
+			dev->data.port_id, dev->data.name, qid, rs, nb_desc,
+			E1000_TX_RS_THRESH_MAX);
 		return -EINVAL;
 	}
 	q = prt_zmalloc_socket("e1000_txq",
@@ -379,7 +382,8 @@ static void rss_apply(struct e1000_adapter *ad)
 			uint32_t reta = 0;
 
 			for (unsigned int b = 0; b < 4; b++)
-				reta |= (uint32_t)ad->chip->reta_entry(ad->reta[4 * i + b]) << (8 * b);
+				reta |= (uint32_t)ad->chip->reta_entry(ad->reta[4 * i + b])
+					<< (8 * b);
 			e1000_write(&ad->hw, E1000_RETA(i), reta);
 		}
 	}
@@ -409,10 +413,11 @@ static int e1000_reta_update(struct prt_eth_dev *dev, const uint16_t *reta, uint
 
 	for (uint16_t i = 0; i < reta_size; i++) {
 		if (reta[i] >= ad->chip->reta_queues) {
-			E1000_LOG(ERR,
-				  "port %u (%s): RSS spreads over %u queues on the %s; entry %u names queue %u",
-				  dev->data.port_id, dev->data.name, ad->chip->reta_queues,
-				  ad->chip->model, i, reta[i]);
+			E1000_LOG(
+				ERR,
+				"port %u (%s): RSS spreads over %u queues on the %s; entry %u names queue %u",
+				dev->data.port_id, dev->data.name, ad->chip->reta_queues,
+				ad->chip->model, i, reta[i]);
 			return -EINVAL;
 		}
 	}
@@ -466,9 +471,9 @@ static void link_intr_handler(int fd, void *arg)
 	if (e1000_link_update(dev, 0) == 0 && dev->data.link.link_status != was_up)
 		E1000_LOG(INFO, "port %u (%s): link %s%s", dev->data.port_id, dev->data.name,
 			  dev->data.link.link_status ? "up" : "down",
-			  dev->data.link.link_status ? (dev->data.link.link_duplex ? ", full duplex" :
-										     ", half duplex") :
-						       "");
+			  dev->data.link.link_status ?
+				  (dev->data.link.link_duplex ? ", full duplex" : ", half duplex") :
+				  "");
 }
 
 /* ---- interrupts ---- */
@@ -505,9 +510,10 @@ static int intr_start(struct e1000_adapter *ad)
 				  dev->data.port_id, dev->data.name);
 			return 0;
 		}
-		E1000_LOG(ERR,
-			  "port %u (%s): rx interrupts need %u MSI-X vectors (link + one per rx queue), the device offers %d: use fewer rx queues or poll",
-			  dev->data.port_id, dev->data.name, 1 + nb_rxq_vec, max);
+		E1000_LOG(
+			ERR,
+			"port %u (%s): rx interrupts need %u MSI-X vectors (link + one per rx queue), the device offers %d: use fewer rx queues or poll",
+			dev->data.port_id, dev->data.name, 1 + nb_rxq_vec, max);
 		return -ENOTSUP;
 	}
 	ret = prt_intr_enable(h, PRT_INTR_MODE_MSIX, 1u + nb_rxq_vec);
@@ -594,8 +600,8 @@ static int tx_start(struct e1000_adapter *ad)
 		struct e1000_tx_queue *txq = dev->data.tx_queues[q];
 		struct e1000_tx_ring *t = &txq->ring;
 
-		e1000_tx_ring_init(t, txq->mz->addr, t->nb_desc, txq->cookies, txq->rs_fifo,
-				   t->tdh, t->tdt, t->cmd, t->paylen_shift, t->rs_thresh);
+		e1000_tx_ring_init(t, txq->mz->addr, t->nb_desc, txq->cookies, txq->rs_fifo, t->tdh,
+				   t->tdt, t->cmd, t->paylen_shift, t->rs_thresh);
 		txq->stopped = 0;
 		ring_program(ad, txq_reg(ad, q, 0), txq->mz->iova,
 			     t->nb_desc * (uint32_t)sizeof(struct e1000_tx_desc));
@@ -629,9 +635,10 @@ static int rx_start(struct e1000_adapter *ad)
 		rxq->stopped = 0;
 		ret = e1000_rx_queue_fill(rxq);
 		if (ret < 0) {
-			E1000_LOG(ERR,
-				  "port %u (%s): rx queue %u: the mempool has fewer than %u free mbufs to fill the ring; make the pool larger",
-				  dev->data.port_id, dev->data.name, q, r->nb_desc);
+			E1000_LOG(
+				ERR,
+				"port %u (%s): rx queue %u: the mempool has fewer than %u free mbufs to fill the ring; make the pool larger",
+				dev->data.port_id, dev->data.name, q, r->nb_desc);
 			return ret;
 		}
 		ring_program(ad, rxq_reg(ad, q, 0), rxq->mz->iova,
@@ -879,9 +886,11 @@ int e1000_eth_probe(const struct e1000_chip *chip, struct prt_pci_device *pdev)
 
 	/* BAR 0 holds the 128 KiB of CSRs (82574 10.1, 82576 8.1). */
 	if (bar->addr == NULL || bar->len < 128 * 1024) {
-		E1000_LOG(ERR, "%s: BAR 0 is %s (%llu bytes); the %s needs its 128 KiB register BAR mapped",
-			  pdev->name, bar->addr ? "too small" : "not mapped",
-			  (unsigned long long)bar->len, chip->model);
+		E1000_LOG(
+			ERR,
+			"%s: BAR 0 is %s (%llu bytes); the %s needs its 128 KiB register BAR mapped",
+			pdev->name, bar->addr ? "too small" : "not mapped",
+			(unsigned long long)bar->len, chip->model);
 		return -ENODEV;
 	}
 	dev = prt_eth_dev_allocate(pdev->name, sizeof(*ad));

@@ -99,12 +99,62 @@ uint16_t e1000_recv_pkts(void *rxq, struct prt_mbuf **rx_pkts, uint16_t nb_pkts)
 /* Frees the segments of every descriptor the device is done with. */
 static void tx_reclaim(struct e1000_tx_queue *q)
 {
-	void *done[128];
+	/* A batch ends on an RS descriptor: at most rs_thresh - 1 + one frame's descriptors. */
+	void *done[E1000_TX_RS_THRESH_MAX + E1000_TX_MAX_DESC_PER_PKT];
 	uint16_t n;
 
 	while ((n = e1000_tx_ring_reclaim(&q->ring, done, PRT_DIM(done))) > 0)
 		for (uint16_t i = 0; i < n; i++)
 			prt_pktmbuf_free_seg(done[i]);
+}
+
+/*
+ * A segment is given to the device in pieces that do not cross a 4 KiB
+ * page of IOVA. The controllers need no such thing, but QEMU's models fetch
+ * a transmit buffer with one DMA mapping, which an IOMMU (the VM lab's
+ * vIOMMU) cuts at its page boundary; they then drop the whole frame without
+ * a word or a count. The check is one compare per segment, and a frame in
+ * one mbuf rarely crosses a page.
+ */
+#define TX_PAGE_SHIFT 12
+#define TX_PAGE_SIZE (1u << TX_PAGE_SHIFT)
+
+/* Descriptors a segment of @p len bytes at @p iova takes. */
+static inline uint16_t seg_desc_count(prt_iova_t iova, uint16_t len)
+{
+	if (len == 0)
+		return 1;
+	return (uint16_t)(((iova + len - 1) >> TX_PAGE_SHIFT) - (iova >> TX_PAGE_SHIFT) + 1);
+}
+
+/* Descriptors frame @p m takes, or UINT16_MAX when it has too many. */
+static inline uint16_t pkt_desc_count(const struct prt_mbuf *m)
+{
+	uint32_t n = 0;
+
+	if (unlikely(m->nb_segs > E1000_TX_MAX_SEGS))
+		return UINT16_MAX;
+	for (; m != NULL; m = m->next)
+		n += seg_desc_count(prt_pktmbuf_iova(m), m->data_len);
+	return n <= E1000_TX_MAX_DESC_PER_PKT ? (uint16_t)n : UINT16_MAX;
+}
+
+/* Writes segment @p seg's descriptors; its cookie on the last one, EOP on the frame's last. */
+static inline void seg_put(struct e1000_tx_ring *t, struct prt_mbuf *seg, uint32_t pkt_len)
+{
+	prt_iova_t iova = prt_pktmbuf_iova(seg);
+	uint16_t len = seg->data_len;
+
+	do {
+		uint16_t chunk = (uint16_t)PRT_MIN(
+			(uint32_t)len, TX_PAGE_SIZE - (uint32_t)(iova & (TX_PAGE_SIZE - 1)));
+		bool last = chunk == len;
+
+		e1000_tx_ring_put(t, iova, chunk, last ? seg : NULL, last && seg->next == NULL,
+				  pkt_len);
+		iova += chunk;
+		len = (uint16_t)(len - chunk);
+	} while (len != 0);
 }
 
 uint16_t e1000_xmit_pkts(void *txq, struct prt_mbuf **tx_pkts, uint16_t nb_pkts)
@@ -120,21 +170,21 @@ uint16_t e1000_xmit_pkts(void *txq, struct prt_mbuf **tx_pkts, uint16_t nb_pkts)
 		tx_reclaim(q);
 	for (nb_tx = 0; nb_tx < nb_pkts; nb_tx++) {
 		struct prt_mbuf *m = tx_pkts[nb_tx];
+		uint16_t need = pkt_desc_count(m);
 
-		if (unlikely(m->nb_segs > E1000_TX_MAX_SEGS || m->pkt_len == 0)) {
+		if (unlikely(need == UINT16_MAX || m->pkt_len == 0)) {
 			prt_pktmbuf_free(m);
 			errors++;
 			continue;
 		}
-		if (unlikely(m->nb_segs > t->nb_free)) {
+		if (unlikely(need > t->nb_free)) {
 			tx_reclaim(q);
-			if (m->nb_segs > t->nb_free)
+			if (need > t->nb_free)
 				break;
 		}
 		for (struct prt_mbuf *seg = m; seg != NULL; seg = seg->next)
-			e1000_tx_ring_put(t, prt_pktmbuf_iova(seg), seg->data_len, seg,
-					  seg->next == NULL, m->pkt_len);
-		nb_desc += m->nb_segs;
+			seg_put(t, seg, m->pkt_len);
+		nb_desc += need;
 		bytes += m->pkt_len;
 	}
 	if (nb_desc)

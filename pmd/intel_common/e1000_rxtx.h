@@ -12,8 +12,9 @@
  * handed out, so the ring never runs short; when the pool is empty the
  * burst stops and the frame stays in the ring (counted in rx_nombuf).
  *
- * Transmit: one descriptor per segment; RS every tx_rs_thresh descriptors
- * and reclaim by DD (e1000_ring.h); one tail write per burst.
+ * Transmit: one descriptor per segment, or per 4 KiB page it touches (see
+ * e1000_rxtx.c); RS every tx_rs_thresh descriptors and reclaim by DD
+ * (e1000_ring.h); one tail write per burst.
  *
  * A queue whose port was found broken (device gone, a head register past
  * the ring) is stopped: its bursts return 0 from then on.
@@ -29,8 +30,12 @@
 
 #include "e1000_ring.h"
 
-/** Most segments one transmitted frame may have (QEMU's models gather 64). */
+/** Most segments one transmitted frame may have. */
 #define E1000_TX_MAX_SEGS 32
+/** Most descriptors one transmitted frame may take (QEMU's models gather 64). */
+#define E1000_TX_MAX_DESC_PER_PKT 64
+/** Largest tx_rs_thresh: a reclaim batch (up to an RS descriptor) fits the burst's buffer. */
+#define E1000_TX_RS_THRESH_MAX 64
 
 /** An rx queue. */
 struct e1000_rx_queue {
@@ -77,7 +82,8 @@ uint16_t e1000_recv_pkts(void *rxq, struct prt_mbuf **rx_pkts, uint16_t nb_pkts)
 /**
  * Queues up to @p nb_pkts frames of @p tx_pkts on tx queue @p txq (a struct
  * e1000_tx_queue); the driver owns (and frees) those it took, the first n.
- * A frame with more than E1000_TX_MAX_SEGS segments or no bytes is taken,
+ * A frame with more than E1000_TX_MAX_SEGS segments, more than
+ * E1000_TX_MAX_DESC_PER_PKT descriptors' worth of pages, or no bytes is taken,
  * freed and counted as an error. One thread per queue.
  * @return the number taken.
  */

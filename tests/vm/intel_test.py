@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""The Intel drivers (net_e1000e, net_igb) on real traffic in the VM lab: one
+guest boot per VFIO mode and NIC kind, with three NICs of that kind (the
+first on the host's tap, two on QEMU's hub), running tests/vm/intel_guest.py
+(txonly/rxonly pair, RSS, rx-interrupt sleep and wake-up). The host replays
+IN.pcap into the tap once the guest says "replay now"; every frame must come
+back out of the tap, forwarded tap -> A -> B -> tap by testpmd-lite in io
+mode, byte for byte and in order.
+
+  intel_test.py --vmlab TOOL --mode MODE --nic e1000e|igb --testpmd PROG
+                --rss-prog PROG --pcap IN.pcap --rss-pcap MANY_FLOWS.pcap
+                --workdir DIR
+"""
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from replay_test import compare, read_pcap  # noqa: E402
+
+# RSS queues the test spreads over: all of the 82574's, four of the 82576's eight.
+QUEUES = {"e1000e": 2, "igb": 4}
+
+
+def main():
+    p = argparse.ArgumentParser()
+    for opt in ("--vmlab", "--mode", "--nic", "--testpmd", "--rss-prog", "--pcap",
+                "--rss-pcap", "--workdir"):
+        p.add_argument(opt, required=True)
+    a = p.parse_args()
+    sent = read_pcap(a.pcap)
+    Path(a.workdir).mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f"intel-{a.mode}-{a.nic}-", dir=a.workdir))
+    capture = tmp / "back.pcap"
+    guest = Path(__file__).resolve().parent / "intel_guest.py"
+    cmd = [a.vmlab, "run", "--skip-unavailable", "--mode", a.mode,
+           "--nics", ",".join([a.nic] * 3), "--tap", "--replay", a.pcap,
+           "--capture", str(capture), "--ready", "^replay now", "--share", str(tmp),
+           "--timeout", "400", "--", "/usr/bin/python3", str(guest),
+           "--testpmd", a.testpmd, "--rss", a.rss_prog, "--rss-pcap", a.rss_pcap,
+           "--queues", str(QUEUES[a.nic]), "--expect", str(len(sent)), "--workdir", str(tmp)]
+    print(f"intel_test: {a.nic} in {a.mode} mode", flush=True)
+    r = subprocess.run(cmd)
+    if r.returncode == 77:
+        return 77
+    problems = []
+    if r.returncode != 0:
+        problems.append(f"the guest's checks or the VM lab failed (exit {r.returncode})")
+    if capture.exists():
+        problems += compare("the tap's capture of what was forwarded", sent,
+                            read_pcap(capture))
+    else:
+        problems.append("no capture of what the guest sent")
+    print(f"check forward-frames: {'FAIL' if problems else 'ok'} "
+          f"({len(sent)} frames replayed into the tap, compared with what came back)")
+    for pr in problems:
+        print(f"intel_test: FAIL: {pr}")
+    if not problems:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
