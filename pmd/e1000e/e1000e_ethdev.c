@@ -59,7 +59,8 @@ static int e1000e_tx_queue_enable(struct e1000_adapter *ad, uint16_t q)
 	/* TXDCTL (10.2.6.9): thresholds in descriptors; bit 22 must be written 1. */
 	e1000_write(&ad->hw, E1000E_TXDCTL(q), E1000E_TXDCTL_GRAN | E1000E_TXDCTL_COUNT_DESC);
 	/* TARC.ENABLE (10.2.6.13): reset sets it; QEMU's model sends nothing without it. */
-	e1000_write(&ad->hw, E1000E_TARC(q), e1000_read(&ad->hw, E1000E_TARC(q)) | E1000E_TARC_ENABLE);
+	e1000_write(&ad->hw, E1000E_TARC(q),
+		    e1000_read(&ad->hw, E1000E_TARC(q)) | E1000E_TARC_ENABLE);
 	return 0;
 }
 

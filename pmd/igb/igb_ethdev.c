@@ -30,7 +30,8 @@ static uint32_t igb_rx_init(struct e1000_adapter *ad)
 	/* Per queue (8.10.9): advanced one-buffer descriptors, buffer size, drop when full. */
 	for (uint16_t q = 0; q < dev->data.nb_rx_queues; q++)
 		e1000_write(&ad->hw, IGB_SRRCTL(q),
-			    ((ad->rx_buf_len >> IGB_SRRCTL_BSIZEPKT_SHIFT) & IGB_SRRCTL_BSIZEPKT_MASK) |
+			    ((ad->rx_buf_len >> IGB_SRRCTL_BSIZEPKT_SHIFT) &
+			     IGB_SRRCTL_BSIZEPKT_MASK) |
 				    IGB_SRRCTL_DESCTYPE_ADV_ONEBUF | IGB_SRRCTL_DROP_EN);
 	/* RCTL.LPE with RLPML (8.10.5): the longest frame, CRC included, is MTU + 18. */
 	e1000_write(&ad->hw, IGB_RLPML, dev->data.mtu + PRT_ETHER_HDR_CRC_LEN);
@@ -99,8 +100,7 @@ static void igb_intr_route(struct e1000_adapter *ad, uint16_t nb_rxq_vec)
 	uint32_t ivar[IGB_NB_RSS_QUEUES] = { 0 };
 	uint32_t vectors = 1u;
 
-	e1000_write(&ad->hw, IGB_GPIE,
-		    IGB_GPIE_MSIX_MODE | IGB_GPIE_NSICR | IGB_GPIE_PBA);
+	e1000_write(&ad->hw, IGB_GPIE, IGB_GPIE_MSIX_MODE | IGB_GPIE_NSICR | IGB_GPIE_PBA);
 	for (uint16_t q = 0; q < nb_rxq_vec; q++) {
 		ivar[q % IGB_NB_RSS_QUEUES] |= (IGB_IVAR_VALID | (1u + q)) << IGB_IVAR_RX_SHIFT(q);
 		vectors |= 1u << (1 + q);
