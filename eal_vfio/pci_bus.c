@@ -40,6 +40,11 @@ void prt_pci_unregister_driver(struct prt_pci_driver *drv)
 	}
 }
 
+struct prt_pci_driver *prt_pci_driver_next(const struct prt_pci_driver *prev)
+{
+	return prev ? prev->next : drivers;
+}
+
 struct prt_pci_device *prt_pci_device_next(const struct prt_pci_device *prev)
 {
 	return prev ? prev->next : devices;

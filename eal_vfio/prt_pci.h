@@ -140,6 +140,16 @@ void prt_pci_register_driver(struct prt_pci_driver *drv);
 /** Removes @p drv from the registry. Not while prt_eal_init() or cleanup runs. */
 void prt_pci_unregister_driver(struct prt_pci_driver *drv);
 
+/**
+ * The registered driver after @p prev (the first when @p prev is NULL), NULL
+ * at the end. A device goes to the first driver in this order whose id
+ * table matches it; the order is that of registration, which among
+ * constructors of different objects is not specified: a program that wants
+ * its own driver to take a device unregisters the others before
+ * prt_eal_init(). Not thread-safe against (un)registration.
+ */
+struct prt_pci_driver *prt_pci_driver_next(const struct prt_pci_driver *prev);
+
 /** Registers the struct prt_pci_driver variable @p drv when the library or program loads. */
 #define PRT_PCI_DRIVER_REGISTER(drv)                                                 \
 	__attribute__((constructor)) static void prt_pci_register_driver_##drv(void) \

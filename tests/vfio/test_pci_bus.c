@@ -114,6 +114,22 @@ static void test_id_match(void **state)
 	assert_false(pci_id_match(any_intel, &virtio));
 }
 
+/* The registry lists this program's driver; unregistered, it is gone. */
+static void test_driver_registry(void **state)
+{
+	const struct prt_pci_driver *d;
+	int seen = 0;
+
+	(void)state;
+	for (d = prt_pci_driver_next(NULL); d; d = prt_pci_driver_next(d))
+		seen += d == &test_driver;
+	assert_int_equal(seen, 1);
+	prt_pci_unregister_driver(&test_driver);
+	for (d = prt_pci_driver_next(NULL); d; d = prt_pci_driver_next(d))
+		assert_ptr_not_equal(d, &test_driver);
+	prt_pci_register_driver(&test_driver);
+}
+
 static int init(const char *a, const char *b)
 {
 	char *argv[] = { "test", "-l", "0", "--no-huge", "-m", "8", (char *)a, (char *)b, NULL };
@@ -174,6 +190,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_scan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_id_match, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_driver_registry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_allow_kernel_driver, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_allow_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_allow_no_driver, setup, teardown),

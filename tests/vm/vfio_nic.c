@@ -422,6 +422,7 @@ int main(int main_argc, char **main_argv)
 	argv[argc] = NULL;
 	memcpy(argv2, argv, sizeof(argv)); /* prt_eal_init() writes argv[0] into argv[ret] */
 
+	vm_nic_driver_only(&test_driver);
 	fds_before = prt_test_count_fds();
 	ret = prt_eal_init(argc, argv);
 	if (ret < 0) {

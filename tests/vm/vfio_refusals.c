@@ -188,6 +188,7 @@ int main(int argc, char **argv)
 		prt_test_skip("not inside the VM lab (PRT_VMLAB_MODE and PRT_VMLAB_NICS unset)");
 	snprintf(nic, sizeof(nic), "%.*s", (int)strcspn(nics, " "), nics);
 	snprintf(mode_arg, sizeof(mode_arg), "--vfio-mode=%s", getenv("PRT_VMLAB_MODE"));
+	vm_nic_driver_only(&test_driver);
 	for (int i = 1; i < argc; i++) {
 		int status = 1;
 		pid_t pid;

@@ -112,5 +112,6 @@ int main(void)
 	if (!getenv("PRT_VMLAB_MODE") || !nics)
 		prt_test_skip("not inside the VM lab (PRT_VMLAB_MODE and PRT_VMLAB_NICS unset)");
 	snprintf(bdf, sizeof(bdf), "%.*s", (int)strcspn(nics, " "), nics);
+	vm_nic_driver_only(&test_driver);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
