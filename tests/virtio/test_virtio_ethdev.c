@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The virtio-net port against a fake transport: devices that break the
+ * initialization (virtio 1.2, 3.1.1) get one clear refusal, never a port
+ * that half works: a device that never acknowledges FEATURES_OK, a
+ * configuration reporting 0 queue pairs, a device without queues, a legacy
+ * device. A good device configures with only the features asked for.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "prt_test.h"
+#include "virtio_hw.h"
+#include "virtio_net.h"
+
+struct fake {
+	struct virtio_hw hw; /* first, as every transport's */
+	uint64_t offered;
+	uint8_t status;
+	bool refuse_features_ok;
+	uint16_t queue_size;
+	struct virtio_net_config cfg;
+};
+
+static struct fake *fake_of(struct virtio_hw *hw)
+{
+	return (struct fake *)hw;
+}
+
+static uint64_t f_get_features(struct virtio_hw *hw)
+{
+	return fake_of(hw)->offered;
+}
+
+static int f_set_features(struct virtio_hw *hw, uint64_t f)
+{
+	(void)hw;
+	(void)f;
+	return 0;
+}
+
+static uint8_t f_get_status(struct virtio_hw *hw)
+{
+	struct fake *d = fake_of(hw);
+
+	return d->refuse_features_ok ? (uint8_t)(d->status & ~VIRTIO_CONFIG_S_FEATURES_OK) :
+				       d->status;
+}
+
+static int f_set_status(struct virtio_hw *hw, uint8_t s)
+{
+	fake_of(hw)->status = s;
+	return 0;
+}
+
+static void f_reset(struct virtio_hw *hw)
+{
+	fake_of(hw)->status = 0;
+}
+
+static int f_read_dev_config(struct virtio_hw *hw, size_t off, void *buf, size_t len)
+{
+	memcpy(buf, (char *)&fake_of(hw)->cfg + off, len);
+	return 0;
+}
+
+static uint16_t f_get_queue_size(struct virtio_hw *hw, uint16_t qidx)
+{
+	(void)qidx;
+	return fake_of(hw)->queue_size;
+}
+
+static int f_setup_queue(struct virtio_hw *hw, struct virtqueue *vq)
+{
+	(void)hw;
+	(void)vq;
+	return 0;
+}
+
+static void f_notify(struct virtqueue *vq)
+{
+	(void)vq;
+}
+
+static void f_close(struct virtio_hw *hw)
+{
+	(void)hw;
+}
+
+static const struct virtio_ops fake_ops = {
+	.name = "fake",
+	.get_features = f_get_features,
+	.set_features = f_set_features,
+	.get_status = f_get_status,
+	.set_status = f_set_status,
+	.reset = f_reset,
+	.read_dev_config = f_read_dev_config,
+	.get_queue_size = f_get_queue_size,
+	.setup_queue = f_setup_queue,
+	.notify = f_notify,
+	.close = f_close,
+};
+
+static struct prt_eth_driver fake_driver = { .name = "net_fake" };
+
+#define F(bit) (1ull << (bit))
+#define MODERN (F(VIRTIO_F_VERSION_1) | F(VIRTIO_NET_F_MAC) | F(VIRTIO_NET_F_STATUS))
+
+/* A port over a fake device offering @offered; the device is returned in @dp. */
+static int fake_port(uint64_t offered, uint16_t pairs, uint16_t qsize, struct fake **dp)
+{
+	struct prt_eth_dev *dev = prt_eth_dev_allocate("net_fake0", sizeof(struct fake));
+	struct fake *d;
+	int ret;
+
+	assert_non_null(dev);
+	dev->driver = &fake_driver;
+	d = dev->dev_private;
+	d->offered = offered;
+	d->queue_size = qsize;
+	d->cfg.max_virtqueue_pairs = pairs;
+	memcpy(d->cfg.mac, "\x52\x54\x00\x12\x34\x56", 6);
+	d->hw = (struct virtio_hw){ .ops = &fake_ops, .eth = dev, .wanted_features = ~0ull };
+	ret = virtio_ethdev_init(&d->hw);
+	if (ret < 0) {
+		prt_eth_dev_release(dev);
+		return ret;
+	}
+	prt_eth_dev_probing_finish(dev);
+	*dp = d;
+	return 0;
+}
+
+static void good_device_negotiates_what_is_asked(void **state)
+{
+	struct prt_ether_addr mac;
+	struct fake *d;
+
+	(void)state;
+	assert_int_equal(fake_port(MODERN | F(VIRTIO_NET_F_GUEST_CSUM) | F(VIRTIO_F_RING_PACKED), 1,
+				   256, &d),
+			 0);
+	assert_int_equal(prt_eth_dev_configure(d->hw.eth->data.port_id, 1, 1, NULL), 0);
+	/* GUEST_CSUM only for an application that asked for checksum flags. */
+	assert_false(d->hw.features & F(VIRTIO_NET_F_GUEST_CSUM));
+	assert_true(d->hw.features & F(VIRTIO_F_RING_PACKED));
+	assert_int_equal(prt_eth_macaddr_get(d->hw.eth->data.port_id, &mac), 0);
+	assert_memory_equal(mac.addr_bytes, "\x52\x54\x00\x12\x34\x56", 6);
+	assert_int_equal(d->status, 0); /* configure leaves the device reset */
+	assert_int_equal(prt_eth_dev_close(d->hw.eth->data.port_id), 0);
+}
+
+static void features_ok_never_acknowledged(void **state)
+{
+	struct fake *d;
+	uint16_t port;
+
+	(void)state;
+	assert_int_equal(fake_port(MODERN, 1, 256, &d), 0);
+	port = d->hw.eth->data.port_id;
+	d->refuse_features_ok = true;
+	assert_int_equal(prt_eth_dev_configure(port, 1, 1, NULL), -EIO);
+	assert_int_equal(prt_eth_dev_close(port), 0);
+}
+
+static void zero_queue_pairs_refused(void **state)
+{
+	struct fake *d = NULL;
+
+	(void)state;
+	assert_int_equal(
+		fake_port(MODERN | F(VIRTIO_NET_F_MQ) | F(VIRTIO_NET_F_CTRL_VQ), 0, 256, &d), -EIO);
+	assert_int_equal(prt_eth_dev_count_avail(), 0); /* nothing half made is left */
+}
+
+static void no_queues_refused(void **state)
+{
+	struct fake *d = NULL;
+
+	(void)state;
+	assert_int_equal(fake_port(MODERN, 1, 0, &d), -EIO);
+	assert_int_equal(prt_eth_dev_count_avail(), 0);
+}
+
+static void legacy_device_refused(void **state)
+{
+	struct fake *d = NULL;
+
+	(void)state;
+	assert_int_equal(fake_port(F(VIRTIO_NET_F_MAC), 1, 256, &d), -ENOTSUP);
+	assert_int_equal(prt_eth_dev_count_avail(), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(good_device_negotiates_what_is_asked),
+		cmocka_unit_test(features_ok_never_acknowledged),
+		cmocka_unit_test(zero_queue_pairs_refused),
+		cmocka_unit_test(no_queues_refused),
+		cmocka_unit_test(legacy_device_refused),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
