@@ -204,6 +204,52 @@ static void run(const char *mode, unsigned int esize, unsigned int nb_prod, unsi
 	prt_ring_free(st.r);
 }
 
+/*
+ * A full ring of exactly RING_SIZE objects, every lcore taking some out and
+ * putting them back (as a mempool without cache does): what a thread took
+ * always fits back, so an MP bulk enqueue must never fail, however stale
+ * the indexes a thread read.
+ */
+struct recycle {
+	struct prt_ring *r;
+	_Atomic int failures;
+};
+
+static int recycle_worker(void *arg)
+{
+	struct recycle *rc = arg;
+	uint64_t seed = 0x2545f4914f6cdd1dull * (prt_lcore_id() + 1);
+	void *objs[MAX_BURST];
+
+	for (unsigned int i = 0; i < STRESS_OBJS / 100; i++) {
+		unsigned int n = 1 + rnd(&seed) % MAX_BURST;
+
+		if (prt_ring_mc_dequeue_bulk(rc->r, objs, n, NULL) == 0)
+			continue;
+		if (prt_ring_mp_enqueue_bulk(rc->r, objs, n, NULL) != n)
+			atomic_fetch_add(&rc->failures, 1);
+	}
+	return 0;
+}
+
+static void test_recycle_never_fails(void **state)
+{
+	struct recycle rc = { 0 };
+	void *objs[RING_SIZE];
+
+	(void)state;
+	rc.r = prt_ring_create("recycle", RING_SIZE, PRT_SOCKET_ID_ANY, PRT_RING_F_EXACT_SZ);
+	assert_non_null(rc.r);
+	for (uintptr_t i = 0; i < RING_SIZE; i++)
+		objs[i] = (void *)(i + 1);
+	assert_int_equal(prt_ring_enqueue_bulk(rc.r, objs, RING_SIZE, NULL), RING_SIZE);
+	assert_int_equal(prt_eal_mp_remote_launch(recycle_worker, &rc, 1), 0);
+	prt_eal_mp_wait_lcore();
+	assert_int_equal(atomic_load(&rc.failures), 0);
+	assert_true(prt_ring_full(rc.r));
+	prt_ring_free(rc.r);
+}
+
 /* Half the lcores produce, half consume (at least one of each). */
 static unsigned int half(void)
 {
@@ -279,7 +325,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mp_mc),	     cmocka_unit_test(test_sp_sc),
 		cmocka_unit_test(test_mp_sc),	     cmocka_unit_test(test_sp_mc),
-		cmocka_unit_test(test_mp_mc_elem16),
+		cmocka_unit_test(test_mp_mc_elem16), cmocka_unit_test(test_recycle_never_fails),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
