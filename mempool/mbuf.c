@@ -78,6 +78,7 @@ void prt_pktmbuf_detach(struct prt_mbuf *m)
 	m->direct = NULL;
 	prt_pktmbuf_reset_headroom(m);
 	m->data_len = 0;
+	m->pkt_len = 0;
 	m->ol_flags = 0;
 	/*
 	 * Drop our reference to the direct mbuf; the last one sends it home.
@@ -89,25 +90,27 @@ void prt_pktmbuf_detach(struct prt_mbuf *m)
 
 struct prt_mbuf *prt_pktmbuf_clone(struct prt_mbuf *md, struct prt_mempool *mp)
 {
-	struct prt_mbuf *mc, *mi, **prev;
+	struct prt_mbuf *mc = NULL, *mi, **prev = &mc;
 	uint32_t pkt_len = md->pkt_len;
-	uint16_t nb_segs = md->nb_segs;
+	uint16_t nb_segs = md->nb_segs, made = 0;
+	uint32_t made_len = 0;
 
-	mc = prt_pktmbuf_alloc(mp);
-	if (mc == NULL)
-		return NULL;
-	mi = mc;
-	prev = &mi->next;
-	do {
-		*prev = mi;
+	for (; md != NULL; md = md->next) {
+		mi = prt_pktmbuf_alloc(mp);
+		if (mi == NULL) {
+			/* Out of mbufs half-way: free what was made, as a packet. */
+			if (mc != NULL) {
+				mc->nb_segs = made;
+				mc->pkt_len = made_len;
+			}
+			prt_pktmbuf_free(mc);
+			return NULL;
+		}
 		prt_pktmbuf_attach(mi, md);
+		*prev = mi;
 		prev = &mi->next;
-	} while ((md = md->next) != NULL && (mi = prt_pktmbuf_alloc(mp)) != NULL);
-	*prev = NULL;
-	if (md != NULL) {
-		/* Out of mbufs half-way: undo what was attached. */
-		prt_pktmbuf_free(mc);
-		return NULL;
+		made++;
+		made_len += mi->data_len;
 	}
 	mc->nb_segs = nb_segs;
 	mc->pkt_len = pkt_len;

@@ -258,7 +258,7 @@ void prt_mbuf_free_direct(struct prt_mbuf *md);
 
 /**
  * Makes @p m, an indirect mbuf with one reference, direct again: it gets
- * its own (empty) buffer back and drops its reference to the direct mbuf,
+ * its own buffer back, empty (data_len and pkt_len 0) and drops its reference to the direct mbuf,
  * which goes back to its pool if that was the last one.
  */
 void prt_pktmbuf_detach(struct prt_mbuf *m);
