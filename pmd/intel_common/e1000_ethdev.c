@@ -468,6 +468,7 @@ static void link_intr_handler(int fd, void *arg)
 	causes = ad->chip->other_intr(ad);
 	if (!(causes & E1000_ICR_LSC))
 		return;
+	prt_eth_counter_add(&ad->lsc_intr, 1);
 	if (e1000_link_update(dev, 0) == 0 && dev->data.link.link_status != was_up)
 		E1000_LOG(INFO, "port %u (%s): link %s%s", dev->data.port_id, dev->data.name,
 			  dev->data.link.link_status ? "up" : "down",
@@ -722,10 +723,8 @@ static int e1000_dev_close(struct prt_eth_dev *dev)
 
 /* Driver counters beyond the hardware's: what the rings saw (e1000_ring.h). */
 static const char *const soft_xstat_names[] = {
-	"rx_bad_length_descriptors",
-	"rx_frame_error_descriptors",
-	"tx_dropped_bad_frames",
-	"ring_head_errors",
+	"rx_bad_length_descriptors", "rx_frame_error_descriptors", "tx_dropped_bad_frames",
+	"ring_head_errors",	     "link_status_interrupts",
 };
 
 static void soft_xstats(struct prt_eth_dev *dev, uint64_t v[PRT_DIM(soft_xstat_names)])
@@ -744,6 +743,7 @@ static void soft_xstats(struct prt_eth_dev *dev, uint64_t v[PRT_DIM(soft_xstat_n
 		v[2] += prt_eth_counter_read(&txq->errors);
 		v[3] += txq->ring.stats.bad_head;
 	}
+	v[4] = prt_eth_counter_read(&e1000_adapter(dev)->lsc_intr);
 }
 
 /* Reads the clear-on-read counters into the totals; a device gone breaks the port. */
@@ -795,6 +795,7 @@ static int e1000_stats_reset(struct prt_eth_dev *dev)
 
 	hw_stats_update(ad);
 	memset(&ad->hw_stats, 0, sizeof(ad->hw_stats));
+	__atomic_store_n(&ad->lsc_intr, 0, __ATOMIC_RELAXED);
 	for (uint16_t q = 0; q < dev->data.nb_rx_queues; q++) {
 		struct e1000_rx_queue *rxq = dev->data.rx_queues[q];
 

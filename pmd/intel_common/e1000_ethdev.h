@@ -86,6 +86,7 @@ struct e1000_adapter {
 	uint8_t rss_key[E1000_RSS_KEY_LEN];
 	uint64_t rss_hf; /**< hash functions on; 0: RSS off */
 	uint16_t nb_rxq_vec; /**< rx queues with an interrupt vector (0 without intr_conf.rxq) */
+	uint64_t lsc_intr; /**< link-change interrupts handled (written by the interrupt thread) */
 	bool intr_on; /**< MSI-X enabled and the link handler registered */
 	bool broken; /**< the device misbehaved or left: the port is stopped for good */
 	bool unplugged; /**< the kernel took the device back (remove() ran once) */

@@ -1,14 +1,27 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * intel_rss: RSS of net_e1000e / net_igb on QEMU's NICs, inside a VM lab
- * guest. Two NICs of one kind on QEMU's hub: port 0 replays a capture
- * (every frame of up to 1514 bytes), port 1 receives it over all the rx
- * queues RSS may use. Checks: every frame arrives; each queue gets some;
- * each flow (addresses, protocol, ports) lands on one queue only and with
- * one hash; IP frames carry the RSS hash (PRT_MBUF_F_RX_RSS_HASH); and the
- * hardware counters agree with what the application saw.
+ * intel_port: net_e1000e / net_igb ports on QEMU's NICs, inside a VM lab
+ * guest, through the ethdev API. Two NICs of one kind on QEMU's hub, port
+ * 0 sending, port 1 receiving over all the rx queues RSS may use:
  *
- *   intel_rss [EAL options: -a SENDER -a RECEIVER ...] -- CAPTURE.pcap NB_QUEUES
+ *  - link interrupt: a link-status change raised in the device (ICS.LSC,
+ *    as the PHY would) reaches the driver through MSI-X vector 0;
+ *  - RSS: port 0 replays a capture (every frame of up to 1514 bytes); every
+ *    frame arrives, each queue gets some, each flow (addresses, protocol,
+ *    ports) lands on one queue only and with one hash, IP frames carry the
+ *    hash (PRT_MBUF_F_RX_RSS_HASH), and the device's counters agree;
+ *  - jumbo frames: a 9000-byte frame sent as a chain of mbufs arrives as a
+ *    chain of mbufs, byte for byte (multi-segment tx, rx over several
+ *    descriptors with RCTL.LPE);
+ *  - a device gone wrong: port 1's RDH made to read past its ring, as a
+ *    broken or hostile device would; the driver counts it, stops the port
+ *    for good (bursts return 0, the link reads down, start is refused) and
+ *    still closes cleanly.
+ *
+ *   intel_port [EAL options: -a SENDER -a RECEIVER ...] -- CAPTURE.pcap NB_QUEUES
+ *
+ * Register offsets (the device-side pokes): ICS, 82574 10.2.4.3 / 82576
+ * 8.8.5; RDH0, 82574 10.2.5.6 / 82576 8.10.11.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -20,11 +33,19 @@
 
 #include "prt_eal.h"
 #include "prt_ethdev.h"
+#include "prt_io.h"
 #include "prt_mbuf.h"
+#include "prt_pci.h"
 #include "prt_test.h"
 
 #define MAX_FLOWS 4096
 #define BURST 32
+#define REG_ICS 0x000c8
+#define ICR_LSC (1u << 2)
+#define REG_RDH0_82574 0x02810
+#define REG_RDH0_82576 0x0c010
+#define JUMBO_MTU 9000
+#define JUMBO_SEGS 5
 
 struct flow {
 	uint8_t key[40]; /* addresses, protocol, ports */
@@ -140,6 +161,9 @@ static int port_setup(uint16_t port, uint16_t nb_rxq)
 	ret = prt_eth_dev_info_get(port, &info);
 	if (ret < 0)
 		return ret;
+	conf.rxmode.mtu = JUMBO_MTU;
+	conf.rxmode.offloads = PRT_ETH_RX_OFFLOAD_SCATTER;
+	conf.txmode.offloads = PRT_ETH_TX_OFFLOAD_MULTI_SEGS;
 	if (nb_rxq > 1) {
 		conf.rxmode.mq_mode = PRT_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf = info.flow_type_rss_offloads;
@@ -156,6 +180,118 @@ static int port_setup(uint16_t port, uint16_t nb_rxq)
 	return ret;
 }
 
+/* A driver xstat of @p port by name. */
+static uint64_t xstat(uint16_t port, const char *name)
+{
+	uint64_t v = 0;
+
+	assert_int_equal(prt_eth_xstats_get_by_name(port, name, &v), 0);
+	return v;
+}
+
+/* The BAR 0 register @p reg of port @p port's PCI device (the test plays the device). */
+static volatile uint32_t *dev_reg(uint16_t port, uint32_t reg)
+{
+	struct prt_pci_addr addr;
+	struct prt_pci_device *d;
+
+	assert_int_equal(prt_pci_addr_parse(prt_eth_dev_name(port), &addr), 0);
+	d = prt_pci_device_find(&addr);
+	assert_non_null(d);
+	return (volatile uint32_t *)((char *)d->mem_resource[0].addr + reg);
+}
+
+static void test_link_interrupt(void **state)
+{
+	struct prt_eth_link link;
+	uint64_t n = 0;
+
+	(void)state;
+	assert_int_equal(prt_eth_stats_reset(1), 0);
+	/* ICS sets the cause as a PHY link change would (82574 10.2.4.3, 82576 8.8.5). */
+	prt_write32(ICR_LSC, dev_reg(1, REG_ICS));
+	for (int i = 0; i < 200 && n == 0; i++) {
+		n = xstat(1, "link_status_interrupts");
+		nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);
+	}
+	printf("link: %llu link-status interrupt(s) handled\n", (unsigned long long)n);
+	assert_true(n >= 1);
+	assert_int_equal(prt_eth_link_get_nowait(1, &link), 0);
+	assert_true(link.link_status);
+}
+
+static void test_jumbo_chain(void **state)
+{
+	static uint8_t frame[JUMBO_MTU], got[JUMBO_MTU];
+	struct prt_mbuf *head = NULL, *pkts[BURST];
+	const uint16_t seg_len = JUMBO_MTU / JUMBO_SEGS;
+	struct prt_mbuf *rx = NULL;
+
+	(void)state;
+	memset(frame, 0xff, 6); /* broadcast */
+	memset(frame + 6, 0x02, 6);
+	frame[12] = 0x88; /* IEEE local experimental EtherType: no RSS, queue 0 */
+	frame[13] = 0xb5;
+	for (unsigned int i = 14; i < sizeof(frame); i++)
+		frame[i] = (uint8_t)(i * 7 + i / 251);
+	for (unsigned int s = 0; s < JUMBO_SEGS; s++) {
+		struct prt_mbuf *m = prt_pktmbuf_alloc(pool);
+
+		assert_non_null(m);
+		memcpy(prt_pktmbuf_append(m, seg_len), frame + s * seg_len, seg_len);
+		if (head == NULL)
+			head = m;
+		else
+			assert_int_equal(prt_pktmbuf_chain(head, m), 0);
+	}
+	assert_int_equal(head->pkt_len, JUMBO_MTU);
+	assert_int_equal(prt_eth_tx_burst(0, 0, &head, 1), 1);
+	for (int i = 0; i < 400 && rx == NULL; i++) {
+		for (uint16_t q = 0; q < nb_queues && rx == NULL; q++) {
+			uint16_t n = prt_eth_rx_burst(1, q, pkts, BURST);
+
+			if (n > 0) {
+				rx = pkts[0];
+				prt_pktmbuf_free_bulk(pkts + 1, n - 1u);
+			}
+		}
+		if (rx == NULL)
+			nanosleep(&(struct timespec){ .tv_nsec = 5000000 }, NULL);
+	}
+	assert_non_null(rx);
+	printf("jumbo: %u-byte frame sent in %u mbufs, received in %u\n", rx->pkt_len, JUMBO_SEGS,
+	       rx->nb_segs);
+	assert_int_equal(rx->pkt_len, JUMBO_MTU);
+	assert_true(rx->nb_segs > 1);
+	assert_memory_equal(prt_pktmbuf_read(rx, 0, JUMBO_MTU, got), frame, JUMBO_MTU);
+	prt_pktmbuf_free(rx);
+}
+
+static void test_broken_device(void **state)
+{
+	struct prt_mbuf *pkts[BURST];
+	struct prt_eth_dev_info info;
+	struct prt_eth_link link;
+	struct prt_eth_stats st;
+	uint32_t rdh;
+
+	(void)state;
+	assert_int_equal(prt_eth_dev_info_get(1, &info), 0);
+	rdh = strcmp(info.driver_name, "net_igb") == 0 ? REG_RDH0_82576 : REG_RDH0_82574;
+	/* Nothing is sent now: the device never gets to use the bad head. */
+	prt_write32(4000, dev_reg(1, rdh));
+	assert_int_equal(prt_eth_stats_get(1, &st), 0);
+	printf("broken: ring_head_errors %llu\n", (unsigned long long)xstat(1, "ring_head_errors"));
+	assert_true(xstat(1, "ring_head_errors") >= 1);
+	assert_int_equal(prt_eth_rx_burst(1, 0, pkts, BURST), 0);
+	assert_int_equal(prt_eth_link_get_nowait(1, &link), 0);
+	assert_false(link.link_status);
+	assert_int_equal(prt_eth_dev_stop(1), 0);
+	assert_int_equal(prt_eth_dev_start(1), -EIO);
+	assert_int_equal(prt_eth_dev_close(1), 0);
+	assert_int_equal(prt_eth_dev_count_avail(), 1);
+}
+
 static void test_rss_spread(void **state)
 {
 	char err[PCAP_ERRBUF_SIZE];
@@ -163,17 +299,12 @@ static void test_rss_spread(void **state)
 	const uint8_t *data;
 	struct prt_mbuf *burst[BURST];
 	struct prt_eth_stats st;
-	struct prt_eth_link link;
 	uint64_t sent = 0, received = 0;
 	unsigned int nb = 0, idle;
 	pcap_t *p;
 
 	(void)state;
-	assert_int_equal(prt_eth_dev_count_avail(), 2);
-	assert_int_equal(port_setup(0, 1), 0);
-	assert_int_equal(port_setup(1, nb_queues), 0);
-	assert_int_equal(prt_eth_link_get(1, &link), 0);
-	assert_true(link.link_status);
+	assert_int_equal(prt_eth_stats_reset(1), 0);
 	p = pcap_open_offline(capture, err);
 	if (p == NULL)
 		fail_msg("%s", err);
@@ -235,9 +366,26 @@ static void test_rss_spread(void **state)
 	}
 }
 
+/* Both ports started, port 1 with its link up. */
+static int ports_start(void **state)
+{
+	struct prt_eth_link link;
+
+	(void)state;
+	if (prt_eth_dev_count_avail() != 2 || port_setup(0, 1) != 0 ||
+	    port_setup(1, nb_queues) != 0 || prt_eth_link_get(1, &link) != 0 || !link.link_status)
+		return -1;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	const struct CMUnitTest tests[] = { cmocka_unit_test(test_rss_spread) };
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_link_interrupt),
+		cmocka_unit_test(test_rss_spread),
+		cmocka_unit_test(test_jumbo_chain),
+		cmocka_unit_test(test_broken_device),
+	};
 	int n, failed;
 
 	if (getenv("PRT_VMLAB_MODE") == NULL)
@@ -252,14 +400,14 @@ int main(int argc, char **argv)
 	}
 	capture = argv[n + 1];
 	nb_queues = (uint16_t)atoi(argv[n + 2]);
-	pool = prt_pktmbuf_pool_create("rss_pool", 8192, 256, 0, PRT_MBUF_DEFAULT_BUF_SIZE,
+	pool = prt_pktmbuf_pool_create("port_pool", 8192, 256, 0, PRT_MBUF_DEFAULT_BUF_SIZE,
 				       PRT_SOCKET_ID_ANY);
 	if (pool == NULL) {
-		fprintf(stderr, "intel_rss: no mbuf pool: %s\n", strerror(errno));
+		fprintf(stderr, "intel_port: no mbuf pool: %s\n", strerror(errno));
 		prt_eal_cleanup();
 		return 1;
 	}
-	failed = cmocka_run_group_tests(tests, NULL, NULL);
+	failed = cmocka_run_group_tests(tests, ports_start, NULL);
 	prt_eal_cleanup();
 	return failed ? 1 : 0;
 }

@@ -3,13 +3,14 @@
 """The Intel drivers (net_e1000e, net_igb) on real traffic in the VM lab: one
 guest boot per VFIO mode and NIC kind, with three NICs of that kind (the
 first on the host's tap, two on QEMU's hub), running tests/vm/intel_guest.py
-(txonly/rxonly pair, RSS, rx-interrupt sleep and wake-up). The host replays
+(txonly/rxonly pair; link interrupt, RSS and a broken device through
+tests/vm/intel_port; rx-interrupt sleep and wake-up). The host replays
 IN.pcap into the tap once the guest says "replay now"; every frame must come
 back out of the tap, forwarded tap -> A -> B -> tap by testpmd-lite in io
 mode, byte for byte and in order.
 
   intel_test.py --vmlab TOOL --mode MODE --nic e1000e|igb --testpmd PROG
-                --rss-prog PROG --pcap IN.pcap --rss-pcap MANY_FLOWS.pcap
+                --port-prog PROG --pcap IN.pcap --rss-pcap MANY_FLOWS.pcap
                 --workdir DIR
 """
 import argparse
@@ -28,7 +29,7 @@ QUEUES = {"e1000e": 2, "igb": 4}
 
 def main():
     p = argparse.ArgumentParser()
-    for opt in ("--vmlab", "--mode", "--nic", "--testpmd", "--rss-prog", "--pcap",
+    for opt in ("--vmlab", "--mode", "--nic", "--testpmd", "--port-prog", "--pcap",
                 "--rss-pcap", "--workdir"):
         p.add_argument(opt, required=True)
     a = p.parse_args()
@@ -38,10 +39,10 @@ def main():
     capture = tmp / "back.pcap"
     guest = Path(__file__).resolve().parent / "intel_guest.py"
     cmd = [a.vmlab, "run", "--skip-unavailable", "--mode", a.mode,
-           "--nics", ",".join([a.nic] * 3), "--tap", "--replay", a.pcap,
+           "--nics", ",".join([a.nic] * 3), "--tap", "--replay", a.pcap, "--replay-pps", "200",
            "--capture", str(capture), "--ready", "^replay now", "--share", str(tmp),
            "--timeout", "400", "--", "/usr/bin/python3", str(guest),
-           "--testpmd", a.testpmd, "--rss", a.rss_prog, "--rss-pcap", a.rss_pcap,
+           "--testpmd", a.testpmd, "--port", a.port_prog, "--rss-pcap", a.rss_pcap,
            "--queues", str(QUEUES[a.nic]), "--expect", str(len(sent)), "--workdir", str(tmp)]
     print(f"intel_test: {a.nic} in {a.mode} mode", flush=True)
     r = subprocess.run(cmd)
