@@ -82,10 +82,7 @@ enum prt_ring_sync_type {
 	PRT_RING_SYNC_ST = 1, /**< one thread at a time */
 };
 
-/**
- * One side of a ring (producer or consumer). Aligned on two cache lines so
- * that the adjacent-line prefetcher does not couple the two sides.
- */
+/** One side of a ring (producer or consumer), on a cache line of its own. */
 struct prt_ring_headtail {
 	/** Next slot to claim; read and written by this side only. */
 	_Atomic uint32_t head;
@@ -95,7 +92,7 @@ struct prt_ring_headtail {
 	_Atomic uint32_t other_tail;
 	/** enum prt_ring_sync_type of the default enqueue/dequeue. */
 	uint32_t sync_type;
-} __attribute__((aligned(2 * PRT_CACHE_LINE_SIZE)));
+} __prt_cache_aligned;
 
 /**
  * A ring of @c size slots of @c esize bytes, which follow the structure in
@@ -111,8 +108,16 @@ struct prt_ring {
 	uint32_t capacity; /**< usable slots: size - 1, or count with PRT_RING_F_EXACT_SZ */
 	uint32_t esize; /**< bytes per element, a multiple of 4 */
 
+	/*
+	 * An empty line around each side, so that the adjacent-line
+	 * prefetcher does not couple the two sides (the structure itself only
+	 * needs cache-line alignment).
+	 */
+	char pad0[PRT_CACHE_LINE_SIZE] __prt_cache_aligned;
 	struct prt_ring_headtail prod; /**< producer side */
+	char pad1[PRT_CACHE_LINE_SIZE] __prt_cache_aligned;
 	struct prt_ring_headtail cons; /**< consumer side */
+	char pad2[PRT_CACHE_LINE_SIZE] __prt_cache_aligned;
 	/* size * esize bytes of slots follow, cache-line aligned */
 };
 
