@@ -142,10 +142,11 @@ void prt_pci_unregister_driver(struct prt_pci_driver *drv);
 
 /**
  * The registered driver after @p prev (the first when @p prev is NULL), NULL
- * at the end. A device goes to the first driver in this order whose id
- * table matches it; the order is that of registration, which among
- * constructors of different objects is not specified: a program that wants
- * its own driver to take a device unregisters the others before
+ * at the end. The list runs from the most recently registered driver to the
+ * oldest, and a device goes to the first driver in it whose id table
+ * matches. Constructors of one object run in an unspecified order, and with
+ * a static libprt a program's constructors may run before the library's: a
+ * program that must own a device unregisters the other drivers before
  * prt_eal_init(). Not thread-safe against (un)registration.
  */
 struct prt_pci_driver *prt_pci_driver_next(const struct prt_pci_driver *prev);
