@@ -2,24 +2,40 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """prt's net_virtio_user against DPDK's own (DPDK 22.11, dpdk-testpmd as the
 front-end), both talking to the same DPDK vhost backend (dpdk-testpmd
---vdev net_vhost0) in the same run, on the same lcores: the backend's
-forwarding lcore on one CPU, the front-end's on the other; burst 32, 64-byte
-frames, queue_size=256, one queue pair, split and packed rings.
+--vdev net_vhost0), with the same options, on the same lcores: the
+backend's forwarding lcore on one CPU, the front-end's on the other; burst
+32, 64-byte frames, queue_size=256, one queue pair, split and packed rings.
 
   txonly  the front-end sends (txonly), the backend receives (rxonly)
   rxonly  the backend sends (txonly), the front-end receives (rxonly)
   io      a loop: the front-end starts with one burst and forwards what comes
           back (io, --tx-first), the backend forwards it back (io)
 
-The figure is measured at the backend, the same way for both front-ends:
-the median of its per-second rate (--stats-period=1; Rx-pps, or Tx-pps for
-rxonly: frames the front-end's ring took) over the front-end's run, first
-and last second left out. Prints one line per case:
+Each run starts a fresh backend, so neither side inherits the other's ring
+or mbuf state. A case runs REPS pairs of runs, prt first in even pairs and
+DPDK first in odd ones, so that a load that drifts during the case weighs
+on both sides alike.
+
+Two figures per run, both taken at the backend, the same way for either
+front-end:
+  Mpps     the median of the backend's per-second rate (--stats-period=1;
+           Rx-pps, or Tx-pps for rxonly: frames the front-end's ring took),
+           first and last second left out;
+  cyc/pkt  the backend's forwarding TSC cycles per packet
+           (--record-core-cycles; polls that found nothing are not counted).
+           In txonly this is what it costs the backend to drain the
+           front-end's ring, the bottleneck of that mode; it is less sensitive
+           to the machine's load than Mpps, not immune (a preemption in the
+           middle of a burst counts).
+
+Prints, per case, the ratio of the paired runs' medians and their spread:
 
     case=virtio_user_<mode>_<split|packed> prt=<Mpps> dpdk=<Mpps> ratio=<prt/dpdk>
+      runs prt=[..] dpdk=[..] ratio min..max; backend cyc/pkt prt=.. dpdk=..; load ..
 
-usage: virtio_user.py TESTPMD_LITE [SECONDS] [CASE...]   (root, hugepages)
+usage: virtio_user.py TESTPMD_LITE [SECONDS] [--reps N] [CASE...]   (root, hugepages)
 """
+import argparse
 import os
 import re
 import signal
@@ -61,7 +77,8 @@ def backend(sock, log, mode, cpu_main, cpu_fwd):
     cmd = [DPDK_TESTPMD, "-l", f"{cpu_main},{cpu_fwd}", "--main-lcore", str(cpu_main),
            "--no-pci", "--in-memory", "--single-file-segments", "-m", "256",
            "--file-prefix", f"vhb{os.getpid()}", "--vdev", f"net_vhost0,iface={sock},queues=1",
-           "--"] + COMMON + MODES[mode][1] + ["--stats-period=1", "--total-num-mbufs=16384"]
+           "--"] + COMMON + MODES[mode][1] + ["--stats-period=1", "--total-num-mbufs=16384",
+                                              "--record-core-cycles"]
     p = subprocess.Popen(cmd, stdout=open(log, "w"), stderr=subprocess.STDOUT,
                          stdin=subprocess.DEVNULL, start_new_session=True)
     deadline = time.time() + 30
@@ -104,12 +121,39 @@ def rate(log_text, counter):
     return statistics.median(busy) / 1e6
 
 
+def cycles(log_text):
+    """The backend's forwarding cycles per packet (--record-core-cycles), or None."""
+    m = re.search(r"CPU cycles/packet=([\d.]+)", log_text)
+    return float(m.group(1)) if m else None
+
+
+def run(side, testpmd, mode, ring, c, seconds):
+    """One front-end run against a fresh backend: (Mpps, backend cycles/packet)."""
+    with tempfile.TemporaryDirectory(prefix="prt_vubench_") as wd:
+        sock, log = Path(wd) / "vhost.sock", Path(wd) / "backend.log"
+        be = backend(sock, log, mode, c[0], c[1])
+        try:
+            frontend(side, testpmd, sock, mode, int(ring == "packed"), c[1], c[0], seconds)
+            time.sleep(1.5)  # the backend's last period of this run
+        finally:
+            stop(be)
+            sock.unlink(missing_ok=True)
+        text = log.read_text(errors="replace")
+    return rate(text, MODES[mode][2]), cycles(text)
+
+
+def fmt(values):
+    return "[" + " ".join(f"{v:.2f}" for v in values) + "]"
+
+
 def main():
-    if len(sys.argv) < 2:
-        raise SystemExit(__doc__)
-    testpmd = sys.argv[1]
-    seconds = int(sys.argv[2]) if len(sys.argv) > 2 else 6
-    cases = sys.argv[3:] or [f"{m}_{r}" for m in MODES for r in ("split", "packed")]
+    ap = argparse.ArgumentParser(usage=__doc__.rsplit("usage: ", 1)[1])
+    ap.add_argument("testpmd")
+    ap.add_argument("--reps", type=int, default=3, help="pairs of runs per case (3)")
+    ap.add_argument("rest", nargs="*", metavar="[SECONDS] [CASE...]")
+    a = ap.parse_intermixed_args()
+    a.seconds = int(a.rest.pop(0)) if a.rest and a.rest[0].isdigit() else 5
+    cases = a.rest or [f"{m}_{r}" for m in MODES for r in ("split", "packed")]
     c = cpus()
     if c is None:
         print("SKIP: needs two CPUs (a forwarding lcore for each side)")
@@ -119,22 +163,24 @@ def main():
         return 77
     for case in cases:
         mode, ring = case.split("_")
-        with tempfile.TemporaryDirectory(prefix="prt_vubench_") as wd:
-            sock, log = Path(wd) / "vhost.sock", Path(wd) / "backend.log"
-            be = backend(sock, log, mode, c[0], c[1])
-            res = {}
-            try:
-                for side in ("prt", "dpdk"):
-                    mark = len(log.read_text(errors="replace"))
-                    frontend(side, testpmd, sock, mode, int(ring == "packed"), c[1], c[0],
-                             seconds)
-                    time.sleep(1.5)  # the backend's last period of this run
-                    res[side] = rate(log.read_text(errors="replace")[mark:], MODES[mode][2])
-            finally:
-                stop(be)
-                sock.unlink(missing_ok=True)
-        print(f"case=virtio_user_{case} prt={res['prt']:.3f} dpdk={res['dpdk']:.3f} "
-              f"ratio={res['prt'] / res['dpdk']:.2f}", flush=True)
+        res = {"prt": [], "dpdk": []}
+        cyc = {"prt": [], "dpdk": []}
+        ratios = []
+        load = os.getloadavg()[0]
+        for rep in range(a.reps):
+            for side in ("prt", "dpdk") if rep % 2 == 0 else ("dpdk", "prt"):
+                mpps, cpp = run(side, a.testpmd, mode, ring, c, a.seconds)
+                res[side].append(mpps)
+                if cpp is not None:
+                    cyc[side].append(cpp)
+            ratios.append(res["prt"][-1] / res["dpdk"][-1])
+        prt, dpdk = statistics.median(res["prt"]), statistics.median(res["dpdk"])
+        print(f"case=virtio_user_{case} prt={prt:.3f} dpdk={dpdk:.3f} "
+              f"ratio={statistics.median(ratios):.2f}", flush=True)
+        cpp = " ".join(f"{s}={statistics.median(v):.0f}" for s, v in cyc.items() if v)
+        print(f"  runs prt={fmt(res['prt'])} dpdk={fmt(res['dpdk'])} "
+              f"ratio {min(ratios):.2f}..{max(ratios):.2f}; backend cyc/pkt {cpp or 'n/a'}; "
+              f"load {load:.1f}..{os.getloadavg()[0]:.1f}", flush=True)
     return 0
 
 
