@@ -8,8 +8,8 @@ order, with its MAC addresses swapped and every other byte unchanged
 (frames under 60 bytes may come back padded), and testpmd-lite must count
 each of them once on rx and once on tx.
 
-  virtio_test.py --vmlab TOOL --mode MODE --testpmd PROG --pcap IN.pcap
-                 --workdir DIR [-- EXTRA TESTPMD-LITE OPTIONS]
+  virtio_test.py --vmlab TOOL --mode MODE [--nic virtio[/QEMU-PROP=V...]]
+                 --testpmd PROG --pcap IN.pcap --workdir DIR [-- EXTRA TESTPMD-LITE OPTIONS]
 
 EXTRA options go after testpmd-lite's "--" (e.g. --rx-intr: the forwarding
 lcore sleeps on the rx queue's MSI-X vector when idle).
@@ -36,17 +36,19 @@ def main():
     p = argparse.ArgumentParser()
     for opt in ("--vmlab", "--mode", "--testpmd", "--pcap", "--workdir"):
         p.add_argument(opt, required=True)
+    p.add_argument("--nic", default="virtio", help="the lab's --nics item, e.g. virtio/packed=on")
     p.add_argument("extra", nargs="*")
     a = p.parse_args()
     sent = read_pcap(a.pcap)
     Path(a.workdir).mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f"virtio-{a.mode}-", dir=a.workdir))
     capture, log = tmp / "back.pcap", tmp / "guest.log"
-    cmd = [a.vmlab, "run", "--skip-unavailable", "--mode", a.mode, "--nics", "virtio",
+    cmd = [a.vmlab, "run", "--skip-unavailable", "--mode", a.mode, "--nics", a.nic,
            "--tap", "--replay", a.pcap, "--capture", str(capture), "--share", str(tmp),
            "--timeout", "300", "--", a.testpmd, "-l", "0,1", "-a", BDF, "--",
            "--forward-mode=macswap", "--run-time=8"] + a.extra
-    print(f"virtio_test: {a.mode} mode, {len(sent)} frames, testpmd-lite {' '.join(a.extra)}",
+    print(f"virtio_test: {a.mode} mode, {a.nic}, {len(sent)} frames, "
+          f"testpmd-lite {' '.join(a.extra)}",
           flush=True)
     with open(log, "w") as f:
         r = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT)
