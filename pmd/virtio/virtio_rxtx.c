@@ -365,7 +365,8 @@ struct virtqueue *virtio_vq_alloc(struct virtio_hw *hw, uint16_t qidx, uint16_t 
 {
 	unsigned int flags =
 		(virtio_with_feature(hw, VIRTIO_F_RING_PACKED) ? VQ_F_PACKED : 0) |
-		(virtio_with_feature(hw, VIRTIO_F_RING_EVENT_IDX) ? VQ_F_EVENT_IDX : 0);
+		(virtio_with_feature(hw, VIRTIO_F_RING_EVENT_IDX) ? VQ_F_EVENT_IDX : 0) |
+		(virtio_with_feature(hw, VIRTIO_F_IN_ORDER) ? VQ_F_IN_ORDER : 0);
 	size_t len = virtqueue_ring_size(size, flags) + extra;
 	char name[PRT_MEMZONE_NAMESIZE];
 	const struct prt_memzone *mz;

@@ -5,7 +5,7 @@
  * switches), reached over a unix socket (QEMU docs/interop/vhost-user.rst).
  *
  *   --vdev net_virtio_user0,path=SOCK[,queues=N][,queue_size=N]
- *          [,packed_vq=0|1][,mrg_rxbuf=0|1][,mac=XX:XX:XX:XX:XX:XX]
+ *          [,packed_vq=0|1][,mrg_rxbuf=0|1][,in_order=0|1][,mac=XX:XX:XX:XX:XX:XX]
  *
  * There is no device here to hold a status register or a configuration
  * space: this file plays that part, as DPDK's virtio-user does. The device
@@ -437,20 +437,20 @@ static const struct virtio_ops virtio_user_ops = {
 struct vu_args {
 	const char *path;
 	uint64_t queues, queue_size;
-	bool packed_vq, mrg_rxbuf;
+	bool packed_vq, mrg_rxbuf, in_order;
 	struct prt_ether_addr mac;
 	bool has_mac;
 };
 
 static int args_parse(const char *name, const char *args, struct vu_args *a, struct kvargs **kvp)
 {
-	static const char *const keys[] = { "path",	 "queues", "queue_size", "packed_vq",
-					    "mrg_rxbuf", "mac",	   NULL };
+	static const char *const keys[] = { "path",	 "queues",   "queue_size", "packed_vq",
+					    "mrg_rxbuf", "in_order", "mac",	   NULL };
 	struct kvargs *kv;
 	const char *mac;
 	int ret;
 
-	*a = (struct vu_args){ .queues = 1, .queue_size = 256, .mrg_rxbuf = true };
+	*a = (struct vu_args){ .queues = 1, .queue_size = 256, .mrg_rxbuf = true, .in_order = true };
 	ret = kvargs_parse(name, args, keys, &kv);
 	if (ret < 0)
 		return ret;
@@ -462,6 +462,8 @@ static int args_parse(const char *name, const char *args, struct vu_args *a, str
 		ret = kvargs_get_bool(kv, "packed_vq", &a->packed_vq);
 	if (ret == 0)
 		ret = kvargs_get_bool(kv, "mrg_rxbuf", &a->mrg_rxbuf);
+	if (ret == 0)
+		ret = kvargs_get_bool(kv, "in_order", &a->in_order);
 	mac = kvargs_get(kv, "mac");
 	if (ret == 0 && mac) {
 		a->has_mac = true;
@@ -542,7 +544,8 @@ static int virtio_user_init(struct prt_eth_dev *dev, const struct vu_args *a)
 		.socket_id = PRT_SOCKET_ID_ANY,
 		.use_va = true,
 		.wanted_features = ~((a->packed_vq ? 0 : 1ull << VIRTIO_F_RING_PACKED) |
-				     (a->mrg_rxbuf ? 0 : 1ull << VIRTIO_NET_F_MRG_RXBUF)),
+				     (a->mrg_rxbuf ? 0 : 1ull << VIRTIO_NET_F_MRG_RXBUF) |
+				     (a->in_order ? 0 : 1ull << VIRTIO_F_IN_ORDER)),
 	};
 	snprintf(u->path, sizeof(u->path), "%s", a->path);
 	u->queue_pairs = (uint16_t)a->queues;
@@ -609,7 +612,7 @@ static int virtio_user_probe(const char *name, const char *args)
 static struct prt_eth_driver virtio_user_driver = {
 	.name = "net_virtio_user",
 	.vdev_params =
-		"path=<socket>,queues=<1-64>,queue_size=<2^n>,packed_vq=<0|1>,mrg_rxbuf=<0|1>,mac=<addr>",
+		"path=<socket>,queues=<1-64>,queue_size=<2^n>,packed_vq=<0|1>,mrg_rxbuf=<0|1>,in_order=<0|1>,mac=<addr>",
 	.probe_vdev = virtio_user_probe,
 };
 

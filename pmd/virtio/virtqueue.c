@@ -73,12 +73,15 @@ static void virtqueue_reset(struct virtqueue *vq)
 	uint16_t i;
 
 	memset(vq->ring_va, 0, vq->ring_len);
+	/* Every descriptor (buffer id) free, linked in ring order: the order
+	 * an in-order queue keeps for good (its links are never rewritten). */
 	for (i = 0; i < vq->size; i++)
-		vq->dx[i] = (struct vq_desc_extra){ .next = (uint16_t)(i + 1) };
+		vq->dx[i] = (struct vq_desc_extra){ .next = (uint16_t)((i + 1) & (vq->size - 1)) };
 	vq->num_free = vq->size;
 	vq->inflight = 0;
 	vq->intr_enabled = false;
 	vq->broken = false;
+	vq->in_batch = false;
 	virtqueue_ring_addrs(vq, &a);
 	if (vq->packed_ring) {
 		vq->packed = (struct vq_packed){
@@ -108,7 +111,7 @@ struct virtqueue *virtqueue_create(uint16_t size, unsigned int flags, void *ring
 	struct virtqueue *vq;
 
 	if (ring_len == 0 || ring_va == NULL || notify == NULL ||
-	    (flags & ~(VQ_F_PACKED | VQ_F_EVENT_IDX))) {
+	    (flags & ~(VQ_F_PACKED | VQ_F_EVENT_IDX | VQ_F_IN_ORDER))) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -123,6 +126,7 @@ struct virtqueue *virtqueue_create(uint16_t size, unsigned int flags, void *ring
 	vq->size = size;
 	vq->packed_ring = flags & VQ_F_PACKED;
 	vq->event_idx = flags & VQ_F_EVENT_IDX;
+	vq->in_order = flags & VQ_F_IN_ORDER;
 	vq->queue_index = queue_index;
 	vq->notify = notify;
 	vq->notify_arg = notify_arg;

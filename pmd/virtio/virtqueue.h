@@ -19,6 +19,13 @@
  * driver reports it. A used length beyond the buffer is counted and the
  * buffer is handed back with VIRTQUEUE_LEN_BAD so that the caller drops it.
  *
+ * In order (VIRTIO_F_IN_ORDER, 2.7.9 / 2.8.8): descriptors are taken in ring
+ * order and buffer ids in sequence, so the free "lists" are the ring order
+ * itself and reclaiming is counting; the device may write one used entry
+ * for a batch of buffers (the id of the batch's last one), and the core
+ * hands back every buffer of the batch, the skipped ones as used completely
+ * (2.8.8). A used id outside the buffers in flight breaks the queue.
+ *
  * Threading: a virtqueue is used by one thread at a time (one lcore polls
  * one queue), as DPDK's. Memory ordering against the device is argued in
  * each function.
@@ -49,6 +56,7 @@ struct vq_seg {
 /** Options of virtqueue_create(). */
 #define VQ_F_PACKED 0x1 /**< packed ring (VIRTIO_F_RING_PACKED negotiated) */
 #define VQ_F_EVENT_IDX 0x2 /**< VIRTIO_F_RING_EVENT_IDX negotiated */
+#define VQ_F_IN_ORDER 0x4 /**< VIRTIO_F_IN_ORDER negotiated */
 
 /** What a device did wrong, and what the queue did. Read by the driver's xstats. */
 struct virtqueue_stats {
@@ -68,7 +76,8 @@ struct vq_desc_extra {
 	void *cookie; /**< NULL when not in flight */
 	uint32_t in_len; /**< device-writable bytes of the chain */
 	uint16_t ndescs; /**< descriptors (ring slots) the chain takes */
-	uint16_t next; /**< free list / chain link (split: descriptor index; packed: buffer id) */
+	uint16_t next; /**< free list / chain link (split: descriptor index; packed: buffer id);
+			    in order: always the next one in ring order */
 };
 
 /** The split ring's state (2.7). */
@@ -112,6 +121,10 @@ struct virtqueue {
 	bool event_idx;
 	bool intr_enabled; /**< used buffer notifications wanted (rx interrupt mode) */
 	bool broken; /**< the device broke the protocol; the queue is unusable */
+	bool in_order; /**< VIRTIO_F_IN_ORDER */
+	bool in_batch; /**< in order: handing back a used batch that ends at batch_last */
+	uint16_t batch_last; /**< in order: id of the last buffer of that batch */
+	uint32_t batch_len; /**< in order: the used length the device wrote for it */
 	uint16_t queue_index; /**< the transport's queue number (notify data, logs) */
 	virtqueue_notify_t notify;
 	void *notify_arg; /**< the transport's per-queue data for notify */
@@ -139,7 +152,7 @@ size_t virtqueue_ring_size(uint16_t size, unsigned int flags);
  *
  * @param size   power of two, 1..32768 (2.7: split queues must be powers of two;
  *               prt asks the same of packed queues to index with a mask)
- * @param flags  VQ_F_PACKED, VQ_F_EVENT_IDX
+ * @param flags  VQ_F_PACKED, VQ_F_EVENT_IDX, VQ_F_IN_ORDER
  * @param notify called to ring the doorbell; @p notify_arg is stored in the queue
  * @return the queue (free with virtqueue_free()), or NULL with errno EINVAL
  *         (bad size, NULL ring) or ENOMEM.
@@ -223,7 +236,8 @@ static inline int virtqueue_add_chain(struct virtqueue *vq, void *cookie, const 
 /**
  * Takes up to @p n buffers the device has used: their cookies in @p cookies
  * and the bytes written in @p lens (0 for device-readable buffers;
- * VIRTQUEUE_LEN_BAD when the device claimed more than the buffer holds).
+ * VIRTQUEUE_LEN_BAD when the device claimed more than the buffer holds;
+ * in order, all of its writable bytes for a buffer a batch skipped).
  * Their descriptors become free. @return how many (0 when broken).
  */
 static inline uint16_t virtqueue_get_used(struct virtqueue *vq, void **cookies, uint32_t *lens,

@@ -8,6 +8,9 @@
  * the device cannot write); the chain of a used buffer is never walked in
  * the ring, its length is the driver's own record (2.8.6: the device skips
  * the rest of a used chain, and so does the driver).
+ *
+ * In order (2.8.8) ids are handed out in sequence and never relinked, so
+ * the oldest buffer in flight is the one 'inflight' ids before the next.
  */
 #include <errno.h>
 
@@ -132,6 +135,48 @@ int vq_packed_add_chain(struct virtqueue *vq, void *cookie, const struct vq_seg 
 	return 0;
 }
 
+/* Moves past a used buffer of @ndescs descriptors (2.8.6: the device skips the rest of a chain). */
+static inline void packed_used_advance(struct vq_packed *p, uint16_t ndescs, uint16_t size)
+{
+	p->last_used += ndescs;
+	if (p->last_used >= size) {
+		p->last_used -= size;
+		p->used_wrap ^= 1;
+	}
+}
+
+/*
+ * 2.8.8: with VIRTIO_F_IN_ORDER one used descriptor may stand for a batch:
+ * it overwrites the batch's first descriptor and carries the id of its
+ * last buffer; the next one comes after the whole batch.
+ */
+static uint16_t packed_get_used_in_order(struct virtqueue *vq, void **cookies, uint32_t *lens,
+					 uint16_t n)
+{
+	struct vq_packed *p = &vq->packed;
+	uint16_t mask = (uint16_t)(vq->size - 1), i;
+
+	n = PRT_MIN(n, vq->inflight);
+	for (i = 0; i < n; i++) {
+		uint16_t oldest = (uint16_t)(p->free_id - vq->inflight) & mask;
+
+		if (!vq->in_batch) {
+			const struct pvirtq_desc *d = &p->desc[p->last_used];
+			/* Acquire: as in vq_packed_get_used(). */
+			uint16_t flags = __atomic_load_n(&d->flags, __ATOMIC_ACQUIRE);
+
+			if (!packed_desc_is_used(flags, p->used_wrap))
+				break;
+			if (!vq_batch_start(vq, VQ_READ_ONCE(d->id), VQ_READ_ONCE(d->len), oldest,
+					    vq->inflight))
+				break;
+		}
+		packed_used_advance(p, vq->dx[oldest].ndescs, vq->size);
+		vq_batch_take(vq, oldest, &cookies[i], &lens[i]);
+	}
+	return i;
+}
+
 uint16_t vq_packed_get_used(struct virtqueue *vq, void **cookies, uint32_t *lens, uint16_t n)
 {
 	struct vq_packed *p = &vq->packed;
@@ -139,6 +184,8 @@ uint16_t vq_packed_get_used(struct virtqueue *vq, void **cookies, uint32_t *lens
 
 	if (unlikely(vq->broken))
 		return 0;
+	if (vq->in_order)
+		return packed_get_used_in_order(vq, cookies, lens, n);
 	for (i = 0; i < n; i++) {
 		const struct pvirtq_desc *d = &p->desc[p->last_used];
 		/* Acquire pairs with the device's release of the flags after
@@ -158,13 +205,7 @@ uint16_t vq_packed_get_used(struct virtqueue *vq, void **cookies, uint32_t *lens
 		x = &vq->dx[id];
 		cookies[i] = x->cookie;
 		lens[i] = vq_used_len(vq, x, VQ_READ_ONCE(d->len));
-		/* The device wrote one used descriptor for the whole chain and
-		 * continues after it (2.8.7). */
-		p->last_used += x->ndescs;
-		if (p->last_used >= vq->size) {
-			p->last_used -= vq->size;
-			p->used_wrap ^= 1;
-		}
+		packed_used_advance(p, x->ndescs, vq->size);
 		vq->num_free += x->ndescs;
 		vq->inflight--;
 		x->cookie = NULL;

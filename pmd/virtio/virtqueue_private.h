@@ -4,6 +4,7 @@
 #define VIRTQUEUE_PRIVATE_H
 
 #include <errno.h>
+#include <stdbool.h>
 
 #include "virtqueue.h"
 
@@ -29,6 +30,50 @@ static inline uint32_t vq_used_len(struct virtqueue *vq, const struct vq_desc_ex
 		return VIRTQUEUE_LEN_BAD;
 	}
 	return len;
+}
+
+/**
+ * In order (2.7.9, 2.8.8): starts the used batch the device reported with
+ * @p id (the id of the batch's last buffer) and @p len (that buffer's used
+ * length). The buffers in flight have the ids @p oldest, ... in ring order
+ * (split: head descriptors among @p span descriptors in flight; packed: @p
+ * span buffer ids in sequence). @return false, the queue broken and the
+ * error counted, when @p id is not one of them.
+ */
+static inline bool vq_batch_start(struct virtqueue *vq, uint32_t id, uint32_t len, uint16_t oldest,
+				  uint16_t span)
+{
+	if (unlikely(id >= vq->size || ((id - oldest) & (vq->size - 1u)) >= span ||
+		     vq->dx[id].cookie == NULL)) {
+		vq->stats.bad_used_id++;
+		vq_set_broken(vq, "in-order used id not a buffer in flight", id);
+		return false;
+	}
+	vq->batch_last = (uint16_t)id;
+	vq->batch_len = len;
+	vq->in_batch = true;
+	return true;
+}
+
+/**
+ * In order: hands back buffer @p id, the oldest in flight and part of the
+ * current used batch, into @p cookie and @p len, and frees its descriptors
+ * (by count: they are the oldest in ring order).
+ */
+static inline void vq_batch_take(struct virtqueue *vq, uint16_t id, void **cookie, uint32_t *len)
+{
+	struct vq_desc_extra *x = &vq->dx[id];
+
+	*cookie = x->cookie;
+	if (id == vq->batch_last) {
+		*len = vq_used_len(vq, x, vq->batch_len);
+		vq->in_batch = false;
+	} else {
+		*len = x->in_len; /* 2.8.8: a skipped buffer was used completely */
+	}
+	vq->num_free += x->ndescs;
+	vq->inflight--;
+	x->cookie = NULL;
 }
 
 /**

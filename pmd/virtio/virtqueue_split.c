@@ -9,6 +9,10 @@
  * its descriptors are already linked in the order the table's 'next' fields
  * repeat for the device. Freeing a chain follows the private links, never
  * the table's: a device that rewrites 'next' into a loop changes nothing.
+ *
+ * In order (2.7.9) the list is the ring order and stays so: chains take
+ * consecutive descriptors ('next' is x + 1, and 0 after the table's last
+ * descriptor, as 2.7.5 asks) and come back oldest first, counted.
  */
 #include <errno.h>
 
@@ -115,6 +119,36 @@ static inline void split_free_chain(struct virtqueue *vq, uint16_t head)
 	x->cookie = NULL;
 }
 
+/*
+ * 2.7.9: with VIRTIO_F_IN_ORDER a used entry may stand for a batch: it sits
+ * where the batch's first buffer would have its entry, names the batch's
+ * last buffer, and used->idx counts every buffer of the batch. The buffers
+ * come back oldest first; the oldest in flight is the one @span descriptors
+ * before the first free one.
+ */
+static uint16_t split_get_used_in_order(struct virtqueue *vq, void **cookies, uint32_t *lens,
+					uint16_t n)
+{
+	struct vq_split *s = &vq->split;
+	uint16_t mask = (uint16_t)(vq->size - 1), i;
+
+	for (i = 0; i < n; i++) {
+		uint16_t span = (uint16_t)(vq->size - vq->num_free);
+		uint16_t oldest = (uint16_t)(s->free_head - span) & mask;
+
+		if (!vq->in_batch) {
+			const struct virtq_used_elem *e = &s->used->ring[s->last_used_idx & mask];
+
+			if (!vq_batch_start(vq, VQ_READ_ONCE(e->id), VQ_READ_ONCE(e->len), oldest,
+					    span))
+				break;
+		}
+		vq_batch_take(vq, oldest, &cookies[i], &lens[i]);
+		s->last_used_idx++;
+	}
+	return i;
+}
+
 uint16_t vq_split_get_used(struct virtqueue *vq, void **cookies, uint32_t *lens, uint16_t n)
 {
 	struct vq_split *s = &vq->split;
@@ -132,6 +166,8 @@ uint16_t vq_split_get_used(struct virtqueue *vq, void **cookies, uint32_t *lens,
 		return 0;
 	}
 	n = PRT_MIN(n, ready);
+	if (vq->in_order)
+		return split_get_used_in_order(vq, cookies, lens, n);
 	for (i = 0; i < n; i++) {
 		const struct virtq_used_elem *e = &s->used->ring[s->last_used_idx & (vq->size - 1)];
 		uint32_t id = VQ_READ_ONCE(e->id);

@@ -9,7 +9,9 @@
  * core's promises: a cookie comes back only while in flight and only once,
  * a used length is within the buffer or VIRTQUEUE_LEN_BAD, and the free
  * descriptor count matches what is in flight. Input format: byte 0 picks
- * split/packed and event index, byte 1 the queue size; then operations.
+ * split/packed, event index and in-order use (VIRTIO_F_IN_ORDER, where the
+ * simulated device also reports batches with one used entry), byte 1 the
+ * queue size; then operations.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -133,17 +135,21 @@ static void op_device_write(struct virtqueue *vq, struct input *in)
 		((uint8_t *)vq->ring_va)[off + i] = next_byte(in);
 }
 
-/* The simulated device uses up to a few buffers, correctly as far as it can tell. */
-static void op_device_use(struct vq_sim *sim, struct input *in)
+/* The simulated device uses up to a few buffers, correctly as far as it can
+ * tell: one used entry each, or in order one for the whole batch. */
+static void op_device_use(struct vq_sim *sim, bool in_order, struct input *in)
 {
-	uint8_t n = next_byte(in) % 8, i;
-	struct vq_sim_buf b;
+	uint8_t b = next_byte(in), n = b % 8, i;
+	struct vq_sim_buf bufs[8];
 
 	for (i = 0; i < n; i++) {
-		if (vq_sim_pop(sim, &b) != 1)
+		if (vq_sim_pop(sim, &bufs[i]) != 1)
 			break;
-		vq_sim_push(sim, &b, next_byte(in));
+		if (!(in_order && (b & 0x80)))
+			vq_sim_push(sim, &bufs[i], next_byte(in));
 	}
+	if (in_order && (b & 0x80))
+		vq_sim_push_batch(sim, bufs, i, next_byte(in));
 	vq_sim_publish(sim);
 }
 
@@ -163,7 +169,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct input in = { data, size };
 	uint8_t mode = next_byte(&in);
 	uint16_t qsize = (uint16_t)(1u << (next_byte(&in) % 7));
-	unsigned int flags = (mode & 1 ? VQ_F_PACKED : 0) | (mode & 2 ? VQ_F_EVENT_IDX : 0);
+	unsigned int flags = (mode & 1 ? VQ_F_PACKED : 0) | (mode & 2 ? VQ_F_EVENT_IDX : 0) |
+			     (mode & 4 ? VQ_F_IN_ORDER : 0);
 	size_t ring_len = virtqueue_ring_size(qsize, flags);
 	static struct model m;
 	struct virtqueue *vq;
@@ -189,7 +196,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			op_device_write(vq, &in);
 			break;
 		case 4:
-			op_device_use(&sim, &in);
+			op_device_use(&sim, flags & VQ_F_IN_ORDER, &in);
 			break;
 		case 5:
 			virtqueue_kick(vq);

@@ -16,13 +16,19 @@ static void test_intersection(void **state)
 {
 	uint64_t dev = BIT(VIRTIO_F_VERSION_1) | BIT(VIRTIO_NET_F_MAC) | BIT(VIRTIO_NET_F_STATUS) |
 		       BIT(VIRTIO_NET_F_MRG_RXBUF) | BIT(VIRTIO_F_IN_ORDER) |
-		       BIT(VIRTIO_NET_F_CSUM);
+		       BIT(VIRTIO_NET_F_CSUM) | BIT(VIRTIO_F_NOTIFICATION_DATA);
 	uint64_t got = 0;
 
 	(void)state;
 	assert_int_equal(virtio_net_negotiate(dev, VIRTIO_NET_DRIVER_FEATURES, &got), 0);
-	/* IN_ORDER is offered but prt does not ask for it */
-	assert_int_equal(got, dev & ~BIT(VIRTIO_F_IN_ORDER));
+	/* NOTIFICATION_DATA is offered but prt does not ask for it */
+	assert_int_equal(got, dev & ~BIT(VIRTIO_F_NOTIFICATION_DATA));
+	assert_true(got & BIT(VIRTIO_F_IN_ORDER));
+	/* the user turned in-order use off (net_virtio_user's in_order=0) */
+	assert_int_equal(virtio_net_negotiate(
+				 dev, VIRTIO_NET_DRIVER_FEATURES & ~BIT(VIRTIO_F_IN_ORDER), &got),
+			 0);
+	assert_false(got & BIT(VIRTIO_F_IN_ORDER));
 	/* the user turned mergeable buffers off */
 	assert_int_equal(
 		virtio_net_negotiate(dev, VIRTIO_NET_DRIVER_FEATURES & ~BIT(VIRTIO_NET_F_MRG_RXBUF),

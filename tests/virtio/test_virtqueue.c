@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The virtqueue core (pmd/virtio/virtqueue*.c) against a simulated device
- * (vq_sim.c), for split and packed rings, with and without event index:
- * buffers go round, doorbells are rung once per burst and only when the
- * device asks, and a device that breaks the protocol is caught.
+ * (vq_sim.c), for split and packed rings, with and without event index,
+ * with and without in-order use: buffers go round, doorbells are rung once
+ * per burst and only when the device asks, and a device that breaks the
+ * protocol is caught.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -450,6 +451,192 @@ static void test_chain_loop(void **state)
 	}
 }
 
+/* In order: what the driver made available, by sequence number, and what should come back. */
+#define SEQS (QSIZE * 2)
+struct in_order_log {
+	void *cookie[SEQS];
+	uint32_t in_len[SEQS];
+	uint32_t used_len[SEQS];
+	unsigned int added, back;
+};
+
+/* Makes one chain of 1-3 segments available (the last one device-writable
+ * when @write): false when the ring has no room for it. */
+static bool in_order_add(struct fixture *f, struct in_order_log *log, uint16_t nsegs, bool write)
+{
+	unsigned int k = log->added % SEQS;
+	struct vq_seg segs[3];
+	uint16_t i;
+
+	if (virtqueue_free_count(f->vq) < nsegs)
+		return false;
+	for (i = 0; i < nsegs; i++)
+		segs[i] = seg_of(f, k, (write && i == nsegs - 1) ? VQ_SEG_WRITE : 0);
+	if (nsegs == 1) {
+		void *cookie = f->bufs[k];
+
+		assert_int_equal(virtqueue_add_bufs(f->vq, &cookie, segs, 1), 1);
+	} else {
+		assert_int_equal(virtqueue_add_chain(f->vq, f->bufs[k], segs, nsegs), 0);
+	}
+	log->cookie[k] = f->bufs[k];
+	log->in_len[k] = write ? BUF_LEN : 0;
+	log->added++;
+	return true;
+}
+
+/* Takes back what the device used and checks it: oldest first, with its length. */
+static void in_order_take(struct fixture *f, struct in_order_log *log, uint16_t n)
+{
+	void *cookies[QSIZE];
+	uint32_t lens[QSIZE];
+	uint16_t got = virtqueue_get_used(f->vq, cookies, lens, n), i;
+
+	for (i = 0; i < got; i++, log->back++) {
+		assert_ptr_equal(cookies[i], log->cookie[log->back % SEQS]);
+		assert_int_equal(lens[i], log->used_len[log->back % SEQS]);
+	}
+}
+
+/* In order: a batch's single used entry hands back every buffer of it, the
+ * skipped ones as written completely (2.8.8), over several bursts and laps,
+ * chains included; descriptors (split) and ids (packed) go in ring order. */
+static void test_in_order_batches(void **state)
+{
+	struct fixture *f = *state;
+	static const uint16_t nsegs[5] = { 1, 2, 1, 1, 3 };
+	struct in_order_log log = { 0 };
+	struct vq_sim_buf b[5];
+	uint16_t next_desc = 0, next_id = 0;
+	int round, i;
+
+	for (round = 0; round < 40; round++) {
+		for (i = 0; i < 5; i++)
+			assert_true(in_order_add(f, &log, nsegs[i], true));
+		virtqueue_kick(f->vq);
+		for (i = 0; i < 5; i++) {
+			assert_int_equal(vq_sim_pop(&f->sim, &b[i]), 1);
+			assert_int_equal(b[i].ndescs, nsegs[i]);
+			/* 2.7.5 / 2.8.8: descriptors and buffer ids in ring order */
+			assert_int_equal(b[i].id, (f->flags & VQ_F_PACKED) ? next_id : next_desc);
+			next_desc = (uint16_t)((next_desc + nsegs[i]) % QSIZE);
+			next_id = (uint16_t)((next_id + 1) % QSIZE);
+		}
+		/* two batches: buffers 0-2 (last one wrote 33 bytes) and 3-4 (44) */
+		for (i = 0; i < 5; i++)
+			log.used_len[(log.back + (unsigned int)i) % SEQS] = BUF_LEN;
+		log.used_len[(log.back + 2) % SEQS] = 33;
+		log.used_len[(log.back + 4) % SEQS] = 44;
+		vq_sim_push_batch(&f->sim, b, 3, 33);
+		vq_sim_push_batch(&f->sim, b + 3, 2, 44);
+		vq_sim_publish(&f->sim);
+		in_order_take(f, &log, 2); /* stops inside the first batch */
+		in_order_take(f, &log, QSIZE);
+		assert_int_equal(log.back, log.added);
+		assert_int_equal(virtqueue_free_count(f->vq), QSIZE);
+	}
+	assert_false(f->vq->broken);
+	assert_int_equal(f->vq->stats.bad_used_len, 0);
+}
+
+/* In order: random bursts of chains used in random batches over many laps. */
+static void test_in_order_laps(void **state)
+{
+	struct fixture *f = *state;
+	struct in_order_log log = { 0 };
+	struct vq_sim_buf held[QSIZE];
+	unsigned int seed = 11, nheld = 0, popped = 0, iter;
+
+	for (iter = 0; iter < 3000; iter++) {
+		unsigned int want = (unsigned int)rand_r(&seed) % 12, m;
+
+		while (want-- > 0 &&
+		       in_order_add(f, &log, (uint16_t)(1 + rand_r(&seed) % 3), rand_r(&seed) & 1))
+			;
+		virtqueue_kick(f->vq);
+		while (nheld < QSIZE && vq_sim_pop(&f->sim, &held[nheld]) == 1)
+			nheld++;
+		/* the device uses the oldest m buffers, in batches of random sizes */
+		for (m = (unsigned int)rand_r(&seed) % (nheld + 1); m > 0;) {
+			uint16_t n = (uint16_t)(1 + (unsigned int)rand_r(&seed) % m), i;
+			unsigned int last = popped + n - 1u;
+			uint32_t len = log.in_len[last % SEQS] ?
+					       (uint32_t)rand_r(&seed) % (BUF_LEN + 1) :
+					       0;
+
+			for (i = 0; i < n; i++)
+				log.used_len[(popped + i) % SEQS] = log.in_len[(popped + i) % SEQS];
+			log.used_len[last % SEQS] = len;
+			vq_sim_push_batch(&f->sim, held, n, len);
+			memmove(held, held + n, (nheld - n) * sizeof(held[0]));
+			nheld -= n;
+			popped += n;
+			m -= n;
+		}
+		vq_sim_publish(&f->sim);
+		in_order_take(f, &log, (uint16_t)(1 + rand_r(&seed) % QSIZE));
+		assert_false(f->vq->broken);
+	}
+	in_order_take(f, &log, QSIZE);
+	in_order_take(f, &log, QSIZE);
+	assert_int_equal(log.back, popped);
+	assert_true(log.added > 10 * QSIZE);
+	assert_int_equal(f->vq->stats.bad_used_id + f->vq->stats.bad_used_len, 0);
+}
+
+/* In order, bad input: a batch's id outside the buffers in flight (or, split,
+ * inside a chain rather than at its head) breaks the queue. */
+static void test_in_order_bad_id(void **state)
+{
+	struct fixture *f = *state;
+	struct in_order_log log = { 0 };
+	struct vq_sim_buf b[3];
+	void *cookies[4];
+	uint32_t lens[4];
+	int i;
+
+	assert_true(in_order_add(f, &log, 2, false)); /* split: descriptors 0-1 */
+	assert_true(in_order_add(f, &log, 1, false)); /* split: 2 */
+	virtqueue_kick(f->vq);
+	for (i = 0; i < 2; i++)
+		assert_int_equal(vq_sim_pop(&f->sim, &b[i]), 1);
+	b[2] = b[1];
+	b[2].id = (f->flags & VQ_F_PACKED) ? 2 : 1; /* packed: not made available yet */
+	vq_sim_push_batch(&f->sim, b + 1, 2, 0);
+	vq_sim_publish(&f->sim);
+	assert_int_equal(virtqueue_get_used(f->vq, cookies, lens, 4), 0);
+	assert_true(f->vq->broken);
+	assert_int_equal(f->vq->stats.bad_used_id, 1);
+}
+
+/* In order, split: a batch entry seen before used->idx covers the whole
+ * batch: only the buffers idx counts come back, the rest later. */
+static void test_in_order_idx_behind(void **state)
+{
+	struct fixture *f = *state;
+	struct in_order_log log = { 0 };
+	struct virtq_used *used = f->sim.ring.device_va;
+	struct vq_sim_buf b[4];
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		assert_true(in_order_add(f, &log, 1, false));
+		log.used_len[i] = 0;
+	}
+	virtqueue_kick(f->vq);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(vq_sim_pop(&f->sim, &b[i]), 1);
+	vq_sim_push_batch(&f->sim, b, 4, 0);
+	__atomic_store_n(&used->idx, 2, __ATOMIC_RELEASE);
+	in_order_take(f, &log, 4);
+	assert_int_equal(log.back, 2);
+	vq_sim_publish(&f->sim);
+	in_order_take(f, &log, 4);
+	assert_int_equal(log.back, 4);
+	assert_false(f->vq->broken);
+	assert_int_equal(virtqueue_free_count(f->vq), QSIZE);
+}
+
 static void release(void *cookie, void *arg)
 {
 	unsigned int *n = arg;
@@ -474,7 +661,8 @@ static void test_detach(void **state)
 }
 
 static const unsigned int m_split = 0, m_split_ev = VQ_F_EVENT_IDX, m_packed = VQ_F_PACKED,
-			  m_packed_ev = VQ_F_PACKED | VQ_F_EVENT_IDX;
+			  m_packed_ev = VQ_F_PACKED | VQ_F_EVENT_IDX, m_split_io = VQ_F_IN_ORDER,
+			  m_packed_io = VQ_F_PACKED | VQ_F_EVENT_IDX | VQ_F_IN_ORDER;
 
 #define SPLIT_MODES(t)                                                                  \
 	cmocka_unit_test_prestate_setup_teardown(t, setup, teardown, (void *)&m_split), \
@@ -482,6 +670,11 @@ static const unsigned int m_split = 0, m_split_ev = VQ_F_EVENT_IDX, m_packed = V
 #define EVENT_IDX_MODES(t)                                                                 \
 	cmocka_unit_test_prestate_setup_teardown(t, setup, teardown, (void *)&m_split_ev), \
 		cmocka_unit_test_prestate_setup_teardown(t, setup, teardown, (void *)&m_packed_ev)
+#define IN_ORDER_MODES(t)                                                                  \
+	cmocka_unit_test_prestate_setup_teardown(t, setup, teardown, (void *)&m_split_io), \
+		cmocka_unit_test_prestate_setup_teardown(t, setup, teardown, (void *)&m_packed_io)
+/* Every mode, in order too, for tests whose device uses buffers in order. */
+#define ORDERED_MODES(t) FOR_EACH_MODE(t), IN_ORDER_MODES(t)
 #define FOR_EACH_MODE(t)                                                                           \
 	cmocka_unit_test_prestate_setup_teardown(t, setup, teardown, (void *)&m_split),            \
 		cmocka_unit_test_prestate_setup_teardown(t, setup, teardown, (void *)&m_split_ev), \
@@ -491,13 +684,25 @@ static const unsigned int m_split = 0, m_split_ev = VQ_F_EVENT_IDX, m_packed = V
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ring_size),     FOR_EACH_MODE(test_tx_burst),
-		FOR_EACH_MODE(test_rx_lengths),	      FOR_EACH_MODE(test_chains),
-		FOR_EACH_MODE(test_laps_random),      FOR_EACH_MODE(test_kick_suppressed),
-		EVENT_IDX_MODES(test_kick_event_idx), FOR_EACH_MODE(test_intr_enable),
-		FOR_EACH_MODE(test_bad_id_range),     FOR_EACH_MODE(test_bad_id_not_inflight),
-		FOR_EACH_MODE(test_bad_len),	      SPLIT_MODES(test_bad_used_idx),
-		FOR_EACH_MODE(test_chain_loop),	      FOR_EACH_MODE(test_detach),
+		cmocka_unit_test(test_ring_size),
+		FOR_EACH_MODE(test_tx_burst),
+		ORDERED_MODES(test_rx_lengths),
+		ORDERED_MODES(test_chains),
+		FOR_EACH_MODE(test_laps_random),
+		ORDERED_MODES(test_kick_suppressed),
+		EVENT_IDX_MODES(test_kick_event_idx),
+		ORDERED_MODES(test_intr_enable),
+		ORDERED_MODES(test_bad_id_range),
+		ORDERED_MODES(test_bad_id_not_inflight),
+		ORDERED_MODES(test_bad_len),
+		SPLIT_MODES(test_bad_used_idx),
+		ORDERED_MODES(test_chain_loop),
+		ORDERED_MODES(test_detach),
+		IN_ORDER_MODES(test_in_order_batches),
+		IN_ORDER_MODES(test_in_order_laps),
+		IN_ORDER_MODES(test_in_order_bad_id),
+		cmocka_unit_test_prestate_setup_teardown(test_in_order_idx_behind, setup, teardown,
+							 (void *)&m_split_io),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -39,15 +39,19 @@ SKIP = 77
 # may start polling a moment after prt starts sending.
 QUEUE_SIZE = 4096
 
-# name: (packed_vq, mrg_rxbuf, queues, max_pkt_len)
+# name: (packed_vq, mrg_rxbuf, queues, max_pkt_len, in_order); DPDK's vhost
+# offers VIRTIO_F_IN_ORDER, so in_order=1 cases use it and in_order=0 ones
+# keep the out-of-order paths tried against a real device too.
 CASES = {
-    "replay_split": (0, 1, 1, 1518),
-    "replay_packed": (1, 1, 1, 1518),
-    "replay_split_nomrg": (0, 0, 1, 1518),
-    "replay_split_jumbo": (0, 1, 1, 9018),
-    "replay_packed_jumbo": (1, 1, 1, 9018),
-    "loop_split_2q": (0, 1, 2, 1518),
-    "loop_packed_2q": (1, 1, 2, 1518),
+    "replay_split": (0, 1, 1, 1518, 1),
+    "replay_packed": (1, 1, 1, 1518, 1),
+    "replay_split_nomrg": (0, 0, 1, 1518, 1),
+    "replay_split_jumbo": (0, 1, 1, 9018, 1),
+    "replay_packed_jumbo": (1, 1, 1, 9018, 1),
+    "replay_split_noorder": (0, 1, 1, 9018, 0),
+    "replay_packed_noorder": (1, 1, 1, 9018, 0),
+    "loop_split_2q": (0, 1, 2, 1518, 1),
+    "loop_packed_2q": (1, 1, 2, 1518, 1),
 }
 
 
@@ -143,12 +147,12 @@ def macswap(f):
     return f[6:12] + f[0:6] + f[12:]
 
 
-def case_replay(testpmd, capture, workdir, packed, mrg, max_len):
+def case_replay(testpmd, capture, workdir, packed, mrg, max_len, in_order):
     out_pcap, js = Path(workdir) / "out.pcap", Path(workdir) / "prt.json"
     be = Backend(workdir, 1, max_len)
     try:
         vu = (f"net_virtio_user0,path={be.sock},packed_vq={packed},mrg_rxbuf={mrg},"
-              f"queue_size={QUEUE_SIZE}")
+              f"in_order={in_order},queue_size={QUEUE_SIZE}")
         mbuf = [] if mrg else [f"--mbuf-size={max_len + 128 + 64}"]
         run_prt(testpmd, workdir,
                 ["--vdev", f"net_pcap0,rx_pcap={capture},tx_pcap={out_pcap}", "--vdev", vu,
@@ -225,11 +229,12 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # meson's timeout: clean up first
     failed = 0
     for name in names:
-        packed, mrg, queues, max_len = CASES[name]
+        packed, mrg, queues, max_len, in_order = CASES[name]
         with tempfile.TemporaryDirectory(prefix="prt_vhost_") as wd:
             try:
                 if name.startswith("replay"):
-                    problems, what = case_replay(testpmd, capture, wd, packed, mrg, max_len)
+                    problems, what = case_replay(testpmd, capture, wd, packed, mrg,
+                                                 max_len, in_order)
                 else:
                     problems, what = case_loop(testpmd, wd, packed, queues)
             except (RuntimeError, subprocess.TimeoutExpired) as e:

@@ -100,6 +100,27 @@ void vq_sim_push(struct vq_sim *sim, const struct vq_sim_buf *buf, uint32_t len)
 	}
 }
 
+void vq_sim_push_batch(struct vq_sim *sim, const struct vq_sim_buf *bufs, uint16_t n, uint32_t len)
+{
+	uint16_t skipped = 0;
+
+	if (n == 0)
+		return;
+	for (uint16_t i = 0; i + 1 < n; i++)
+		skipped = (uint16_t)(skipped + (sim->packed ? bufs[i].ndescs : 1));
+	/* Written where the batch begins, then the device moves past the rest. */
+	vq_sim_push(sim, &bufs[n - 1], len);
+	if (sim->packed) {
+		sim->used_pos = (uint16_t)(sim->used_pos + skipped);
+		if (sim->used_pos >= sim->size) {
+			sim->used_pos = (uint16_t)(sim->used_pos - sim->size);
+			sim->used_wrap ^= 1;
+		}
+	} else {
+		sim->used_idx = (uint16_t)(sim->used_idx + skipped);
+	}
+}
+
 void vq_sim_publish(struct vq_sim *sim)
 {
 	struct virtq_used *used = sim->ring.device_va;

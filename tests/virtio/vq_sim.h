@@ -50,6 +50,13 @@ int vq_sim_pop(struct vq_sim *sim, struct vq_sim_buf *buf);
 /** Writes a used entry for @p buf with @p len bytes written (split: visible after vq_sim_publish()). */
 void vq_sim_push(struct vq_sim *sim, const struct vq_sim_buf *buf, uint32_t len);
 
+/**
+ * In order (VIRTIO_F_IN_ORDER, 2.7.9 / 2.8.8): one used entry for the @p n
+ * buffers of @p bufs (popped in this order): the id of the last one with
+ * @p len, at the place of the first; the device then skips past all of them.
+ */
+void vq_sim_push_batch(struct vq_sim *sim, const struct vq_sim_buf *bufs, uint16_t n, uint32_t len);
+
 /** Split: publishes the used entries pushed so far (used->idx, release). Packed: nothing to do. */
 void vq_sim_publish(struct vq_sim *sim);
 
