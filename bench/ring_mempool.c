@@ -295,11 +295,23 @@ static __attribute__((noinline)) void bench_mbuf_dpdk(struct target *t)
 
 enum kind { RING_1CORE, RING_2CORES, MEMPOOL_1, MEMPOOL_2, MBUF };
 
+/* Objects (or mbufs) through one repetition of @p kind. */
+static unsigned int ops_of(enum kind kind)
+{
+	switch (kind) {
+	case MEMPOOL_1:
+	case MEMPOOL_2:
+		return POOL_OPS;
+	case MBUF:
+		return MBUF_OPS;
+	default:
+		return RING_OBJS;
+	}
+}
+
 /* Runs one repetition of @p kind on side @p s; returns cycles per op. */
 static double run_once(enum kind kind, enum side s, struct target *t)
 {
-	unsigned int ops = RING_OBJS;
-
 	atomic_store(&t->go, 0);
 	atomic_store(&t->ready, 0);
 	switch (kind) {
@@ -319,7 +331,6 @@ static double run_once(enum kind kind, enum side s, struct target *t)
 		break;
 	case MEMPOOL_1:
 	case MEMPOOL_2:
-		ops = POOL_OPS;
 		if (kind == MEMPOOL_2) {
 			if (s == PRT)
 				prt_eal_remote_launch(t->pool[s], t, 1);
@@ -336,14 +347,13 @@ static double run_once(enum kind kind, enum side s, struct target *t)
 			rte_eal_wait_lcore(1);
 		break;
 	case MBUF:
-		ops = MBUF_OPS;
 		if (s == PRT)
 			bench_mbuf_prt(t);
 		else
 			bench_mbuf_dpdk(t);
 		break;
 	}
-	return (double)t->cycles[s] / ops;
+	return (double)t->cycles[s] / ops_of(kind);
 }
 
 static int reps = REPS;
@@ -378,9 +388,10 @@ static void report(const char *name, enum kind kind, struct target *t)
 	qsort(c[PRT], (size_t)reps, sizeof(double), cmp_double);
 	qsort(c[DPDK], (size_t)reps, sizeof(double), cmp_double);
 	ratio = c[DPDK][0] / c[PRT][0];
-	printf("case=%s prt=%.2f dpdk=%.2f ratio=%.2f prt_med=%.2f dpdk_med=%.2f ratio_med=%.2f\n",
+	printf("case=%s prt=%.2f dpdk=%.2f ratio=%.2f prt_med=%.2f dpdk_med=%.2f ratio_med=%.2f "
+	       "ops=%u\n",
 	       name, c[PRT][0], c[DPDK][0], ratio, c[PRT][reps / 2], c[DPDK][reps / 2],
-	       c[DPDK][reps / 2] / c[PRT][reps / 2]);
+	       c[DPDK][reps / 2] / c[PRT][reps / 2], ops_of(kind));
 	fflush(stdout);
 	free(c[PRT]);
 }
@@ -492,17 +503,17 @@ int main(int argc, char **argv)
 			      "-m",
 			      "96",
 			      "--no-pci",
-			      "--in-memory",
 			      "--no-telemetry",
 			      "--log-level=error",
-			      NULL,
+			      "--in-memory",
 			      NULL };
-	int prt_argc = 6, dpdk_argc = 9;
+	int prt_argc = 6;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--no-huge") == 0) {
 			prt_argv[prt_argc++] = "--no-huge";
-			dpdk_argv[dpdk_argc++] = "--no-huge";
+			/* DPDK refuses --in-memory with --no-huge (no files either way). */
+			dpdk_argv[8] = "--no-huge";
 		} else if (strcmp(argv[i], "--case") == 0 && i + 1 < argc) {
 			filter = argv[++i];
 		} else if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc &&
@@ -518,7 +529,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench: prt_eal_init failed (hugepages? try --no-huge)\n");
 		return 1;
 	}
-	if (rte_eal_init(dpdk_argc, dpdk_argv) < 0) {
+	if (rte_eal_init((int)PRT_DIM(dpdk_argv) - 1, dpdk_argv) < 0) {
 		fprintf(stderr, "bench: rte_eal_init failed (hugepages? try --no-huge)\n");
 		return 1;
 	}
