@@ -144,7 +144,6 @@ int virtio_ethdev_init(struct virtio_hw *hw)
 	uint64_t unused;
 	int ret;
 
-	hw->hdr_size = sizeof(struct virtio_net_hdr);
 	hw->eth->dev_ops = &virtio_eth_dev_ops;
 	hw->eth->rx_pkt_burst = virtio_recv_pkts;
 	hw->eth->tx_pkt_burst = virtio_xmit_pkts;

@@ -95,7 +95,6 @@ struct virtio_hw {
 	uint64_t features; /**< negotiated at the last start */
 	uint16_t max_queue_pairs; /**< the device's (1 without VIRTIO_NET_F_MQ) */
 	uint16_t nb_queue_pairs; /**< configured */
-	uint16_t hdr_size; /**< bytes of struct virtio_net_hdr (12 with VERSION_1) */
 	uint16_t max_mtu;
 	uint16_t max_queue_size; /**< of queue 0, for dev_info */
 	struct virtnet_ctl *cvq; /**< the control virtqueue, NULL when none or the transport's */

@@ -50,6 +50,10 @@ struct virtio_net_hdr {
 	uint16_t num_buffers; /* with VERSION_1 always present (5.1.6) */
 };
 
+/* Bytes of the header before every frame: prt drives VERSION_1 devices only,
+ * whose header always has num_buffers (5.1.6), so it is a constant. */
+#define VIRTIO_NET_HDR_LEN ((uint16_t)sizeof(struct virtio_net_hdr))
+
 /* 5.1.6.5 Control Virtqueue */
 struct virtio_net_ctrl_hdr {
 	uint8_t class;

@@ -4,7 +4,7 @@
  * virtqueue core, one doorbell per burst, refill and reclaim in batches.
  *
  * Rx (5.1.6.3, 5.1.6.4): every rx buffer is one mbuf, offered from
- * data_off - hdr_size to its end, so the header lands in the headroom and
+ * data_off - VIRTIO_NET_HDR_LEN to its end, so the header lands in the headroom and
  * the frame at data_off. Without VIRTIO_NET_F_MRG_RXBUF a frame is one
  * buffer; with it, the first buffer's header says how many buffers
  * (num_buffers) the frame spans, and the later ones carry frame bytes from
@@ -62,8 +62,9 @@ uint16_t virtio_rx_queue_fill(struct virtnet_rx *rxq)
 		for (uint16_t i = 0; i < n; i++) {
 			/* 5.1.6.3: the header, then the frame, in one buffer. */
 			segs[i].addr = mbuf_addr(m[i], rxq->mbuf_addr_off) + m[i]->data_off -
-				       rxq->hdr_size;
-			segs[i].len = (uint32_t)(m[i]->buf_len - m[i]->data_off + rxq->hdr_size);
+				       VIRTIO_NET_HDR_LEN;
+			segs[i].len =
+				(uint32_t)(m[i]->buf_len - m[i]->data_off + VIRTIO_NET_HDR_LEN);
 			segs[i].flags = VQ_SEG_WRITE;
 		}
 		added = virtqueue_add_bufs(vq, (void *const *)m, segs, n);
@@ -95,19 +96,19 @@ static inline uint64_t rx_csum_flags(const struct virtio_net_hdr *h)
 }
 
 /* The header of the frame in rx buffer @m (in its headroom). */
-static inline const struct virtio_net_hdr *rx_hdr(const struct prt_mbuf *m, uint16_t hdr_size)
+static inline const struct virtio_net_hdr *rx_hdr(const struct prt_mbuf *m)
 {
-	return prt_pktmbuf_mtod_offset(m, const struct virtio_net_hdr *, -(int)hdr_size);
+	return prt_pktmbuf_mtod_offset(m, const struct virtio_net_hdr *, -(int)VIRTIO_NET_HDR_LEN);
 }
 
 /* Fills the first segment of a frame whose buffer holds @len bytes, header included. */
 static inline void rx_first_seg(struct virtnet_rx *rxq, struct prt_mbuf *m, uint32_t len)
 {
-	m->data_len = (uint16_t)(len - rxq->hdr_size);
-	m->pkt_len = len - rxq->hdr_size;
+	m->data_len = (uint16_t)(len - VIRTIO_NET_HDR_LEN);
+	m->pkt_len = len - VIRTIO_NET_HDR_LEN;
 	m->port = rxq->port_id;
 	if (rxq->csum)
-		m->ol_flags = rx_csum_flags(rx_hdr(m, rxq->hdr_size));
+		m->ol_flags = rx_csum_flags(rx_hdr(m));
 }
 
 /* A buffer the device wrote badly: dropped and counted. */
@@ -130,7 +131,7 @@ uint16_t virtio_recv_pkts(void *queue, struct prt_mbuf **pkts, uint16_t n)
 		struct prt_mbuf *m = pkts[i];
 
 		/* LEN_BAD is above any real length: one test covers both. */
-		if (unlikely(lens[i] <= rxq->hdr_size || lens[i] == VIRTQUEUE_LEN_BAD)) {
+		if (unlikely(lens[i] <= VIRTIO_NET_HDR_LEN || lens[i] == VIRTQUEUE_LEN_BAD)) {
 			rx_drop(rxq, m, &rxq->stats.bad_len);
 			continue;
 		}
@@ -149,11 +150,11 @@ static inline void mrg_start(struct virtnet_rx *rxq, struct prt_mbuf *m, uint32_
 {
 	uint16_t num_buffers;
 
-	if (unlikely(len <= rxq->hdr_size || len == VIRTQUEUE_LEN_BAD)) {
+	if (unlikely(len <= VIRTIO_NET_HDR_LEN || len == VIRTQUEUE_LEN_BAD)) {
 		rx_drop(rxq, m, &rxq->stats.bad_len);
 		return;
 	}
-	num_buffers = rx_hdr(m, rxq->hdr_size)->num_buffers;
+	num_buffers = rx_hdr(m)->num_buffers;
 	/* 5.1.6.4: at least one, and never more buffers than the ring holds. */
 	if (unlikely(num_buffers == 0 || num_buffers > rxq->vq->size)) {
 		rx_drop(rxq, m, &rxq->stats.bad_num_buffers);
@@ -184,7 +185,7 @@ static inline void mrg_append(struct virtnet_rx *rxq, struct prt_mbuf *m, uint32
 		return;
 	}
 	/* The device wrote frame bytes from the buffer's first byte (where a header would be). */
-	m->data_off = (uint16_t)(m->data_off - rxq->hdr_size);
+	m->data_off = (uint16_t)(m->data_off - VIRTIO_NET_HDR_LEN);
 	m->data_len = (uint16_t)len;
 	head->pkt_len += len;
 	head->nb_segs++;
@@ -242,8 +243,17 @@ static void tx_reclaim(struct virtnet_tx *txq)
 	} while (n == VIRTIO_BATCH);
 }
 
-/* 5.1.6.2: the header of frame @m: a checksum request (CSUM), no segmentation. */
-static inline void tx_hdr_fill(void *dst, const struct prt_mbuf *m, bool csum, uint16_t size)
+/*
+ * 5.1.6.2: the header of frame @m at @dst: a checksum request (CSUM), no
+ * segmentation, num_buffers 0 (5.1.6.2.1).
+ *
+ * Written only where it differs from what @dst holds: a tx mbuf comes back
+ * from the device with last time's header in its headroom, nearly always
+ * the same one, and that cache line was last read by the device's core.
+ * Reading it is a local hit; writing it would take the line back from the
+ * device's cache (a cross-core round trip per frame). DPDK does the same.
+ */
+static inline void tx_hdr_fill(struct virtio_net_hdr *dst, const struct prt_mbuf *m, bool csum)
 {
 	struct virtio_net_hdr h = { .gso_type = VIRTIO_NET_HDR_GSO_NONE };
 	uint64_t l4 = m->ol_flags & PRT_MBUF_F_TX_L4_MASK;
@@ -261,14 +271,15 @@ static inline void tx_hdr_fill(void *dst, const struct prt_mbuf *m, bool csum, u
 			h.csum_offset = 6; /* RFC 768 */
 		}
 	}
-	memcpy(dst, &h, size);
+	if (memcmp(dst, &h, sizeof(h)) != 0)
+		memcpy(dst, &h, sizeof(h));
 }
 
 /* True when the header can go into @m's headroom: the buffer is ours alone. */
-static inline bool tx_can_push(const struct prt_mbuf *m, uint16_t hdr_size)
+static inline bool tx_can_push(const struct prt_mbuf *m)
 {
 	return m->nb_segs == 1 && PRT_MBUF_DIRECT(m) && prt_mbuf_refcnt_read(m) == 1 &&
-	       prt_pktmbuf_headroom(m) >= hdr_size;
+	       prt_pktmbuf_headroom(m) >= VIRTIO_NET_HDR_LEN;
 }
 
 /* Makes chained (or shared) frame @m available with a header from the table. */
@@ -280,9 +291,9 @@ static int tx_add_chain(struct virtnet_tx *txq, struct prt_mbuf *m)
 	if (virtqueue_free_count(txq->vq) < m->nb_segs + 1u)
 		return -ENOSPC;
 	id = virtqueue_next_id(txq->vq);
-	tx_hdr_fill(&txq->hdrs[id], m, txq->csum, txq->hdr_size);
+	tx_hdr_fill(&txq->hdrs[id], m, txq->csum);
 	segs[0] = (struct vq_seg){ .addr = txq->hdrs_addr + id * sizeof(struct virtio_net_hdr),
-				   .len = txq->hdr_size };
+				   .len = VIRTIO_NET_HDR_LEN };
 	for (const struct prt_mbuf *s = m; s != NULL; s = s->next, i++)
 		segs[i] = (struct vq_seg){
 			.addr = mbuf_addr(s, txq->mbuf_addr_off) + s->data_off,
@@ -305,7 +316,7 @@ uint16_t virtio_xmit_pkts(void *queue, struct prt_mbuf **pkts, uint16_t n)
 	for (i = 0; i < n; i++) {
 		struct prt_mbuf *m = pkts[i];
 
-		if (likely(tx_can_push(m, txq->hdr_size))) {
+		if (likely(tx_can_push(m))) {
 			if (batch == VIRTIO_BATCH || batch == virtqueue_free_count(vq)) {
 				uint16_t k = virtqueue_add_bufs(vq, (void *const *)&pkts[done],
 								segs, batch);
@@ -314,12 +325,13 @@ uint16_t virtio_xmit_pkts(void *queue, struct prt_mbuf **pkts, uint16_t n)
 					break;
 				batch = 0;
 			}
-			tx_hdr_fill(prt_pktmbuf_mtod_offset(m, char *, -(int)txq->hdr_size), m,
-				    txq->csum, txq->hdr_size);
+			tx_hdr_fill(prt_pktmbuf_mtod_offset(m, struct virtio_net_hdr *,
+							    -(int)VIRTIO_NET_HDR_LEN),
+				    m, txq->csum);
 			segs[batch++] = (struct vq_seg){
 				.addr = mbuf_addr(m, txq->mbuf_addr_off) + m->data_off -
-					txq->hdr_size,
-				.len = (uint32_t)m->data_len + txq->hdr_size,
+					VIRTIO_NET_HDR_LEN,
+				.len = (uint32_t)m->data_len + VIRTIO_NET_HDR_LEN,
 			};
 			bytes += m->pkt_len;
 			continue;
@@ -419,7 +431,6 @@ struct virtnet_rx *virtio_rx_queue_create(struct virtio_hw *hw, uint16_t qid, ui
 		.alloc_failed = &hw->eth->data.rx_mbuf_alloc_failed,
 		.port_id = hw->eth->data.port_id,
 		.queue_id = qid,
-		.hdr_size = hw->hdr_size,
 		.mbuf_addr_off = mbuf_addr_offset(hw),
 		.free_thresh = (uint16_t)PRT_MAX(1, PRT_MIN(32, size / 4)),
 		.csum = virtio_with_feature(hw, VIRTIO_NET_F_GUEST_CSUM),
@@ -443,7 +454,6 @@ struct virtnet_tx *virtio_tx_queue_create(struct virtio_hw *hw, uint16_t qid, ui
 		return NULL;
 	}
 	*txq = (struct virtnet_tx){
-		.hdr_size = hw->hdr_size,
 		.mbuf_addr_off = mbuf_addr_offset(hw),
 		.free_thresh = (uint16_t)PRT_MAX(1, PRT_MIN(32, size / 4)),
 		.csum = virtio_with_feature(hw, VIRTIO_NET_F_CSUM),

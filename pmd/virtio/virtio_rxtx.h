@@ -40,7 +40,6 @@ struct virtnet_rx {
 	_Atomic uint64_t *alloc_failed; /**< the port's rx_mbuf_alloc_failed */
 	uint16_t port_id;
 	uint16_t queue_id;
-	uint16_t hdr_size;
 	uint16_t mbuf_addr_off; /**< offsetof buf_addr (use_va) or buf_iova in struct prt_mbuf */
 	uint16_t free_thresh; /**< refill once this many descriptors are free */
 	bool csum; /**< VIRTIO_NET_F_GUEST_CSUM: header flags become ol_flags */
@@ -63,7 +62,6 @@ struct virtnet_tx {
 	struct virtqueue *vq;
 	struct virtio_net_hdr *hdrs; /**< one header per buffer id, for chains */
 	uint64_t hdrs_addr; /**< hdrs as the device addresses them */
-	uint16_t hdr_size;
 	uint16_t mbuf_addr_off;
 	uint16_t free_thresh; /**< reclaim sent buffers when fewer descriptors are free */
 	bool csum; /**< VIRTIO_NET_F_CSUM: checksum requests go into the header */

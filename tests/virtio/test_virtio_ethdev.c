@@ -134,7 +134,7 @@ static int fake_port(uint64_t offered, uint16_t pairs, uint16_t qsize, struct fa
 static void good_device_negotiates_what_is_asked(void **state)
 {
 	struct prt_ether_addr mac;
-	struct fake *d;
+	struct fake *d = NULL;
 
 	(void)state;
 	assert_int_equal(fake_port(MODERN | F(VIRTIO_NET_F_GUEST_CSUM) | F(VIRTIO_F_RING_PACKED), 1,
@@ -152,7 +152,7 @@ static void good_device_negotiates_what_is_asked(void **state)
 
 static void features_ok_never_acknowledged(void **state)
 {
-	struct fake *d;
+	struct fake *d = NULL;
 	uint16_t port;
 
 	(void)state;
