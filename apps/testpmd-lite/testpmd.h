@@ -48,6 +48,9 @@ struct fwd_engine {
 };
 
 /** One stream: frames from (rx_port, rx_queue) to (tx_port, tx_queue). */
+/** Bytes of the Ethernet, IPv4 and UDP headers of a generated frame. */
+#define TP_TX_HDRS_LEN (PRT_ETHER_HDR_LEN + 20 + 8)
+
 struct fwd_stream {
 	uint16_t rx_port;
 	uint16_t rx_queue;
@@ -59,6 +62,7 @@ struct fwd_stream {
 	uint64_t fwd_dropped; /* not taken by tx, freed */
 	struct prt_ether_addr eth_src; /* mac/txonly/flowgen: the tx port's address */
 	uint32_t flow; /* flowgen: the next flow */
+	uint8_t tx_hdrs[TP_TX_HDRS_LEN]; /* txonly/flowgen: every frame's headers, made once */
 	uint16_t idle_passes; /* consecutive passes without rx (rx-intr) */
 } __prt_cache_aligned;
 
