@@ -185,19 +185,10 @@ static void test_stops_at_first_non_option(void **state)
 
 static void test_modes_and_memory(void **state)
 {
-	char *argv[] = { "prog",
-			 "-l",
-			 "0",
-			 "--vfio-mode=noiommu",
-			 "-a",
-			 "0000:00:03.0,x=1",
-			 "-a",
-			 "00:04.0",
-			 "--socket-mem",
-			 "64",
-			 "--log-level",
-			 "pmd.*:debug",
-			 NULL };
+	/* -b, not -a: a device named with -a must exist and be bound to vfio-pci. */
+	char *argv[] = { "prog",	 "-l",		"0",	   "--vfio-mode=noiommu", "-b",
+			 "0000:1f:03.0", "-b",		"1f:04.0", "--socket-mem",	  "64",
+			 "--log-level",	 "pmd.*:debug", NULL };
 
 	(void)state;
 	assert_int_equal(prt_eal_init(12, argv), 11);
