@@ -168,6 +168,22 @@ static int read_range(const char **p, unsigned long *lo, unsigned long *hi, char
 	return 0;
 }
 
+/* Reads "N" or "N-M" at *p into @set (ids up to CPU_SETSIZE - 1); advances *p. */
+static int read_range_into(const char **p, cpu_set_t *set, char *why, size_t len)
+{
+	unsigned long lo, hi;
+
+	if (read_range(p, &lo, &hi, why, len) < 0)
+		return -EINVAL;
+	if (hi >= CPU_SETSIZE) {
+		snprintf(why, len, "%lu is over the largest id %d", hi, CPU_SETSIZE - 1);
+		return -EINVAL;
+	}
+	for (unsigned long c = lo; c <= hi; c++)
+		CPU_SET((int)c, set);
+	return 0;
+}
+
 int eal_parse_cpulist(const char *s, cpu_set_t *set, char *why, size_t len)
 {
 	CPU_ZERO(set);
@@ -176,17 +192,8 @@ int eal_parse_cpulist(const char *s, cpu_set_t *set, char *why, size_t len)
 		return -EINVAL;
 	}
 	for (;;) {
-		unsigned long lo, hi;
-
-		if (read_range(&s, &lo, &hi, why, len) < 0)
+		if (read_range_into(&s, set, why, len) < 0)
 			return -EINVAL;
-		if (hi >= CPU_SETSIZE) {
-			snprintf(why, len, "CPU %lu is over the largest CPU id %d", hi,
-				 CPU_SETSIZE - 1);
-			return -EINVAL;
-		}
-		for (unsigned long c = lo; c <= hi; c++)
-			CPU_SET((int)c, set);
 		if (*s == '\0')
 			return 0;
 		if (*s != ',') {
@@ -285,31 +292,14 @@ static int parse_lcore_list(struct eal_config *cfg, const struct cpu_env *env, c
 static int read_set(const char **p, cpu_set_t *set, char *why, size_t len)
 {
 	const char *s = *p;
-	unsigned long lo, hi;
 
 	CPU_ZERO(set);
-	if (*s != '(') {
-		if (read_range(&s, &lo, &hi, why, len) < 0)
-			return -EINVAL;
-		if (hi >= CPU_SETSIZE) {
-			snprintf(why, len, "%lu is over the largest id %d", hi, CPU_SETSIZE - 1);
-			return -EINVAL;
-		}
-		for (unsigned long c = lo; c <= hi; c++)
-			CPU_SET((int)c, set);
-		*p = s;
-		return 0;
-	}
+	if (*s != '(')
+		return read_range_into(p, set, why, len);
 	s++;
 	for (;;) {
-		if (read_range(&s, &lo, &hi, why, len) < 0)
+		if (read_range_into(&s, set, why, len) < 0)
 			return -EINVAL;
-		if (hi >= CPU_SETSIZE) {
-			snprintf(why, len, "%lu is over the largest id %d", hi, CPU_SETSIZE - 1);
-			return -EINVAL;
-		}
-		for (unsigned long c = lo; c <= hi; c++)
-			CPU_SET((int)c, set);
 		if (*s == ')')
 			break;
 		if (*s != ',') {
