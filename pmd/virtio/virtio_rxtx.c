@@ -111,6 +111,18 @@ static inline void rx_first_seg(struct virtnet_rx *rxq, struct prt_mbuf *m, uint
 		m->ol_flags = rx_csum_flags(rx_hdr(m));
 }
 
+/*
+ * Starts loading the headers the device wrote in front of @n received
+ * buffers: each is a cache line last written by the device's core, and the
+ * parsing loop reads them one after the other; fetched together, the misses
+ * overlap instead of adding up (the loop of the io mode waits on them).
+ */
+static inline void rx_prefetch_hdrs(struct prt_mbuf *const *m, uint16_t n)
+{
+	for (uint16_t i = 0; i < n; i++)
+		prt_prefetch0(rx_hdr(m[i]));
+}
+
 /* A buffer the device wrote badly: dropped and counted. */
 static inline void rx_drop(struct virtnet_rx *rxq, struct prt_mbuf *m, uint64_t *why)
 {
@@ -127,6 +139,8 @@ uint16_t virtio_recv_pkts(void *queue, struct prt_mbuf **pkts, uint16_t n)
 	uint64_t bytes = 0;
 
 	got = virtqueue_get_used(rxq->vq, (void **)pkts, lens, PRT_MIN(n, (uint16_t)VIRTIO_BATCH));
+	if (rxq->csum)
+		rx_prefetch_hdrs(pkts, got);
 	for (uint16_t i = 0; i < got; i++) {
 		struct prt_mbuf *m = pkts[i];
 
@@ -203,6 +217,7 @@ uint16_t virtio_recv_mergeable_pkts(void *queue, struct prt_mbuf **pkts, uint16_
 
 	/* Each frame takes at least one buffer: n buffers make at most n frames. */
 	got = virtqueue_get_used(rxq->vq, (void **)bufs, lens, PRT_MIN(n, (uint16_t)VIRTIO_BATCH));
+	rx_prefetch_hdrs(bufs, got);
 	for (uint16_t i = 0; i < got; i++) {
 		if (rxq->mrg_head == NULL) {
 			mrg_start(rxq, bufs[i], lens[i]);

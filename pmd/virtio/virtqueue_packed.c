@@ -74,25 +74,40 @@ uint16_t vq_packed_add_bufs(struct virtqueue *vq, void *const *cookies, const st
 			    uint16_t n)
 {
 	struct vq_packed *p = &vq->packed;
-	uint16_t i;
+	/* The ring state in locals for the burst (the stores into the ring
+	 * and dx could alias it otherwise, and every field would be reloaded
+	 * per descriptor); written back once at the end. */
+	uint16_t size = vq->size, pos = p->next_avail, id = p->free_id, i;
+	uint16_t avail = packed_avail_flags(p);
+	bool in_order = vq->in_order;
 
 	if (unlikely(vq->broken))
 		return 0;
 	n = PRT_MIN(n, vq->num_free);
 	for (i = 0; i < n; i++) {
 		uint16_t wflag = segs[i].flags & VQ_SEG_WRITE;
-		uint16_t id = packed_take_id(vq, cookies[i], 1, wflag ? segs[i].len : 0);
-		struct pvirtq_desc *d = &p->desc[p->next_avail];
+		struct vq_desc_extra *x = &vq->dx[id];
+		struct pvirtq_desc *d = &p->desc[pos];
 
+		x->cookie = cookies[i];
+		x->ndescs = 1;
+		x->in_len = wflag ? segs[i].len : 0;
 		d->addr = segs[i].addr;
 		d->len = segs[i].len;
 		d->id = id;
 		/* 2.8.6 / 2.8.21.3: the flags make the descriptor available, so
 		 * they are written last, with release after addr/len/id. */
-		__atomic_store_n(&d->flags, (uint16_t)(wflag | packed_avail_flags(p)),
-				 __ATOMIC_RELEASE);
-		packed_advance(vq);
+		__atomic_store_n(&d->flags, (uint16_t)(wflag | avail), __ATOMIC_RELEASE);
+		/* In order the free "list" is the id sequence: no load to wait for. */
+		id = in_order ? (uint16_t)((id + 1) & (size - 1)) : x->next;
+		if (++pos == size) {
+			pos = 0;
+			p->avail_wrap ^= 1;
+			avail = packed_avail_flags(p);
+		}
 	}
+	p->next_avail = pos;
+	p->free_id = id;
 	vq->num_free -= n;
 	vq->inflight += n;
 	p->num_added += n;

@@ -61,21 +61,29 @@ uint16_t vq_split_add_bufs(struct virtqueue *vq, void *const *cookies, const str
 			   uint16_t n)
 {
 	struct vq_split *s = &vq->split;
-	uint16_t i;
+	/* The ring state in locals for the burst (the stores into the ring
+	 * and dx could alias it otherwise); written back once at the end. */
+	uint16_t mask = (uint16_t)(vq->size - 1), head = s->free_head, idx = s->avail_idx, i;
+	bool in_order = vq->in_order;
 
 	if (unlikely(vq->broken))
 		return 0;
 	n = PRT_MIN(n, vq->num_free);
 	for (i = 0; i < n; i++) {
-		uint16_t head = s->free_head;
 		struct vq_desc_extra *x = &vq->dx[head];
+		uint16_t next = split_write_desc(vq, head, &segs[i], 0);
 
-		s->free_head = split_write_desc(vq, head, &segs[i], 0);
 		x->cookie = cookies[i];
 		x->ndescs = 1;
 		x->in_len = (segs[i].flags & VQ_SEG_WRITE) ? segs[i].len : 0;
-		split_avail_push(vq, head);
+		/* 2.7.13.2: the chain's head in the available ring; published by
+		 * vq_split_kick_prepare(). */
+		s->avail->ring[idx++ & mask] = head;
+		/* In order the free list is the ring order: no load to wait for. */
+		head = in_order ? (uint16_t)((head + 1) & mask) : next;
 	}
+	s->free_head = head;
+	s->avail_idx = idx;
 	vq->num_free -= n;
 	vq->inflight += n;
 	return n;
