@@ -15,13 +15,18 @@
  * wrap at 2^32; differences are taken modulo 2^32, so they stay correct as
  * long as no thread stalls for 2^32 operations between two of its loads.
  *
- * What prt does that DPDK's ring does not: each side keeps, in its own cache
- * line, the last value it read of the other side's tail (@c other_tail).
- * A producer looks at cons.tail only when that cached value says the ring
- * is full, so in a steady stream between two cores each side's cache line
- * moves once per refill instead of once per call. A cached tail is never
- * ahead of the real one, so it can only make the ring look fuller (to a
- * producer) or emptier (to a consumer) than it is: never unsafe.
+ * What prt does that DPDK's ring does not: each side keeps, next to its
+ * head and in one 64-bit word with it (@c head_seen), the last value it
+ * read of the other side's tail. A side looks at the other side's cache
+ * line only when that copy does not show enough slots, so in a steady
+ * stream between two cores each side's line moves once per refill instead
+ * of once per call. One load reads the head and the copy, one store (one
+ * thread on the side) or one compare-and-swap (several) writes both, so a
+ * copy is always at least as new as the head it is stored with: the slots
+ * it shows, for a consumer seen - head, for a producer capacity + seen -
+ * head, are always between 0 and the capacity, and they are really there
+ * (a tail only moves forward). No extra store: in a ping-pong where every
+ * call must read the real tail, the head store carries the copy.
  *
  * Memory ordering (C11). Every cross-thread handover goes through a
  * release store of a tail and an acquire load of the same tail:
@@ -30,12 +35,13 @@
  *  - consumer: slot reads, then store-release cons.tail;
  *    producer: load-acquire cons.tail, then slot writes (so a slot is not
  *    overwritten before its old value was read).
- * The cached tails carry the same guarantee by a chain of release/acquire:
- * the thread that loaded a tail with acquire stores it to @c other_tail
- * with release, and a thread that reads @c other_tail does so with acquire.
- * Heads are only ever read by threads of their own side and order nothing:
- * they are relaxed. On x86-64 every acquire load and release store here is
- * a plain MOV; on arm64 they are LDAR/STLR.
+ * A copy of a tail carries the same guarantee: with one thread on a side,
+ * the thread that uses the copy is the one that acquired it (or one that
+ * took the side over with its own synchronisation); with several, the
+ * compare-and-swap that stores it releases and the load that reads it
+ * acquires, a chain from the other side's release store. On x86-64 every
+ * acquire load and release store here is a plain MOV and the CAS a LOCK
+ * CMPXCHG; on arm64 they are LDAR/STLR and CASAL (or an LDAXR/STLXR loop).
  */
 #ifndef PRT_RING_CORE_H
 #define PRT_RING_CORE_H
@@ -84,12 +90,14 @@ enum prt_ring_sync_type {
 
 /** One side of a ring (producer or consumer), on a cache line of its own. */
 struct prt_ring_headtail {
-	/** Next slot to claim; read and written by this side only. */
-	_Atomic uint32_t head;
+	/**
+	 * Low 32 bits: the next slot to claim (the head). High 32 bits: the
+	 * other side's tail as this side last read it. Read and written by
+	 * this side only; see prt_ring_head_of() and prt_ring_seen_of().
+	 */
+	_Atomic uint64_t head_seen;
 	/** Every slot below it is published to the other side. */
 	_Atomic uint32_t tail;
-	/** The other side's tail as this side last read it (never ahead of it). */
-	_Atomic uint32_t other_tail;
 	/** enum prt_ring_sync_type of the default enqueue/dequeue. */
 	uint32_t sync_type;
 } __prt_cache_aligned;
@@ -127,27 +135,33 @@ static __prt_always_inline void *prt_ring_slots(const struct prt_ring *r)
 	return (void *)((uintptr_t)(r + 1));
 }
 
-/**
- * @internal The slots of the ring that side @p is_prod may not take, given
- * its @p head and the other side's tail (or a cached copy of it): for a
- * producer the filled ones (head - tail), for a consumer the free ones
- * (capacity - (tail - head)). The side may take capacity - result. A copy
- * older or newer than the head puts the result above the capacity (the
- * counters are 32 bits, the capacity below 2^31): nothing to take.
- */
-static __prt_always_inline uint32_t prt_ring_unavail(uint32_t capacity, int is_prod, uint32_t head,
-						     uint32_t other_tail)
+/** @internal The head in a @c head_seen word. */
+static __prt_always_inline uint32_t prt_ring_head_of(uint64_t head_seen)
 {
-	return is_prod ? head - other_tail : capacity + head - other_tail;
+	return (uint32_t)head_seen;
+}
+
+/** @internal The copy of the other side's tail in a @c head_seen word. */
+static __prt_always_inline uint32_t prt_ring_seen_of(uint64_t head_seen)
+{
+	return (uint32_t)(head_seen >> 32);
+}
+
+/** @internal A @c head_seen word (the head wraps without touching the copy). */
+static __prt_always_inline uint64_t prt_ring_head_seen(uint32_t head, uint32_t seen)
+{
+	return (uint64_t)seen << 32 | head;
 }
 
 /**
- * @internal True when @p n slots can be taken with @p unavail slots out of
- * reach: one compare, also false when @p unavail is out of range.
+ * @internal The slots side @p is_prod may take, given its @p head and the
+ * other side's tail @p seen (or a copy of it): for a producer the free
+ * ones, for a consumer the filled ones.
  */
-static __prt_always_inline int prt_ring_fits(uint32_t capacity, uint32_t unavail, uint32_t n)
+static __prt_always_inline uint32_t prt_ring_avail(uint32_t capacity, int is_prod, uint32_t head,
+						   uint32_t seen)
 {
-	return (uint64_t)unavail + n <= capacity;
+	return is_prod ? capacity + seen - head : seen - head;
 }
 
 /**
@@ -169,75 +183,68 @@ static __prt_always_inline uint32_t prt_ring_move_head(struct prt_ring *r, int i
 	struct prt_ring_headtail *ht = is_prod ? &r->prod : &r->cons;
 	struct prt_ring_headtail *other = is_prod ? &r->cons : &r->prod;
 	const uint32_t capacity = r->capacity;
-	uint32_t head, cached, unavail, take;
+	uint64_t head_seen;
+	uint32_t head, seen, free_or_filled, take;
 
 	/*
-	 * Relaxed: the head orders nothing. With one thread on this side it is
-	 * our own last store; with several, a stale value makes the CAS below
-	 * fail and hands us the current one.
+	 * One thread on this side: relaxed, the word is this thread's own last
+	 * store, and the copy in it was acquired by this thread. Several:
+	 * acquire, pairs with the release CAS below of the thread that stored
+	 * the word, which passes on what that thread acquired from the other
+	 * side's tail; slot accesses after the claim cannot move above it.
 	 */
-	head = atomic_load_explicit(&ht->head, memory_order_relaxed);
+	head_seen = atomic_load_explicit(&ht->head_seen,
+					 st ? memory_order_relaxed : memory_order_acquire);
 	for (;;) {
-		/*
-		 * Acquire: pairs with the release store of other_tail below (by
-		 * this or another thread of our side), which passes on what that
-		 * thread acquired from the other side's tail. Slot accesses after
-		 * the claim cannot move above this load.
-		 */
-		cached = atomic_load_explicit(&ht->other_tail, memory_order_acquire);
-		unavail = prt_ring_unavail(capacity, is_prod, head, cached);
+		head = prt_ring_head_of(head_seen);
+		seen = prt_ring_seen_of(head_seen);
+		free_or_filled = prt_ring_avail(capacity, is_prod, head, seen);
 		take = n;
-		if (unlikely(!prt_ring_fits(capacity, unavail, n))) {
+		if (unlikely(free_or_filled < n)) {
 			/*
 			 * Acquire: pairs with the other side's store-release of
 			 * its tail, made after it finished with those slots
 			 * (consumer: read them; producer: wrote them).
 			 */
-			cached = atomic_load_explicit(&other->tail, memory_order_acquire);
-			/* Release: passes that acquire on to our side's readers of other_tail. */
-			atomic_store_explicit(&ht->other_tail, cached, memory_order_release);
-			unavail = prt_ring_unavail(capacity, is_prod, head, cached);
-			if (!prt_ring_fits(capacity, unavail, n)) {
+			seen = atomic_load_explicit(&other->tail, memory_order_acquire);
+			free_or_filled = prt_ring_avail(capacity, is_prod, head, seen);
+			if (free_or_filled < n) {
 				/*
-				 * Not enough, judged against a head read before the
-				 * tail: if other threads of our side moved the head
-				 * meanwhile, the tail may have passed our old head
-				 * and the difference wrapped. Only a head unchanged
-				 * since (read again after the acquire load above, so
-				 * after it) makes the verdict hold.
+				 * Not enough. With several threads, @c head may be
+				 * older than the real head; the real head is ahead of
+				 * it, which leaves fewer slots still: the verdict
+				 * holds. Nothing is stored: the copy is refreshed
+				 * with the next claim.
 				 */
-				uint32_t now =
-					st ? head :
-					     atomic_load_explicit(&ht->head, memory_order_relaxed);
-
-				if (now != head) {
-					head = now;
-					continue;
-				}
-				take = unavail > capacity ? 0 : capacity - unavail;
-				if (behavior == PRT_RING_QUEUE_FIXED || take == 0) {
-					*avail = take;
+				if (behavior == PRT_RING_QUEUE_FIXED || free_or_filled == 0) {
+					*avail = free_or_filled;
 					return 0;
 				}
+				take = free_or_filled;
 			}
 		}
-		*avail = capacity - unavail;
 		if (st) {
-			/* Relaxed: only this thread reads its side's head. */
-			atomic_store_explicit(&ht->head, head + take, memory_order_relaxed);
+			/* Relaxed: only this thread reads its side's word. */
+			atomic_store_explicit(&ht->head_seen, prt_ring_head_seen(head + take, seen),
+					      memory_order_relaxed);
 			break;
 		}
 		/*
-		 * Relaxed on success and failure: the CAS only hands out the
-		 * index range; the slot data is ordered by the tails. On failure
-		 * @c head is reloaded with the current value.
+		 * The CAS hands out the index range (the slot data is ordered by
+		 * the tails) and stores the copy with the head. Release on
+		 * success: passes a copy refreshed above to the other threads of
+		 * our side. Acquire on failure: @c head_seen is reloaded with
+		 * the current word, whose copy we use next. A stale @c head
+		 * (another thread claimed since our load) makes it fail, however
+		 * many slots we computed.
 		 */
-		if (likely(atomic_compare_exchange_weak_explicit(&ht->head, &head, head + take,
-								 memory_order_relaxed,
-								 memory_order_relaxed)))
+		if (likely(atomic_compare_exchange_weak_explicit(
+			    &ht->head_seen, &head_seen, prt_ring_head_seen(head + take, seen),
+			    memory_order_acq_rel, memory_order_acquire)))
 			break;
 	}
 	*old_head = head;
+	*avail = free_or_filled;
 	return take;
 }
 

@@ -54,6 +54,18 @@ static __prt_always_inline void prt_ring_copy(void *restrict dst, const void *re
 		__builtin_memcpy(d, s, 4);
 }
 
+/**
+ * @internal True when @p n slots from slot @p idx do not run past the last
+ * slot. One slot never does: said outright, since the compiler does not
+ * derive idx <= mask from idx = head & mask (a single-object call then has
+ * no wrap test at all).
+ */
+static __prt_always_inline int prt_ring_no_wrap(const struct prt_ring *r, uint32_t idx, uint32_t n)
+{
+	/* 64-bit: idx + n cannot overflow. */
+	return (__builtin_constant_p(n) && n == 1) || (uint64_t)idx + n <= (uint64_t)r->mask + 1;
+}
+
 /** @internal Writes @p n elements of @p obj_table into the slots from index @p head on. */
 static __prt_always_inline void prt_ring_write_elems(struct prt_ring *r, uint32_t head,
 						     const void *obj_table, uint32_t esize,
@@ -63,8 +75,7 @@ static __prt_always_inline void prt_ring_write_elems(struct prt_ring *r, uint32_
 	char *slots = prt_ring_slots(r);
 	const char *obj = obj_table;
 
-	/* 64-bit, against mask + 1: for a constant n of 1 the compiler sees it always fits. */
-	if (likely((uint64_t)idx + n <= (uint64_t)r->mask + 1)) {
+	if (likely(prt_ring_no_wrap(r, idx, n))) {
 		prt_ring_copy(slots + (size_t)idx * esize, obj, (size_t)n * esize);
 	} else {
 		const uint32_t first = r->size - idx;
@@ -85,7 +96,7 @@ static __prt_always_inline void prt_ring_read_elems(const struct prt_ring *r, ui
 	const char *slots = prt_ring_slots(r);
 	char *obj = obj_table;
 
-	if (likely((uint64_t)idx + n <= (uint64_t)r->mask + 1)) {
+	if (likely(prt_ring_no_wrap(r, idx, n))) {
 		prt_ring_copy(obj, slots + (size_t)idx * esize, (size_t)n * esize);
 	} else {
 		const uint32_t first = r->size - idx;

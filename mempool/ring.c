@@ -92,13 +92,11 @@ int prt_ring_init_elem(struct prt_ring *r, const char *name, unsigned int esize,
 	r->esize = esize;
 	r->prod.sync_type = (flags & PRT_RING_F_SP_ENQ) ? PRT_RING_SYNC_ST : PRT_RING_SYNC_MT;
 	r->cons.sync_type = (flags & PRT_RING_F_SC_DEQ) ? PRT_RING_SYNC_ST : PRT_RING_SYNC_MT;
-	/* Empty: every counter at 0; the producer's cached cons.tail is 0 too. */
-	atomic_init(&r->prod.head, 0);
+	/* Empty: every counter at 0, and each side's copy of the other's tail. */
+	atomic_init(&r->prod.head_seen, prt_ring_head_seen(0, 0));
 	atomic_init(&r->prod.tail, 0);
-	atomic_init(&r->prod.other_tail, 0);
-	atomic_init(&r->cons.head, 0);
+	atomic_init(&r->cons.head_seen, prt_ring_head_seen(0, 0));
 	atomic_init(&r->cons.tail, 0);
-	atomic_init(&r->cons.other_tail, 0);
 	return 0;
 }
 
@@ -194,11 +192,11 @@ void prt_ring_dump(FILE *f, const struct prt_ring *r)
 	fprintf(f, "ring <%s>@%p\n", r->name, (const void *)r);
 	fprintf(f, "  flags=0x%x size=%" PRIu32 " capacity=%" PRIu32 " esize=%" PRIu32 "\n",
 		r->flags, r->size, r->capacity, r->esize);
-	fprintf(f, "  prod: head=%" PRIu32 " tail=%" PRIu32 " %s\n", atomic_load(&r->prod.head),
-		atomic_load(&r->prod.tail),
+	fprintf(f, "  prod: head=%" PRIu32 " tail=%" PRIu32 " %s\n",
+		prt_ring_head_of(atomic_load(&r->prod.head_seen)), atomic_load(&r->prod.tail),
 		r->prod.sync_type == PRT_RING_SYNC_ST ? "single" : "multi");
-	fprintf(f, "  cons: head=%" PRIu32 " tail=%" PRIu32 " %s\n", atomic_load(&r->cons.head),
-		atomic_load(&r->cons.tail),
+	fprintf(f, "  cons: head=%" PRIu32 " tail=%" PRIu32 " %s\n",
+		prt_ring_head_of(atomic_load(&r->cons.head_seen)), atomic_load(&r->cons.tail),
 		r->cons.sync_type == PRT_RING_SYNC_ST ? "single" : "multi");
 	fprintf(f, "  used=%u avail=%u\n", prt_ring_count(r), prt_ring_free_count(r));
 }
