@@ -39,6 +39,7 @@
 #endif
 
 #define RING_SIZE 1024
+#define RECYCLE_ROUNDS ((unsigned int)(STRESS_OBJS / 100))
 #define MAX_BURST 32
 #define MAX_THREADS 8
 
@@ -53,10 +54,10 @@ struct stress {
 	unsigned int nb_prod, nb_cons;
 	int prod_single, cons_single; /* use the sp/sc calls */
 	uint64_t per_producer;
-	_Atomic uint64_t consumed;
+	/* Written by the consumers on every call: off the line the producers read. */
+	_Atomic uint64_t consumed __prt_cache_aligned;
 	_Atomic uint64_t sum, sumsq, count;
 	_Atomic int errors;
-	_Atomic unsigned int next_role;
 };
 
 static uint32_t rnd(uint64_t *s)
@@ -156,11 +157,18 @@ static void consume(struct stress *st)
 	atomic_fetch_add(&st->errors, errors);
 }
 
-/* Each lcore takes the next role: producers first, then consumers, others idle. */
+/*
+ * The lcore id is the role: producers first, then consumers, others idle.
+ * Lcore i runs on CPU i % nb_cpus, so the threads of one side are on
+ * different CPUs: they contend for real. (Two threads of one multi-thread
+ * side on one CPU would convoy: each claims while the other, preempted, has
+ * not published, and waits for it to be scheduled again, one context switch
+ * per call; the recycle test has that case on purpose, briefly.)
+ */
 static int worker(void *arg)
 {
 	struct stress *st = arg;
-	unsigned int role = atomic_fetch_add(&st->next_role, 1);
+	unsigned int role = prt_lcore_id();
 
 	if (role < st->nb_prod)
 		produce(st, role);
@@ -205,13 +213,17 @@ static void run(const char *mode, unsigned int esize, unsigned int nb_prod, unsi
 }
 
 /*
- * A full ring of exactly RING_SIZE objects, every lcore taking some out and
+ * A full ring of exactly RING_SIZE objects, lcores taking some out and
  * putting them back (as a mempool without cache does): what a thread took
  * always fits back, so an MP bulk enqueue must never fail, however stale
  * the indexes a thread read.
  */
 struct recycle {
 	struct prt_ring *r;
+	unsigned int nb_lcores; /* the lcores with an id below it take part */
+	unsigned int rounds; /* dequeue + enqueue per lcore, at most */
+	uint64_t deadline_ns; /* or until then (prt_time_ns()) */
+	_Atomic uint64_t done; /* rounds done, all lcores */
 	_Atomic int failures;
 };
 
@@ -221,23 +233,35 @@ static int recycle_worker(void *arg)
 	uint64_t seed = 0x2545f4914f6cdd1dull * (prt_lcore_id() + 1);
 	void *objs[MAX_BURST];
 
-	for (unsigned int i = 0; i < STRESS_OBJS / 100; i++) {
+	unsigned int i;
+
+	if (prt_lcore_id() >= rc->nb_lcores)
+		return 0;
+	for (i = 0; i < rc->rounds; i++) {
 		unsigned int n = 1 + rnd(&seed) % MAX_BURST;
 
+		if (i % 1024 == 0 && prt_time_ns() > rc->deadline_ns)
+			break;
 		if (prt_ring_mc_dequeue_bulk(rc->r, objs, n, NULL) == 0)
 			continue;
 		if (prt_ring_mp_enqueue_bulk(rc->r, objs, n, NULL) != n)
 			atomic_fetch_add(&rc->failures, 1);
 	}
+	atomic_fetch_add(&rc->done, i);
 	return 0;
 }
 
-static void test_recycle_never_fails(void **state)
+/* @p nb_lcores recycle for @p rounds each, or for @p seconds. */
+static void recycle(unsigned int nb_lcores, unsigned int rounds, double seconds)
 {
-	struct recycle rc = { 0 };
+	uint64_t t0 = prt_time_ns();
+	struct recycle rc = {
+		.nb_lcores = nb_lcores,
+		.rounds = rounds,
+		.deadline_ns = t0 + (uint64_t)(seconds * 1e9),
+	};
 	void *objs[RING_SIZE];
 
-	(void)state;
 	rc.r = prt_ring_create("recycle", RING_SIZE, PRT_SOCKET_ID_ANY, PRT_RING_F_EXACT_SZ);
 	assert_non_null(rc.r);
 	for (uintptr_t i = 0; i < RING_SIZE; i++)
@@ -245,9 +269,32 @@ static void test_recycle_never_fails(void **state)
 	assert_int_equal(prt_ring_enqueue_bulk(rc.r, objs, RING_SIZE, NULL), RING_SIZE);
 	assert_int_equal(prt_eal_mp_remote_launch(recycle_worker, &rc, 1), 0);
 	prt_eal_mp_wait_lcore();
+	printf("recycle: %u lcores, %llu rounds: %.2f s\n", nb_lcores,
+	       (unsigned long long)atomic_load(&rc.done), (double)(prt_time_ns() - t0) / 1e9);
 	assert_int_equal(atomic_load(&rc.failures), 0);
 	assert_true(prt_ring_full(rc.r));
 	prt_ring_free(rc.r);
+}
+
+static unsigned int nb_cpus; /* CPUs the lcores run on (lcore i on the i % nb_cpus-th) */
+
+static void test_recycle_never_fails(void **state)
+{
+	(void)state;
+	/*
+	 * One lcore per CPU, all at once: between a thread's load of the
+	 * indexes and its CAS, the other CPUs move them.
+	 */
+	recycle(nb_cpus, RECYCLE_ROUNDS, 60);
+	/*
+	 * Every lcore, two per CPU on a 2-CPU machine: a thread is also
+	 * preempted between its load and its CAS, for a whole time slice. Two
+	 * threads of one side on one CPU convoy (see worker()): every call
+	 * then waits for a context switch, so the same rounds would take
+	 * minutes. Two seconds: tens of thousands of preempted claims.
+	 */
+	if (prt_lcore_count() > nb_cpus)
+		recycle(prt_lcore_count(), RECYCLE_ROUNDS, 2);
 }
 
 /* Half the lcores produce, half consume (at least one of each). */
@@ -294,19 +341,19 @@ static int setup(void **state)
 	static char lcores[128];
 	char *argv[] = { "test_ring_stress", "--no-huge", "--lcores", lcores, NULL };
 	cpu_set_t set;
-	int n = 0, cpus[8], nb_cpus = 0;
+	int n = 0, cpus[8];
 
 	(void)state;
 	sched_getaffinity(0, sizeof(set), &set);
-	for (int c = 0; c < CPU_SETSIZE && nb_cpus < 8; c++)
+	for (int c = 0; c < CPU_SETSIZE && nb_cpus < PRT_DIM(cpus); c++)
 		if (CPU_ISSET(c, &set))
 			cpus[nb_cpus++] = c;
 	if (nb_cpus < 2)
-		prt_test_skip("needs 2 CPUs for producers and consumers to run at once (has %d)",
+		prt_test_skip("needs 2 CPUs for producers and consumers to run at once (has %u)",
 			      nb_cpus);
 	/* Two CPUs: 4 lcores, 2 per CPU, for 2 producers and 2 consumers. */
-	for (int i = 0; i < (nb_cpus == 2 ? 4 : nb_cpus); i++)
-		n += snprintf(lcores + n, sizeof(lcores) - (size_t)n, "%s%d@%d", n ? "," : "", i,
+	for (unsigned int i = 0; i < (nb_cpus == 2 ? 4 : nb_cpus); i++)
+		n += snprintf(lcores + n, sizeof(lcores) - (size_t)n, "%s%u@%d", n ? "," : "", i,
 			      cpus[i % nb_cpus]);
 #ifdef STRESS_ASAN
 	printf("AddressSanitizer build: %llu objects per mode instead of 10^8\n", STRESS_OBJS);
