@@ -24,8 +24,13 @@
 
 /**
  * @internal Copies @p len bytes (a multiple of 4) between ring slots and a
- * table. Fixed-size chunks become vector loads and stores; a libc memcpy()
- * call costs more than the copy for a burst of 32 pointers.
+ * table: 64-byte chunks, then one move per bit of the rest. Fixed-size moves
+ * become vector loads and stores; a constant length costs no test, one known
+ * at run time a test per size (the loop is entered only for more than 63
+ * bytes, so a short copy does not pay for setting it up). Each byte is
+ * written once: before a multi-producer CAS every extra store is one more
+ * for the locked instruction to wait for. A libc memcpy() call costs more
+ * than the copy for a burst of 32 pointers.
  */
 static __prt_always_inline void prt_ring_copy(void *restrict dst, const void *restrict src,
 					      size_t len)
@@ -33,8 +38,14 @@ static __prt_always_inline void prt_ring_copy(void *restrict dst, const void *re
 	char *d = dst;
 	const char *s = src;
 
-	for (; len >= 64; len -= 64, d += 64, s += 64)
-		__builtin_memcpy(d, s, 64);
+	if (len >= 64) {
+		do {
+			__builtin_memcpy(d, s, 64);
+			len -= 64;
+			d += 64;
+			s += 64;
+		} while (len >= 64);
+	}
 	if (len & 32) {
 		__builtin_memcpy(d, s, 32);
 		d += 32;
