@@ -150,45 +150,65 @@ int vq_packed_add_chain(struct virtqueue *vq, void *cookie, const struct vq_seg 
 	return 0;
 }
 
-/* Moves past a used buffer of @ndescs descriptors (2.8.6: the device skips the rest of a chain). */
-static inline void packed_used_advance(struct vq_packed *p, uint16_t ndescs, uint16_t size)
+/* Moves @pos (and @wrap) past a used buffer of @ndescs descriptors (2.8.6: the device skips the rest of a chain). */
+static inline void packed_used_advance(uint16_t *pos, uint16_t *wrap, uint16_t ndescs,
+				       uint16_t size)
 {
-	p->last_used += ndescs;
-	if (p->last_used >= size) {
-		p->last_used -= size;
-		p->used_wrap ^= 1;
+	*pos = (uint16_t)(*pos + ndescs);
+	if (*pos >= size) {
+		*pos = (uint16_t)(*pos - size);
+		*wrap ^= 1;
 	}
 }
 
 /*
  * 2.8.8: with VIRTIO_F_IN_ORDER one used descriptor may stand for a batch:
  * it overwrites the batch's first descriptor and carries the id of its
- * last buffer; the next one comes after the whole batch.
+ * last buffer; the next one comes after the whole batch. A device that
+ * does not batch (DPDK's vhost on rx rings) names the oldest buffer in every
+ * used descriptor: that case takes no batch state at all. The ring state
+ * stays in locals for the burst.
  */
 static uint16_t packed_get_used_in_order(struct virtqueue *vq, void **cookies, uint32_t *lens,
 					 uint16_t n)
 {
 	struct vq_packed *p = &vq->packed;
-	uint16_t mask = (uint16_t)(vq->size - 1), i;
+	const uint16_t mask = (uint16_t)(vq->size - 1);
+	uint16_t inflight = vq->inflight, oldest = (uint16_t)(p->free_id - inflight) & mask;
+	uint16_t last_used = p->last_used, wrap = p->used_wrap, nfree = 0, i;
 
-	n = PRT_MIN(n, vq->inflight);
+	n = PRT_MIN(n, inflight);
 	for (i = 0; i < n; i++) {
-		uint16_t oldest = (uint16_t)(p->free_id - vq->inflight) & mask;
+		struct vq_desc_extra *x = &vq->dx[oldest];
+		uint32_t len;
 
-		if (!vq->in_batch) {
-			const struct pvirtq_desc *d = &p->desc[p->last_used];
+		if (unlikely(vq->in_batch)) {
+			len = vq_batch_len(vq, oldest, x);
+		} else {
+			const struct pvirtq_desc *d = &p->desc[last_used];
 			/* Acquire: as in vq_packed_get_used(). */
-			uint16_t flags = __atomic_load_n(&d->flags, __ATOMIC_ACQUIRE);
+			uint16_t flags = __atomic_load_n(&d->flags, __ATOMIC_ACQUIRE), id;
 
-			if (!packed_desc_is_used(flags, p->used_wrap))
+			if (!packed_desc_is_used(flags, wrap))
 				break;
-			if (!vq_batch_start(vq, VQ_READ_ONCE(d->id), VQ_READ_ONCE(d->len), oldest,
-					    vq->inflight))
-				break;
+			id = VQ_READ_ONCE(d->id);
+			len = VQ_READ_ONCE(d->len);
+			if (unlikely(id != oldest)) {
+				if (!vq_batch_start(vq, id, len, oldest, inflight))
+					break;
+				len = x->in_len; /* the oldest was used completely */
+			}
 		}
-		packed_used_advance(p, vq->dx[oldest].ndescs, vq->size);
-		vq_batch_take(vq, oldest, &cookies[i], &lens[i]);
+		vq_hand_back(vq, x, len, &cookies[i], &lens[i]);
+		nfree = (uint16_t)(nfree + x->ndescs);
+		packed_used_advance(&last_used, &wrap, x->ndescs, vq->size);
+		oldest = (uint16_t)(oldest + 1) & mask;
+		inflight--;
 	}
+	p->last_used = last_used;
+	p->used_wrap = wrap;
+	vq->inflight = inflight;
+	vq->num_free = (uint16_t)(vq->num_free + nfree);
 	return i;
 }
 
@@ -218,12 +238,10 @@ uint16_t vq_packed_get_used(struct virtqueue *vq, void **cookies, uint32_t *lens
 			break;
 		}
 		x = &vq->dx[id];
-		cookies[i] = x->cookie;
-		lens[i] = vq_used_len(vq, x, VQ_READ_ONCE(d->len));
-		packed_used_advance(p, x->ndescs, vq->size);
+		vq_hand_back(vq, x, VQ_READ_ONCE(d->len), &cookies[i], &lens[i]);
+		packed_used_advance(&p->last_used, &p->used_wrap, x->ndescs, vq->size);
 		vq->num_free += x->ndescs;
 		vq->inflight--;
-		x->cookie = NULL;
 		x->next = p->free_id;
 		p->free_id = id;
 	}

@@ -33,12 +33,14 @@ static inline uint32_t vq_used_len(struct virtqueue *vq, const struct vq_desc_ex
 }
 
 /**
- * In order (2.7.9, 2.8.8): starts the used batch the device reported with
- * @p id (the id of the batch's last buffer) and @p len (that buffer's used
- * length). The buffers in flight have the ids @p oldest, ... in ring order
- * (split: head descriptors among @p span descriptors in flight; packed: @p
- * span buffer ids in sequence). @return false, the queue broken and the
- * error counted, when @p id is not one of them.
+ * In order (2.7.9, 2.8.8): the device reported buffer @p id with used
+ * length @p len where the oldest buffer in flight, @p oldest, was due. The
+ * buffers in flight have the ids @p oldest, ... in ring order (split: head
+ * descriptors among @p span descriptors in flight; packed: @p span buffer
+ * ids in sequence); @p id must be one of them, the last of a batch whose
+ * earlier buffers the device used completely. Starts that batch.
+ * @return false, the queue broken and the error counted, when @p id is not
+ * a buffer in flight.
  */
 static inline bool vq_batch_start(struct virtqueue *vq, uint32_t id, uint32_t len, uint16_t oldest,
 				  uint16_t span)
@@ -56,23 +58,30 @@ static inline bool vq_batch_start(struct virtqueue *vq, uint32_t id, uint32_t le
 }
 
 /**
- * In order: hands back buffer @p id, the oldest in flight and part of the
- * current used batch, into @p cookie and @p len, and frees its descriptors
- * (by count: they are the oldest in ring order).
+ * In order, inside a used batch: the used length of buffer @p id (@p x):
+ * what the device wrote for the batch's last buffer, which ends the batch;
+ * all of its writable bytes for an earlier one (2.7.9, 2.8.8: used
+ * completely).
  */
-static inline void vq_batch_take(struct virtqueue *vq, uint16_t id, void **cookie, uint32_t *len)
+static inline uint32_t vq_batch_len(struct virtqueue *vq, uint16_t id,
+				    const struct vq_desc_extra *x)
 {
-	struct vq_desc_extra *x = &vq->dx[id];
+	if (id != vq->batch_last)
+		return x->in_len;
+	vq->in_batch = false;
+	return vq->batch_len;
+}
 
+/**
+ * Hands back used buffer @p x into @p cookie and @p len (@p used: what the
+ * device says it wrote, checked) and marks it no longer in flight. The
+ * caller frees its descriptors.
+ */
+static inline void vq_hand_back(struct virtqueue *vq, struct vq_desc_extra *x, uint32_t used,
+				void **cookie, uint32_t *len)
+{
 	*cookie = x->cookie;
-	if (id == vq->batch_last) {
-		*len = vq_used_len(vq, x, vq->batch_len);
-		vq->in_batch = false;
-	} else {
-		*len = x->in_len; /* 2.8.8: a skipped buffer was used completely */
-	}
-	vq->num_free += x->ndescs;
-	vq->inflight--;
+	*len = vq_used_len(vq, x, used);
 	x->cookie = NULL;
 }
 
