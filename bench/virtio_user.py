@@ -127,8 +127,18 @@ def cycles(log_text):
     return float(m.group(1)) if m else None
 
 
+def dropped(log_text):
+    """Share of the frames the backend could not hand over (its TX-dropped of
+    TX-total, from the final statistics): in rxonly, how often the front-end's
+    rx ring was full; 0 when the backend is the bottleneck."""
+    m = re.findall(r"TX-dropped:\s+(\d+)\s+TX-total:\s+(\d+)", log_text)
+    if not m or int(m[-1][1]) == 0:
+        return None
+    return int(m[-1][0]) / int(m[-1][1])
+
+
 def run(side, testpmd, mode, ring, c, seconds):
-    """One front-end run against a fresh backend: (Mpps, backend cycles/packet)."""
+    """One front-end run against a fresh backend: (Mpps, backend cycles/packet, dropped share)."""
     with tempfile.TemporaryDirectory(prefix="prt_vubench_") as wd:
         sock, log = Path(wd) / "vhost.sock", Path(wd) / "backend.log"
         be = backend(sock, log, mode, c[0], c[1])
@@ -139,7 +149,7 @@ def run(side, testpmd, mode, ring, c, seconds):
             stop(be)
             sock.unlink(missing_ok=True)
         text = log.read_text(errors="replace")
-    return rate(text, MODES[mode][2]), cycles(text)
+    return rate(text, MODES[mode][2]), cycles(text), dropped(text)
 
 
 def fmt(values):
@@ -165,21 +175,26 @@ def main():
         mode, ring = case.split("_")
         res = {"prt": [], "dpdk": []}
         cyc = {"prt": [], "dpdk": []}
+        drop = {"prt": [], "dpdk": []}
         ratios = []
         load = os.getloadavg()[0]
         for rep in range(a.reps):
             for side in ("prt", "dpdk") if rep % 2 == 0 else ("dpdk", "prt"):
-                mpps, cpp = run(side, a.testpmd, mode, ring, c, a.seconds)
+                mpps, cpp, dr = run(side, a.testpmd, mode, ring, c, a.seconds)
                 res[side].append(mpps)
                 if cpp is not None:
                     cyc[side].append(cpp)
+                if dr is not None:
+                    drop[side].append(dr)
             ratios.append(res["prt"][-1] / res["dpdk"][-1])
         prt, dpdk = statistics.median(res["prt"]), statistics.median(res["dpdk"])
         print(f"case=virtio_user_{case} prt={prt:.3f} dpdk={dpdk:.3f} "
               f"ratio={statistics.median(ratios):.2f}", flush=True)
         cpp = " ".join(f"{s}={statistics.median(v):.0f}" for s, v in cyc.items() if v)
+        drp = " ".join(f"{s}={100 * statistics.median(v):.1f}%" for s, v in drop.items() if v)
         print(f"  runs prt={fmt(res['prt'])} dpdk={fmt(res['dpdk'])} "
               f"ratio {min(ratios):.2f}..{max(ratios):.2f}; backend cyc/pkt {cpp or 'n/a'}; "
+              f"backend tx dropped {drp or 'n/a'}; "
               f"load {load:.1f}..{os.getloadavg()[0]:.1f}", flush=True)
     return 0
 
