@@ -215,11 +215,12 @@ static int vu_rings_enable(struct virtio_user *u, uint32_t on)
  * ring indexes. So prt's data path need not stop: the new table holds every
  * old region at the same address, descriptors in flight stay valid, and
  * frames prt queues meanwhile wait in the ring. The pause is for backends
- * that do not lock (DPDK before 18.05, for which DPDK's front-end added it);
- * while it lasts such a backend delivers no frames to prt (DPDK's drops and
- * counts them). Rings are paused only when SET_VRING_ENABLE exists (protocol
- * features negotiated); the table returns once the backend has mapped it
- * (vhost_user_set_mem_table()), before the new memory is handed out.
+ * that neither lock nor translate again (DPDK before 18.05, for which DPDK's
+ * front-end added it); while it lasts a backend delivers no frames to prt
+ * (DPDK's vhost drops and counts them). Rings are paused only when
+ * SET_VRING_ENABLE exists (protocol features negotiated); the table returns
+ * once the backend has mapped it (vhost_user_set_mem_table()), before the
+ * new memory is handed out.
  */
 static int vu_mem_update(struct virtio_user *u)
 {
