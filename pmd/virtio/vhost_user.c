@@ -181,11 +181,16 @@ static int recv_reply(struct vhost_user *vu, uint32_t req, struct vhost_user_msg
 	return 0;
 }
 
+static bool has_reply_ack(const struct vhost_user *vu)
+{
+	return vu->protocol_features & (1ull << VHOST_USER_PROTOCOL_F_REPLY_ACK);
+}
+
 /* Sends a request that has no reply, or only a REPLY_ACK when negotiated. */
 static int send_set(struct vhost_user *vu, struct vhost_user_msg *msg, const int *fds,
 		    unsigned int nfds)
 {
-	bool ack = vu->protocol_features & (1ull << VHOST_USER_PROTOCOL_F_REPLY_ACK);
+	bool ack = has_reply_ack(vu);
 	uint32_t req = msg->request;
 	int ret;
 
@@ -248,13 +253,23 @@ int vhost_user_set_mem_table(struct vhost_user *vu, const struct vhost_memory_re
 			     const int *fds, uint32_t n)
 {
 	struct vhost_user_msg msg = { .request = VHOST_USER_SET_MEM_TABLE };
+	uint64_t features;
+	int ret;
 
 	if (n == 0 || n > VHOST_MEMORY_MAX_NREGIONS)
 		return -EINVAL;
 	msg.payload.memory.nregions = n;
 	memcpy(msg.payload.memory.regions, regions, sizeof(*regions) * n);
 	msg.size = (uint32_t)(offsetof(struct vhost_memory, regions) + sizeof(*regions) * n);
-	return send_set(vu, &msg, fds, n);
+	ret = send_set(vu, &msg, fds, n);
+	if (ret < 0 || has_reply_ack(vu))
+		return ret;
+	/*
+	 * Without REPLY_ACK nothing says when the backend has mapped the table. A
+	 * backend handles requests in order, so the reply to a GET_FEATURES sent
+	 * behind it does (QEMU's front-end waits the same way).
+	 */
+	return vhost_user_get_u64(vu, VHOST_USER_GET_FEATURES, &features);
 }
 
 int vhost_user_set_vring(struct vhost_user *vu, enum vhost_user_request req, uint32_t index,

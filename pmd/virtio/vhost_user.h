@@ -8,8 +8,8 @@
  * before a byte of it is used; a malformed reply, a backend that closes the
  * socket or stays silent for VHOST_USER_TIMEOUT_MS is an error the caller
  * sees as a negative errno, counted in the connection's statistics and
- * logged once with what to check. Not thread-safe: the control thread owns
- * the connection.
+ * logged once with what to check. Not thread-safe: the caller serialises
+ * the use of a connection (net_virtio_user holds its port's lock).
  */
 #ifndef VHOST_USER_H
 #define VHOST_USER_H
@@ -140,6 +140,13 @@ int vhost_user_set_owner(struct vhost_user *vu);
 int vhost_user_get_u64(struct vhost_user *vu, enum vhost_user_request req, uint64_t *val);
 int vhost_user_set_u64(struct vhost_user *vu, enum vhost_user_request req, uint64_t val);
 int vhost_user_set_protocol_features(struct vhost_user *vu, uint64_t features);
+/**
+ * SET_MEM_TABLE: the @p n regions (1 to VHOST_MEMORY_MAX_NREGIONS) and the
+ * file behind each, @p fds[i] for @p regions[i] (sent with SCM_RIGHTS; the
+ * caller keeps its descriptors). Returns once the backend has handled the
+ * table (mapped the memory): with REPLY_ACK on its ack, without it on the
+ * reply to a GET_FEATURES sent behind the table. -EINVAL for a bad @p n.
+ */
 int vhost_user_set_mem_table(struct vhost_user *vu, const struct vhost_memory_region *regions,
 			     const int *fds, uint32_t n);
 int vhost_user_set_vring(struct vhost_user *vu, enum vhost_user_request req, uint32_t index,

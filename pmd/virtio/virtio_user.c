@@ -20,9 +20,19 @@
  *
  * The backend sees prt's memory at the same virtual addresses as prt:
  * descriptors carry virtual addresses (hw->use_va), whatever the IOVA mode.
+ * While the port is started, a memory listener keeps the backend's table in
+ * step with prt's segments (vu_mem_event()).
+ *
+ * Locking: u->lock serialises every use of the socket (the control path:
+ * status, reset, control queue, link, close; and the memory listener) and
+ * guards the memory table. The listener runs with prt's memory hotplug lock
+ * held and takes u->lock, so the order is hotplug lock -> u->lock: nothing
+ * done under u->lock may allocate prt memory or (un)register a listener.
+ * The data path (kicks on eventfds) takes no lock.
  */
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -51,9 +61,21 @@
 #define VU_PROTOCOL_FEATURES \
 	((1ull << VHOST_USER_PROTOCOL_F_MQ) | (1ull << VHOST_USER_PROTOCOL_F_REPLY_ACK))
 
+/* Memory regions: one per prt segment, as the files behind them. */
+struct mem_table {
+	struct vhost_memory_region regions[VHOST_MEMORY_MAX_NREGIONS];
+	int fds[VHOST_MEMORY_MAX_NREGIONS]; /* prt's descriptors (prt_memseg_get_fd()) */
+	uint32_t n;
+};
+
 struct virtio_user {
 	struct virtio_hw hw; /* first: dev_private is a struct virtio_hw */
+	pthread_mutex_t lock; /* the socket, the memory table, started, active_pairs */
 	struct vhost_user vu;
+	struct mem_table mem; /* prt's segments, kept by the memory listener */
+	char listener[32]; /* the memory listener's name; "" when not registered */
+	bool started; /* DRIVER_OK done: memory changes go to the backend */
+	uint16_t active_pairs; /* queue pairs whose rings are enabled (VQ_PAIRS_SET) */
 	char path[108];
 	uint16_t queue_pairs; /* queues= */
 	uint16_t queue_size; /* queue_size= */
@@ -104,60 +126,179 @@ static uint8_t vu_get_status(struct virtio_hw *hw)
 	return vu_of(hw)->status;
 }
 
-/* Memory regions: one per prt segment, as the files behind them. */
-struct mem_table {
-	struct vhost_memory_region regions[VHOST_MEMORY_MAX_NREGIONS];
-	int fds[VHOST_MEMORY_MAX_NREGIONS];
-	uint32_t n;
-	int err;
-};
+/* ---- prt's memory, shared with the backend ---- */
 
-static int mem_table_add(const struct prt_memseg *ms, void *arg)
+/*
+ * Adds the segment at @addr (@len bytes) to the table. Refuses, with one line
+ * that says what to do, memory without a file (--no-huge) and a ninth region
+ * (vhost-user.rst "Memory regions description": at most
+ * VHOST_MEMORY_MAX_NREGIONS in SET_MEM_TABLE).
+ */
+static int mem_table_add(struct virtio_user *u, const void *addr, size_t len)
 {
-	struct mem_table *t = arg;
+	struct prt_memseg ms = { .addr = (void *)(uintptr_t)addr, .len = len };
+	struct mem_table *t = &u->mem;
 	uint64_t off;
-	int fd;
+	int fd, ret;
 
-	t->err = prt_memseg_get_fd(ms, &fd, &off);
-	if (t->err < 0)
-		return 1;
+	ret = prt_memseg_get_fd(&ms, &fd, &off);
+	if (ret == -ENOTSUP) {
+		VIRTIO_LOG(
+			ERR,
+			"%s: prt's memory is anonymous (--no-huge): a vhost-user backend cannot map it; run with hugepages (drop --no-huge; see doc/hugepages.md)",
+			vu_name(u));
+		return ret;
+	}
+	if (ret < 0)
+		return ret;
 	if (t->n == VHOST_MEMORY_MAX_NREGIONS) {
-		t->err = -E2BIG;
-		return 1;
+		VIRTIO_LOG(
+			ERR,
+			"%s: the segment of %zu MiB at %p would be prt's memory segment %d, but vhost-user shares at most %d with the backend: %s; reserve the memory at start-up (-m or --socket-mem) so that prt's heap needs fewer segments",
+			vu_name(u), len >> 20, addr, VHOST_MEMORY_MAX_NREGIONS + 1,
+			VHOST_MEMORY_MAX_NREGIONS,
+			u->started ? "the allocation that needed it is refused" :
+				     "the port cannot start");
+		return -ENOSPC;
 	}
 	/* Descriptors carry virtual addresses: guest-physical = user address. */
 	t->regions[t->n] = (struct vhost_memory_region){
-		.guest_phys_addr = (uint64_t)(uintptr_t)ms->addr,
-		.memory_size = ms->len,
-		.userspace_addr = (uint64_t)(uintptr_t)ms->addr,
+		.guest_phys_addr = (uint64_t)(uintptr_t)addr,
+		.memory_size = len,
+		.userspace_addr = (uint64_t)(uintptr_t)addr,
 		.mmap_offset = off,
 	};
 	t->fds[t->n++] = fd;
 	return 0;
 }
 
-static int vu_set_mem_table(struct virtio_user *u)
+/* Takes the segment at @addr out of the table (nothing when it is not there). */
+static void mem_table_remove(struct mem_table *t, const void *addr)
 {
-	struct mem_table t = { .n = 0 };
+	for (uint32_t i = 0; i < t->n; i++) {
+		if (t->regions[i].userspace_addr != (uint64_t)(uintptr_t)addr)
+			continue;
+		t->n--;
+		memmove(&t->regions[i], &t->regions[i + 1], sizeof(t->regions[0]) * (t->n - i));
+		memmove(&t->fds[i], &t->fds[i + 1], sizeof(t->fds[0]) * (t->n - i));
+		return;
+	}
+}
 
-	prt_memseg_walk(mem_table_add, &t);
-	if (t.err == -ENOTSUP) {
-		VIRTIO_LOG(
-			ERR,
-			"%s: prt's memory is anonymous (--no-huge): a vhost-user backend cannot map it; run with hugepages (drop --no-huge; see doc/hugepages.md)",
-			vu_name(u));
-		return -ENOTSUP;
+/* True for a ring the backend serves: handed over and in the active queue pairs. */
+static bool vring_enabled(const struct virtio_user *u, uint32_t i)
+{
+	return u->live[i] && i < 2u * u->active_pairs;
+}
+
+/* SET_VRING_ENABLE @on for every ring the backend serves. Call with u->lock. */
+static int vu_rings_enable(struct virtio_user *u, uint32_t on)
+{
+	int ret = 0;
+
+	for (uint32_t i = 0; u->ring_enable && i < VU_MAX_VQS && ret == 0; i++)
+		if (vring_enabled(u, i))
+			ret = vhost_user_set_vring(&u->vu, VHOST_USER_SET_VRING_ENABLE, i, on);
+	return ret;
+}
+
+/*
+ * Gives the backend the new table while the port runs, as DPDK's virtio-user
+ * does (virtio_user_mem_event_cb): rings paused, table, rings resumed. Call
+ * with u->lock.
+ *
+ * Whether more is needed, from DPDK 22.11's backend (lib/vhost/vhost_user.c):
+ * vhost_user_msg_handler() takes every virtqueue's access_lock around
+ * SET_MEM_TABLE (its rx and tx bursts take the same lock, so they wait, or
+ * return nothing), and vhost_user_set_mem_table() unmaps the old regions,
+ * maps the new ones and translates each ring's addresses again, keeping the
+ * ring indexes. So prt's data path need not stop: the new table holds every
+ * old region at the same address, descriptors in flight stay valid, and
+ * frames prt queues meanwhile wait in the ring. The pause is for backends
+ * that neither lock nor translate again (DPDK before 18.05, for which DPDK's
+ * front-end added it); while it lasts a backend delivers no frames to prt
+ * (DPDK's vhost drops and counts them). Rings are paused only when
+ * SET_VRING_ENABLE exists (protocol features negotiated); the table returns
+ * once the backend has mapped it (vhost_user_set_mem_table()), before the
+ * new memory is handed out.
+ */
+static int vu_mem_update(struct virtio_user *u)
+{
+	int ret = vu_rings_enable(u, 0);
+
+	if (ret == 0)
+		ret = vhost_user_set_mem_table(&u->vu, u->mem.regions, u->mem.fds, u->mem.n);
+	if (u->vu.fd >= 0) {
+		int r = vu_rings_enable(u, 1); /* also after a refused table: as before */
+
+		ret = ret < 0 ? ret : r;
 	}
-	if (t.err == -E2BIG) {
-		VIRTIO_LOG(
-			ERR,
-			"%s: prt's memory is in more than %d segments, the most vhost-user shares; reserve it at start-up in one go (-m or --socket-mem)",
-			vu_name(u), VHOST_MEMORY_MAX_NREGIONS);
-		return -E2BIG;
+	return ret;
+}
+
+/*
+ * The memory listener of a started port (prt_memory.h): each segment prt
+ * adds (ALLOC, before any byte of it is handed out) or removes (FREE) goes
+ * into the table, and while the port is started the backend gets the new
+ * table before this returns. Registration replays ALLOC for every existing
+ * segment, which fills the table at start. Called with the memory hotplug
+ * lock held; takes u->lock (see the lock order at the top).
+ *
+ * An ALLOC is refused (the allocation that needed the segment fails) for a
+ * ninth region, for anonymous memory, and when the backend refuses the table
+ * while the connection stands. A backend that went away refuses nothing: the
+ * port's link is down and its rings are no longer served.
+ */
+static int vu_mem_event(enum prt_mem_event ev, const void *addr, size_t len, void *arg)
+{
+	struct virtio_user *u = arg;
+	int ret = 0;
+
+	pthread_mutex_lock(&u->lock);
+	if (ev == PRT_MEM_EVENT_ALLOC)
+		ret = mem_table_add(u, addr, len);
+	else
+		mem_table_remove(&u->mem, addr);
+	if (ret == 0 && u->started && u->vu.fd >= 0 && u->mem.n > 0) {
+		ret = vu_mem_update(u);
+		if (ret < 0 && u->vu.fd < 0) {
+			ret = 0;
+		} else if (ret < 0 && ev == PRT_MEM_EVENT_ALLOC) {
+			VIRTIO_LOG(
+				ERR,
+				"%s: the vhost-user backend at %s refused prt's memory table with %zu MiB more at %p: the allocation is refused",
+				vu_name(u), u->path, len >> 20, addr);
+			mem_table_remove(&u->mem, addr);
+		}
 	}
-	if (t.err < 0 || t.n == 0)
-		return t.err < 0 ? t.err : -ENOMEM;
-	return vhost_user_set_mem_table(&u->vu, t.regions, t.fds, t.n);
+	pthread_mutex_unlock(&u->lock);
+	return ev == PRT_MEM_EVENT_ALLOC ? ret : 0;
+}
+
+/* Registers the memory listener; its replay fills the table. Not with u->lock. */
+static int vu_mem_listen(struct virtio_user *u)
+{
+	int ret;
+
+	snprintf(u->listener, sizeof(u->listener), "virtio_user port %u", u->hw.eth->data.port_id);
+	ret = prt_mem_event_callback_register(u->listener, vu_mem_event, u);
+	if (ret < 0) {
+		if (ret != -ENOTSUP && ret != -ENOSPC)
+			VIRTIO_LOG(ERR, "%s: cannot follow prt's memory: %s", vu_name(u),
+				   strerror(-ret));
+		u->listener[0] = '\0';
+	}
+	return ret;
+}
+
+/* Unregisters the memory listener (none runs after this) and empties the table. */
+static void vu_mem_unlisten(struct virtio_user *u)
+{
+	if (u->listener[0] == '\0')
+		return;
+	prt_mem_event_callback_unregister(u->listener);
+	u->listener[0] = '\0';
+	u->mem.n = 0; /* no listener left to race with */
 }
 
 /* Hands virtqueue @vq over to the backend (vhost-user.rst "Starting and stopping rings"). */
@@ -194,19 +335,25 @@ static int vu_vring_start(struct virtio_user *u, struct virtqueue *vq)
 	return ret;
 }
 
+/* DRIVER_OK: the memory table, then every ring. Call with u->lock. */
 static int vu_start(struct virtio_user *u)
 {
-	int ret = vu_set_mem_table(u);
+	int ret = vhost_user_set_mem_table(&u->vu, u->mem.regions, u->mem.fds, u->mem.n);
 
 	for (uint32_t i = 0; i < VU_MAX_VQS && ret == 0; i++)
 		if (u->vqs[i])
 			ret = vu_vring_start(u, u->vqs[i]);
+	if (ret == 0) {
+		u->active_pairs = u->queue_pairs; /* every ring enabled; VQ_PAIRS_SET may narrow */
+		u->started = true;
+	}
 	return ret;
 }
 
-/* Takes every ring back: the backend stops using them (GET_VRING_BASE). */
+/* Takes every ring back: the backend stops using them (GET_VRING_BASE). Call with u->lock. */
 static void vu_stop(struct virtio_user *u)
 {
+	u->started = false;
 	for (uint32_t i = 0; i < VU_MAX_VQS; i++) {
 		uint32_t base;
 
@@ -225,6 +372,13 @@ static int vu_set_status(struct virtio_hw *hw, uint8_t status)
 	uint8_t added = status & ~u->status;
 	int ret = 0;
 
+	/* Before u->lock: the listener's replay takes it. */
+	if (added & VIRTIO_CONFIG_S_DRIVER_OK) {
+		ret = vu_mem_listen(u);
+		if (ret < 0)
+			return ret;
+	}
+	pthread_mutex_lock(&u->lock);
 	if (added & VIRTIO_CONFIG_S_FEATURES_OK) {
 		/* Only the backend's features go to it, with its own protocol bit. */
 		uint64_t f = u->driver_features & ~VU_FRONTEND_FEATURES;
@@ -236,12 +390,14 @@ static int vu_set_status(struct virtio_hw *hw, uint8_t status)
 	}
 	if (added & VIRTIO_CONFIG_S_DRIVER_OK) {
 		ret = vu_start(u);
-		if (ret < 0) {
+		if (ret < 0)
 			vu_stop(u);
-			return ret;
-		}
 	}
-	u->status = status;
+	if (ret == 0)
+		u->status = status;
+	pthread_mutex_unlock(&u->lock);
+	if (ret < 0)
+		vu_mem_unlisten(u);
 	return ret;
 }
 
@@ -249,12 +405,15 @@ static void vu_reset(struct virtio_hw *hw)
 {
 	struct virtio_user *u = vu_of(hw);
 
+	pthread_mutex_lock(&u->lock);
 	vu_stop(u);
 	memset(u->vqs, 0, sizeof(u->vqs));
 	u->status = 0;
+	pthread_mutex_unlock(&u->lock);
+	vu_mem_unlisten(u);
 }
 
-/* True while the backend holds its end of the socket; a close is counted once. */
+/* True while the backend holds its end of the socket; a close is counted once. Call with u->lock. */
 static bool vu_connected(struct virtio_user *u)
 {
 	struct pollfd p = { .fd = u->vu.fd, .events = POLLIN | POLLRDHUP };
@@ -279,11 +438,11 @@ static bool vu_connected(struct virtio_user *u)
 static int vu_read_dev_config(struct virtio_hw *hw, size_t offset, void *buf, size_t len)
 {
 	struct virtio_user *u = vu_of(hw);
-	struct virtio_net_config cfg = {
-		.status = vu_connected(u) ? VIRTIO_NET_S_LINK_UP : 0,
-		.max_virtqueue_pairs = u->queue_pairs,
-	};
+	struct virtio_net_config cfg = { .max_virtqueue_pairs = u->queue_pairs };
 
+	pthread_mutex_lock(&u->lock);
+	cfg.status = vu_connected(u) ? VIRTIO_NET_S_LINK_UP : 0;
+	pthread_mutex_unlock(&u->lock);
 	memcpy(cfg.mac, u->mac.addr_bytes, sizeof(cfg.mac));
 	if (offset > sizeof(cfg) || len > sizeof(cfg) - offset)
 		return -EINVAL;
@@ -322,6 +481,7 @@ static int vu_ctrl_cmd(struct virtio_hw *hw, uint8_t cls, uint8_t cmd, const voi
 {
 	struct virtio_user *u = vu_of(hw);
 	uint16_t pairs;
+	int ret = 0;
 
 	if (cls == VIRTIO_NET_CTRL_RX &&
 	    (cmd == VIRTIO_NET_CTRL_RX_PROMISC || cmd == VIRTIO_NET_CTRL_RX_ALLMULTI))
@@ -333,14 +493,14 @@ static int vu_ctrl_cmd(struct virtio_hw *hw, uint8_t cls, uint8_t cmd, const voi
 	if (pairs < 1 || pairs > u->queue_pairs)
 		return VIRTIO_NET_ERR;
 	/* 5.1.6.5.5: the device uses the first @pairs pairs only. */
-	for (uint32_t i = 0; u->ring_enable && i < 2u * u->queue_pairs; i++) {
-		if (!u->live[i])
-			continue;
-		if (vhost_user_set_vring(&u->vu, VHOST_USER_SET_VRING_ENABLE, i, i < 2u * pairs) <
-		    0)
-			return -EIO;
-	}
-	return VIRTIO_NET_OK;
+	pthread_mutex_lock(&u->lock);
+	u->active_pairs = pairs;
+	for (uint32_t i = 0; u->ring_enable && i < 2u * u->queue_pairs && ret == 0; i++)
+		if (u->live[i])
+			ret = vhost_user_set_vring(&u->vu, VHOST_USER_SET_VRING_ENABLE, i,
+						   vring_enabled(u, i));
+	pthread_mutex_unlock(&u->lock);
+	return ret < 0 ? -EIO : VIRTIO_NET_OK;
 }
 
 /* Rx interrupts: the call eventfds the backend signals used buffers on. */
@@ -385,8 +545,13 @@ static int vu_xstats_names(struct virtio_hw *hw, struct prt_eth_xstat_name *name
 static int vu_xstats_values(struct virtio_hw *hw, uint64_t *v, unsigned int n)
 {
 	struct virtio_user *u = vu_of(hw);
-	uint64_t all[] = { u->vu.stats.malformed, u->vu.stats.disconnects, u->vu.stats.timeouts };
+	uint64_t all[PRT_DIM(vu_xstat_names)];
 
+	pthread_mutex_lock(&u->lock);
+	all[0] = u->vu.stats.malformed;
+	all[1] = u->vu.stats.disconnects;
+	all[2] = u->vu.stats.timeouts;
+	pthread_mutex_unlock(&u->lock);
 	memcpy(v, all, sizeof(uint64_t) * PRT_MIN(n, (unsigned int)PRT_DIM(all)));
 	return PRT_DIM(all);
 }
@@ -406,8 +571,12 @@ static void vu_close(struct virtio_hw *hw)
 {
 	struct virtio_user *u = vu_of(hw);
 
+	vu_mem_unlisten(u);
+	pthread_mutex_lock(&u->lock);
 	vhost_user_close(&u->vu);
+	pthread_mutex_unlock(&u->lock);
 	fds_close(u);
+	pthread_mutex_destroy(&u->lock);
 }
 
 static const struct virtio_ops virtio_user_ops = {
@@ -547,6 +716,7 @@ static int virtio_user_init(struct prt_eth_dev *dev, const struct vu_args *a)
 				     (a->mrg_rxbuf ? 0 : 1ull << VIRTIO_NET_F_MRG_RXBUF) |
 				     (a->in_order ? 0 : 1ull << VIRTIO_F_IN_ORDER)),
 	};
+	pthread_mutex_init(&u->lock, NULL);
 	snprintf(u->path, sizeof(u->path), "%s", a->path);
 	u->queue_pairs = (uint16_t)a->queues;
 	u->queue_size = (uint16_t)a->queue_size;

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "prt_common.h"
 #include "prt_test.h"
 #include "vhost_user.h"
 
@@ -24,17 +25,19 @@ struct backend {
 	pthread_t thread;
 	enum reply_kind kind;
 	uint64_t value; /* payload of u64 replies (the ack status for REPLY_ACK) */
-	/* what it received */
+	unsigned int nreq; /* requests to serve (1 when 0) */
+	/* what it received: the first request, its fds, and the request codes */
 	struct vhost_user_msg msg;
 	int fds[VHOST_MEMORY_MAX_NREGIONS];
 	unsigned int nfds;
+	uint32_t requests[4];
 };
 
-/* Receives one request with its fds. */
-static int backend_recv(struct backend *b)
+/* Receives one request into @msg, with its fds. */
+static int backend_recv(struct backend *b, struct vhost_user_msg *msg)
 {
 	char control[CMSG_SPACE(sizeof(int) * VHOST_MEMORY_MAX_NREGIONS)];
-	struct iovec iov = { .iov_base = &b->msg, .iov_len = VHOST_USER_HDR_SIZE };
+	struct iovec iov = { .iov_base = msg, .iov_len = VHOST_USER_HDR_SIZE };
 	struct msghdr mh = { .msg_iov = &iov,
 			     .msg_iovlen = 1,
 			     .msg_control = control,
@@ -43,41 +46,38 @@ static int backend_recv(struct backend *b)
 
 	if (recvmsg(b->fd, &mh, MSG_WAITALL) != VHOST_USER_HDR_SIZE)
 		return -1;
-	b->nfds = 0;
 	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
 		b->nfds = (unsigned int)((cm->cmsg_len - CMSG_LEN(0)) / sizeof(int));
 		memcpy(b->fds, CMSG_DATA(cm), sizeof(int) * b->nfds);
 	}
-	if (b->msg.size &&
-	    recv(b->fd, &b->msg.payload, b->msg.size, MSG_WAITALL) != (ssize_t)b->msg.size)
+	if (msg->size && recv(b->fd, &msg->payload, msg->size, MSG_WAITALL) != (ssize_t)msg->size)
 		return -1;
 	return 0;
 }
 
-/* Serves one request the way b->kind says. */
-static void *backend_main(void *arg)
+/* Serves one request the way b->kind says; returns -1 when done. */
+static int backend_serve(struct backend *b, struct vhost_user_msg *m)
 {
-	struct backend *b = arg;
 	struct vhost_user_msg r = { 0 };
 	bool wants_reply;
 
-	if (backend_recv(b) < 0)
-		return NULL;
-	wants_reply = b->msg.request == VHOST_USER_GET_FEATURES ||
-		      b->msg.request == VHOST_USER_GET_PROTOCOL_FEATURES ||
-		      b->msg.request == VHOST_USER_GET_VRING_BASE ||
-		      (b->msg.flags & VHOST_USER_NEED_REPLY_MASK);
+	if (backend_recv(b, m) < 0)
+		return -1;
+	wants_reply = m->request == VHOST_USER_GET_FEATURES ||
+		      m->request == VHOST_USER_GET_PROTOCOL_FEATURES ||
+		      m->request == VHOST_USER_GET_VRING_BASE ||
+		      (m->flags & VHOST_USER_NEED_REPLY_MASK);
 	if (b->kind == REPLY_CLOSE) {
 		close(b->fd);
-		return NULL;
+		return -1;
 	}
 	if (!wants_reply)
-		return NULL;
-	r.request = b->kind == REPLY_WRONG_REQ ? b->msg.request + 1 : b->msg.request;
+		return 0;
+	r.request = b->kind == REPLY_WRONG_REQ ? m->request + 1 : m->request;
 	r.flags = VHOST_USER_VERSION | (b->kind == REPLY_NO_FLAG ? 0 : VHOST_USER_REPLY_MASK);
-	if (b->msg.request == VHOST_USER_GET_VRING_BASE) {
+	if (m->request == VHOST_USER_GET_VRING_BASE) {
 		r.size = sizeof(r.payload.state);
-		r.payload.state.index = b->msg.payload.state.index;
+		r.payload.state.index = m->payload.state.index;
 		r.payload.state.num = (uint32_t)b->value;
 	} else {
 		r.size = sizeof(uint64_t);
@@ -85,8 +85,24 @@ static void *backend_main(void *arg)
 	}
 	if (b->kind == REPLY_WRONG_SIZE)
 		r.size += 4;
-	if (send(b->fd, &r, VHOST_USER_HDR_SIZE + r.size, MSG_NOSIGNAL) < 0)
-		return NULL;
+	return send(b->fd, &r, VHOST_USER_HDR_SIZE + r.size, MSG_NOSIGNAL) < 0 ? -1 : 0;
+}
+
+/* Serves b->nreq requests (at least one); keeps the first whole, the codes of all. */
+static void *backend_main(void *arg)
+{
+	struct backend *b = arg;
+	struct vhost_user_msg later;
+
+	b->nfds = 0;
+	memset(b->requests, 0, sizeof(b->requests));
+	for (unsigned int i = 0; i < PRT_MAX(b->nreq, 1u) && i < PRT_DIM(b->requests); i++) {
+		struct vhost_user_msg *m = i == 0 ? &b->msg : &later;
+
+		if (backend_serve(b, m) < 0)
+			break;
+		b->requests[i] = m->request;
+	}
 	return NULL;
 }
 
@@ -160,10 +176,14 @@ static void test_mem_table_fds(void **state)
 	struct stat a, b;
 	unsigned int i;
 
+	/* Without REPLY_ACK, a GET_FEATURES behind the table says the backend has it. */
+	f->b.nreq = 2;
 	serve(f, REPLY_OK, 0);
 	assert_int_equal(vhost_user_set_mem_table(&f->vu, r, fds, 2), 0);
 	served(f);
-	assert_int_equal(f->b.msg.request, VHOST_USER_SET_MEM_TABLE);
+	assert_int_equal(f->b.requests[0], VHOST_USER_SET_MEM_TABLE);
+	assert_int_equal(f->b.requests[1], VHOST_USER_GET_FEATURES);
+	assert_int_equal(f->b.msg.flags & VHOST_USER_NEED_REPLY_MASK, 0);
 	assert_int_equal(f->b.msg.payload.memory.nregions, 2);
 	assert_memory_equal(f->b.msg.payload.memory.regions, r, sizeof(r));
 	assert_int_equal(f->b.nfds, 2);
@@ -227,6 +247,26 @@ static void test_reply_ack(void **state)
 	serve(f, REPLY_OK, 1);
 	assert_int_equal(vhost_user_set_vring(&f->vu, VHOST_USER_SET_VRING_NUM, 0, 256), -EIO);
 	served(f);
+}
+
+/* With REPLY_ACK, SET_MEM_TABLE waits for its ack and sends nothing more. */
+static void test_mem_table_ack(void **state)
+{
+	struct fixture *f = *state;
+	struct vhost_memory_region r = { .guest_phys_addr = 0x1000, .memory_size = 4096 };
+	int fd = eventfd(0, 0);
+
+	f->vu.protocol_features = 1ull << VHOST_USER_PROTOCOL_F_REPLY_ACK;
+	f->b.nreq = 2; /* a second request would be served too, and seen */
+	serve(f, REPLY_OK, 0);
+	assert_int_equal(vhost_user_set_mem_table(&f->vu, &r, &fd, 1), 0);
+	shutdown(f->vu.fd, SHUT_WR); /* ends the backend's wait for a second request */
+	served(f);
+	assert_int_equal(f->b.requests[0], VHOST_USER_SET_MEM_TABLE);
+	assert_int_equal(f->b.requests[1], 0);
+	assert_true(f->b.msg.flags & VHOST_USER_NEED_REPLY_MASK);
+	close(f->b.fds[0]);
+	close(fd);
 }
 
 /* Bad input: malformed replies are refused, counted, and close the connection. */
@@ -299,6 +339,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_vring_fd, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vring_base, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reply_ack, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mem_table_ack, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_request, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_size, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_flags, setup, teardown),

@@ -4,7 +4,7 @@
 wrote): dpdk-testpmd --vdev net_vhost0 forwards in macswap mode back to where
 each frame came from.
 
-  vhost_interop.py TESTPMD_LITE CAPTURE [CASE...]
+  vhost_interop.py TESTPMD_LITE CAPTURE MEM_GROW [CASE...]
 
 Cases (all by default):
   replay_*  testpmd-lite forwards CAPTURE (net_pcap) to net_virtio_user0 and
@@ -16,6 +16,12 @@ Cases (all by default):
             and forwards what comes back (io, loop); both queues must carry
             traffic on DPDK's side, nothing may be dropped, and each side's
             counts must match the other's (less what was in flight at stop).
+  mem_grow_* MEM_GROW (vhost_mem_grow.c) starts its port with 16 MiB of
+            memory, then creates a pool that makes prt's heap grow by a new
+            segment, and sends frames built in that pool's mbufs: the backend
+            must have been given the new segment (SET_MEM_TABLE while the
+            port runs) to read them. Every frame must come back intact, in
+            order, and DPDK's counts and prt's must equal the frames sent.
 
 DPDK's process gets its own session and is killed (with its socket removed)
 whatever happens, within a bounded time. SKIP (77) without root, hugepages
@@ -52,7 +58,10 @@ CASES = {
     "replay_packed_noorder": (1, 1, 1, 9018, 0),
     "loop_split_2q": (0, 1, 2, 1518, 1),
     "loop_packed_2q": (1, 1, 2, 1518, 1),
+    "mem_grow_split": (0, 1, 1, 1518, 1),
+    "mem_grow_packed": (1, 1, 1, 1518, 1),
 }
+MEM_GROW_FRAMES = 4000
 
 
 def skip(why):
@@ -131,15 +140,15 @@ def prt_counts(json_path, port):
     raise RuntimeError(f"port {port} not in {json_path}")
 
 
-def run_prt(testpmd, workdir, args, log_name):
+def run_prt(testpmd, workdir, args, log_name, mem_mb=128):
     a, b = cpus()
-    cmd = [testpmd, "--lcores", f"0@{b},1@{a}", "--no-pci", "-m", "128"] + args
+    cmd = [testpmd, "--lcores", f"0@{b},1@{a}", "--no-pci", "-m", str(mem_mb)] + args
     log = Path(workdir) / log_name
     with open(log, "w") as f:
         r = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT, timeout=60)
     text = log.read_text(errors="replace")
     if r.returncode != 0:
-        raise RuntimeError(f"testpmd-lite exited {r.returncode}:\n{text[-3000:]}")
+        raise RuntimeError(f"{Path(testpmd).name} exited {r.returncode}:\n{text[-3000:]}")
     return text
 
 
@@ -216,9 +225,37 @@ def case_loop(testpmd, workdir, packed, queues):
     return problems, f"{d_rx} frames round the loop, per queue {streams}"
 
 
+def case_mem_grow(prog, workdir, packed):
+    be = Backend(workdir, 1, 1518)
+    try:
+        vu = f"net_virtio_user0,path={be.sock},packed_vq={packed}"
+        log = run_prt(prog, workdir, ["--vdev", vu, "--", str(MEM_GROW_FRAMES)], "prt.log",
+                      mem_mb=16)
+        dpdk = be.stop()
+    finally:
+        be.kill()
+    problems = []
+    segs = re.search(r"segments (\d+) -> (\d+)", log)
+    if segs is None or int(segs.group(2)) <= int(segs.group(1)):
+        problems.append("prt's heap did not grow:\n" + log[-2000:])
+    m = re.search(r"port opackets (\d+) ipackets (\d+) oerrors (\d+) ierrors (\d+) "
+                  r"imissed (\d+)", log)
+    d_rx, d_tx, d_drop, _ = dpdk_counts(dpdk)
+    if m is None:
+        problems.append("no port counters in prt's output:\n" + log[-2000:])
+    else:
+        o, i, oe, ie, im = map(int, m.groups())
+        if not (o == i == d_rx == d_tx == MEM_GROW_FRAMES) or d_drop or oe or ie or im:
+            problems.append(f"counts: {MEM_GROW_FRAMES} frames; prt sent {o}, received {i} "
+                            f"(errors {oe}/{ie}, missed {im}); DPDK received {d_rx}, sent "
+                            f"{d_tx}, dropped {d_drop}")
+    return problems, (f"{MEM_GROW_FRAMES} frames from a new segment "
+                      f"(segments {segs.group(1)} -> {segs.group(2)})" if segs else "")
+
+
 def main():
-    testpmd, capture = sys.argv[1], sys.argv[2]
-    names = sys.argv[3:] or list(CASES)
+    testpmd, capture, mem_grow = sys.argv[1], sys.argv[2], sys.argv[3]
+    names = sys.argv[4:] or list(CASES)
     if os.geteuid() != 0:
         skip("needs root (hugepages for both processes)")
     if subprocess.run(["sh", "-c", "command -v dpdk-testpmd"], capture_output=True).returncode:
@@ -235,6 +272,8 @@ def main():
                 if name.startswith("replay"):
                     problems, what = case_replay(testpmd, capture, wd, packed, mrg,
                                                  max_len, in_order)
+                elif name.startswith("mem_grow"):
+                    problems, what = case_mem_grow(mem_grow, wd, packed)
                 else:
                     problems, what = case_loop(testpmd, wd, packed, queues)
             except (RuntimeError, subprocess.TimeoutExpired) as e:
