@@ -208,18 +208,23 @@ static int virtio_dev_configure(struct prt_eth_dev *dev)
 	}
 	hw->nb_queue_pairs = PRT_MAX(dev->data.nb_rx_queues, dev->data.nb_tx_queues);
 	ret = virtio_handshake(hw, wanted_features(hw));
+	if (ret == 0) {
+		VIRTIO_LOG(INFO, "%s: features negotiated: %s", dev->data.name,
+			   virtio_net_features_str(hw->features, names, sizeof(names)));
+		/* The queues as the device lays them out for these features
+		 * (5.1.2): a reset may take the multiqueue ones away again. */
+		for (uint16_t q = 0; q < 2 * hw->nb_queue_pairs; q++)
+			hw->queue_max[q] = hw->ops->get_queue_size(hw, q);
+		ret = virtio_net_ctrl_create(hw);
+	}
 	hw->ops->reset(hw);
-	if (ret < 0)
-		return ret;
-	VIRTIO_LOG(INFO, "%s: features negotiated: %s", dev->data.name,
-		   virtio_net_features_str(hw->features, names, sizeof(names)));
-	return virtio_net_ctrl_create(hw);
+	return ret;
 }
 
 /* A queue's size: @nb_desc brought down to a power of two and to the device's largest. */
 static int queue_size(struct virtio_hw *hw, uint16_t qidx, uint16_t nb_desc, uint16_t *size)
 {
-	uint16_t max = hw->ops->get_queue_size(hw, qidx);
+	uint16_t max = qidx < 2 * hw->nb_queue_pairs ? hw->queue_max[qidx] : 0;
 
 	if (max == 0) {
 		VIRTIO_LOG(ERR, "%s: the device has no virtqueue %u", hw->eth->data.name, qidx);
