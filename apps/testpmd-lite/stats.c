@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Statistics: per-port rates every --stats-period seconds, and at the end
- * each port's counters (as dpdk-testpmd's "Forward statistics"), the
+ * each stream's counters when there are more streams than ports (which
+ * queue got what), each port's counters (as dpdk-testpmd's "Forward
+ * statistics"), the
  * driver's non-zero extended counters (why frames were dropped), the
  * forwarding rate, and the same as JSON with --json-stats.
  */
@@ -129,12 +131,31 @@ static int json_write(const struct prt_eth_stats *st, uint64_t packets, double s
 	return 0;
 }
 
+/* Each stream's counters, as dpdk-testpmd prints them with several queues. */
+static void streams_print(void)
+{
+	if (nb_fwd_streams <= nb_fwd_ports)
+		return; /* one stream per port: the port's counters say it all */
+	for (unsigned int i = 0; i < nb_fwd_streams; i++) {
+		const struct fwd_stream *fs = &fwd_streams[i];
+
+		printf("  ------- Forward Stats for RX Port= %u/Queue= %u -> TX Port= %u/Queue= %u -------\n",
+		       fs->rx_port, fs->rx_queue, fs->tx_port, fs->tx_queue);
+		printf("  RX-packets: %-14" PRIu64 " TX-packets: %-14" PRIu64
+		       " TX-dropped: %" PRIu64 "\n",
+		       __atomic_load_n(&fs->rx_packets, __ATOMIC_RELAXED),
+		       __atomic_load_n(&fs->tx_packets, __ATOMIC_RELAXED),
+		       __atomic_load_n(&fs->fwd_dropped, __ATOMIC_RELAXED));
+	}
+}
+
 int tp_stats_final(double seconds)
 {
 	struct prt_eth_stats st[PRT_MAX_ETHPORTS];
 	uint64_t packets, dropped;
 
 	memset(st, 0, sizeof(st));
+	streams_print();
 	for (unsigned int i = 0; i < nb_fwd_ports; i++) {
 		uint16_t p = fwd_ports[i];
 

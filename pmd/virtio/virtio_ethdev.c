@@ -10,7 +10,8 @@
  *    port's offloads need, so that queues are laid out (split or packed,
  *    event index) for what was negotiated; logged; reset again.
  *  - start: the same handshake, queues filled and programmed, DRIVER_OK,
- *    then the control commands (queue pairs, promiscuous).
+ *    then the control commands (queue pairs, the MAC address when the
+ *    application set one, promiscuous).
  *  - stop: reset: the device lets go of every buffer, which goes back to
  *    its pool.
  */
@@ -104,9 +105,10 @@ static int read_config(struct virtio_hw *hw)
 	ret = hw->ops->read_dev_config(hw, 0, &cfg, sizeof(cfg));
 	if (ret < 0)
 		return ret;
-	if (f & (1ull << VIRTIO_NET_F_MAC))
-		memcpy(dev->data.mac_addr.addr_bytes, cfg.mac, PRT_ETHER_ADDR_LEN);
-	else
+	if (f & (1ull << VIRTIO_NET_F_MAC)) {
+		memcpy(hw->dev_mac.addr_bytes, cfg.mac, PRT_ETHER_ADDR_LEN);
+		dev->data.mac_addr = hw->dev_mac;
+	} else
 		prt_eth_random_addr(&dev->data.mac_addr);
 	hw->max_queue_pairs = 1;
 	if ((f & (1ull << VIRTIO_NET_F_MQ)) && (f & (1ull << VIRTIO_NET_F_CTRL_VQ))) {
@@ -206,18 +208,23 @@ static int virtio_dev_configure(struct prt_eth_dev *dev)
 	}
 	hw->nb_queue_pairs = PRT_MAX(dev->data.nb_rx_queues, dev->data.nb_tx_queues);
 	ret = virtio_handshake(hw, wanted_features(hw));
+	if (ret == 0) {
+		VIRTIO_LOG(INFO, "%s: features negotiated: %s", dev->data.name,
+			   virtio_net_features_str(hw->features, names, sizeof(names)));
+		/* The queues as the device lays them out for these features
+		 * (5.1.2): a reset may take the multiqueue ones away again. */
+		for (uint16_t q = 0; q < 2 * hw->nb_queue_pairs; q++)
+			hw->queue_max[q] = hw->ops->get_queue_size(hw, q);
+		ret = virtio_net_ctrl_create(hw);
+	}
 	hw->ops->reset(hw);
-	if (ret < 0)
-		return ret;
-	VIRTIO_LOG(INFO, "%s: features negotiated: %s", dev->data.name,
-		   virtio_net_features_str(hw->features, names, sizeof(names)));
-	return virtio_net_ctrl_create(hw);
+	return ret;
 }
 
 /* A queue's size: @nb_desc brought down to a power of two and to the device's largest. */
 static int queue_size(struct virtio_hw *hw, uint16_t qidx, uint16_t nb_desc, uint16_t *size)
 {
-	uint16_t max = hw->ops->get_queue_size(hw, qidx);
+	uint16_t max = qidx < 2 * hw->nb_queue_pairs ? hw->queue_max[qidx] : 0;
 
 	if (max == 0) {
 		VIRTIO_LOG(ERR, "%s: the device has no virtqueue %u", hw->eth->data.name, qidx);
@@ -319,7 +326,10 @@ static int queues_setup(struct prt_eth_dev *dev)
 	return ret;
 }
 
-/* The control commands of a live device: queue pairs (5.1.6.5.5), receive filters (5.1.6.5.1). */
+/*
+ * The control commands of a live device: queue pairs (5.1.6.5.5), the MAC
+ * address (5.1.6.5.2), receive filters (5.1.6.5.1).
+ */
 static int ctrl_apply(struct prt_eth_dev *dev)
 {
 	struct virtio_hw *hw = virtio_hw_get(dev);
@@ -335,6 +345,15 @@ static int ctrl_apply(struct prt_eth_dev *dev)
 				   pairs);
 			return ret;
 		}
+	}
+	/* 5.1.6.5.2: the driver SHOULD set the address when it is not the device's
+	 * own (set by the application, or random without VIRTIO_NET_F_MAC); the
+	 * reset before every start gave the device its own back. */
+	if (virtio_with_feature(hw, VIRTIO_NET_F_CTRL_MAC_ADDR) &&
+	    !prt_is_same_ether_addr(&dev->data.mac_addr, &hw->dev_mac)) {
+		ret = virtio_net_mac_addr_set(hw, dev->data.mac_addr.addr_bytes);
+		if (ret < 0)
+			return ret;
 	}
 	if (virtio_with_feature(hw, VIRTIO_NET_F_CTRL_RX)) {
 		uint8_t on = dev->data.promiscuous;
@@ -475,6 +494,23 @@ static int virtio_allmulticast_enable(struct prt_eth_dev *dev)
 static int virtio_allmulticast_disable(struct prt_eth_dev *dev)
 {
 	return rx_mode_set(dev, VIRTIO_NET_CTRL_RX_ALLMULTI, false);
+}
+
+/*
+ * The port's MAC address (5.1.6.5.2): sent to a live device at once; while
+ * stopped checked against what the device offers and sent at start.
+ */
+static int virtio_mac_addr_set(struct prt_eth_dev *dev, struct prt_ether_addr *addr)
+{
+	struct virtio_hw *hw = virtio_hw_get(dev);
+	uint64_t f;
+
+	if (dev->data.started)
+		return virtio_net_mac_addr_set(hw, addr->addr_bytes);
+	/* What is (or would be, before configure) negotiated. */
+	if (virtio_net_negotiate(hw->device_features, wanted_features(hw), &f) < 0)
+		return -ENOTSUP;
+	return virtio_net_mac_addr_check(hw, f); /* sent at start */
 }
 
 /* ---- statistics ---- */
@@ -682,6 +718,7 @@ const struct prt_eth_dev_ops virtio_eth_dev_ops = {
 	.rx_queue_release = virtio_rx_queue_release,
 	.tx_queue_release = virtio_tx_queue_release,
 	.link_update = virtio_link_update,
+	.mac_addr_set = virtio_mac_addr_set,
 	.promiscuous_enable = virtio_promiscuous_enable,
 	.promiscuous_disable = virtio_promiscuous_disable,
 	.allmulticast_enable = virtio_allmulticast_enable,

@@ -97,6 +97,16 @@ struct virtio_hw {
 	uint16_t nb_queue_pairs; /**< configured */
 	uint16_t max_mtu;
 	uint16_t max_queue_size; /**< of queue 0, for dev_info */
+	/**
+	 * Largest size of each rx/tx queue (by virtqueue index), read at
+	 * configure with the features negotiated: which queues a device has
+	 * depends on them (QEMU's virtio-net has 2 x max_virtqueue_pairs with
+	 * VIRTIO_NET_F_MQ, one pair after a reset).
+	 */
+	uint16_t queue_max[2 * VIRTIO_MAX_QUEUE_PAIRS];
+	/** The device's own MAC address (5.1.4 mac; zero without VIRTIO_NET_F_MAC),
+	 * which it takes again at every reset. */
+	struct prt_ether_addr dev_mac;
 	struct virtnet_ctl *cvq; /**< the control virtqueue, NULL when none or the transport's */
 	bool intr_ready; /**< intr_setup done for this start */
 };

@@ -2,7 +2,7 @@
 /*
  * virtio-net (virtio 1.2, 5.1): which features to use, their names for the
  * log, and the control virtqueue (5.1.6.5) that sets the number of queue
- * pairs and the receive filters. The port operations are in virtio_ethdev.c.
+ * pairs, the receive filters and the MAC address. The port operations are in virtio_ethdev.c.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -34,7 +34,8 @@ int virtio_net_negotiate(uint64_t device, uint64_t wanted, uint64_t *negotiated)
 	}
 	/* 5.1.3.1 Feature bit requirements */
 	if (!has(f, VIRTIO_NET_F_CTRL_VQ))
-		f &= ~((1ull << VIRTIO_NET_F_CTRL_RX) | (1ull << VIRTIO_NET_F_MQ));
+		f &= ~((1ull << VIRTIO_NET_F_CTRL_RX) | (1ull << VIRTIO_NET_F_MQ) |
+		       (1ull << VIRTIO_NET_F_CTRL_MAC_ADDR));
 	*negotiated = f;
 	return 0;
 }
@@ -51,6 +52,7 @@ const char *virtio_net_features_str(uint64_t features, char *buf, size_t len)
 		[VIRTIO_NET_F_CTRL_VQ] = "CTRL_VQ",
 		[VIRTIO_NET_F_CTRL_RX] = "CTRL_RX",
 		[VIRTIO_NET_F_MQ] = "MQ",
+		[VIRTIO_NET_F_CTRL_MAC_ADDR] = "CTRL_MAC_ADDR",
 		[VIRTIO_F_INDIRECT_DESC] = "INDIRECT_DESC",
 		[VIRTIO_F_RING_EVENT_IDX] = "RING_EVENT_IDX",
 		[30] = "PROTOCOL_FEATURES", /* vhost-user's bit */
@@ -228,4 +230,31 @@ int virtio_net_ctrl_send(struct virtio_hw *hw, uint8_t cls, uint8_t cmd, const v
 		return -EIO;
 	}
 	return 0;
+}
+
+int virtio_net_mac_addr_check(struct virtio_hw *hw, uint64_t features)
+{
+	if (has(features, VIRTIO_NET_F_CTRL_MAC_ADDR))
+		return 0;
+	VIRTIO_LOG(
+		ERR,
+		"%s: the device does not offer VIRTIO_NET_F_CTRL_MAC_ADDR (with CTRL_VQ; virtio 1.2 5.1.6.5.2): its MAC address cannot be changed and it keeps filtering on its own; give the device the address instead (QEMU: -device virtio-net-pci,mac=...) or turn promiscuous mode on",
+		hw->eth->data.name);
+	return -ENOTSUP;
+}
+
+int virtio_net_mac_addr_set(struct virtio_hw *hw, const uint8_t mac[6])
+{
+	int ret = virtio_net_mac_addr_check(hw, hw->features);
+
+	if (ret < 0)
+		return ret;
+	/* 5.1.6.5.2: the command data is the 6-byte address. */
+	ret = virtio_net_ctrl_send(hw, VIRTIO_NET_CTRL_MAC, VIRTIO_NET_CTRL_MAC_ADDR_SET, mac, 6);
+	if (ret == -EIO)
+		VIRTIO_LOG(ERR,
+			   "%s: the device refused MAC address %02x:%02x:%02x:%02x:%02x:%02x "
+			   "(VIRTIO_NET_CTRL_MAC_ADDR_SET); it keeps its previous address",
+			   hw->eth->data.name, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	return ret;
 }

@@ -23,6 +23,7 @@
 #define VIRTIO_NET_F_CTRL_VQ 17 /* control channel is available */
 #define VIRTIO_NET_F_CTRL_RX 18 /* control channel RX mode support */
 #define VIRTIO_NET_F_MQ 22 /* multiqueue with automatic receive steering */
+#define VIRTIO_NET_F_CTRL_MAC_ADDR 23 /* set the MAC address through the control channel */
 
 /* 5.1.4 Device configuration layout: status bits */
 #define VIRTIO_NET_S_LINK_UP 1
@@ -65,25 +66,28 @@ struct virtio_net_ctrl_hdr {
 #define VIRTIO_NET_CTRL_RX 0 /* 5.1.6.5.1 Packet Receive Filtering */
 #define VIRTIO_NET_CTRL_RX_PROMISC 0
 #define VIRTIO_NET_CTRL_RX_ALLMULTI 1
+#define VIRTIO_NET_CTRL_MAC 1 /* 5.1.6.5.2 Setting MAC Address Filtering */
+#define VIRTIO_NET_CTRL_MAC_ADDR_SET 1
 #define VIRTIO_NET_CTRL_MQ 4 /* 5.1.6.5.5 Automatic receive steering in multiqueue mode */
 #define VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET 0
 #define VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MIN 1
 #define VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX 0x8000
 
 /** The features prt's virtio-net driver can use (a transport may remove some). */
-#define VIRTIO_NET_DRIVER_FEATURES                                            \
-	((1ull << VIRTIO_NET_F_CSUM) | (1ull << VIRTIO_NET_F_GUEST_CSUM) |    \
-	 (1ull << VIRTIO_NET_F_MTU) | (1ull << VIRTIO_NET_F_MAC) |            \
-	 (1ull << VIRTIO_NET_F_MRG_RXBUF) | (1ull << VIRTIO_NET_F_STATUS) |   \
-	 (1ull << VIRTIO_NET_F_CTRL_VQ) | (1ull << VIRTIO_NET_F_CTRL_RX) |    \
-	 (1ull << VIRTIO_NET_F_MQ) | (1ull << VIRTIO_F_VERSION_1) |           \
-	 (1ull << VIRTIO_F_RING_EVENT_IDX) | (1ull << VIRTIO_F_RING_PACKED) | \
-	 (1ull << VIRTIO_F_ACCESS_PLATFORM) | (1ull << VIRTIO_F_IN_ORDER))
+#define VIRTIO_NET_DRIVER_FEATURES                                             \
+	((1ull << VIRTIO_NET_F_CSUM) | (1ull << VIRTIO_NET_F_GUEST_CSUM) |     \
+	 (1ull << VIRTIO_NET_F_MTU) | (1ull << VIRTIO_NET_F_MAC) |             \
+	 (1ull << VIRTIO_NET_F_MRG_RXBUF) | (1ull << VIRTIO_NET_F_STATUS) |    \
+	 (1ull << VIRTIO_NET_F_CTRL_VQ) | (1ull << VIRTIO_NET_F_CTRL_RX) |     \
+	 (1ull << VIRTIO_NET_F_MQ) | (1ull << VIRTIO_NET_F_CTRL_MAC_ADDR) |    \
+	 (1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_F_RING_EVENT_IDX) |    \
+	 (1ull << VIRTIO_F_RING_PACKED) | (1ull << VIRTIO_F_ACCESS_PLATFORM) | \
+	 (1ull << VIRTIO_F_IN_ORDER))
 
 /**
  * Chooses the features to use (virtio 1.2, 3.1.1 step 5): those both
  * @p device offers and @p wanted asks for, minus those whose dependency
- * (5.1.3.1) is missing: CTRL_RX and MQ need CTRL_VQ.
+ * (5.1.3.1) is missing: CTRL_RX, MQ and CTRL_MAC_ADDR need CTRL_VQ.
  *
  * @param device   the device's feature bits
  * @param wanted   the driver's (VIRTIO_NET_DRIVER_FEATURES minus what the user
@@ -135,6 +139,26 @@ struct virtqueue *virtio_net_ctrl_vq(struct virtio_hw *hw);
  */
 int virtio_net_ctrl_send(struct virtio_hw *hw, uint8_t cls, uint8_t cmd, const void *data,
 			 size_t len);
+
+/**
+ * Checks that @p features (negotiated, or to be) let the driver set the MAC
+ * address: VIRTIO_NET_F_CTRL_MAC_ADDR (virtio 1.2, 5.1.6.5.2).
+ * @return 0; -ENOTSUP without it, logged with what to do instead.
+ */
+int virtio_net_mac_addr_check(struct virtio_hw *hw, uint64_t features);
+
+/**
+ * Gives the device the port's MAC address @p mac (6 bytes) with
+ * VIRTIO_NET_CTRL_MAC_ADDR_SET (virtio 1.2, 5.1.6.5.2): from then on it
+ * filters received unicast frames on that address (when not promiscuous)
+ * and uses it as its own. The device must be live (DRIVER_OK) and
+ * VIRTIO_NET_F_CTRL_MAC_ADDR negotiated. Control thread only.
+ * @return 0; -ENOTSUP without VIRTIO_NET_F_CTRL_MAC_ADDR (logged: the device
+ *         keeps its own address); -EIO when the device refused it (ack
+ *         VIRTIO_NET_ERR, logged) or the control queue broke; -ETIMEDOUT as
+ *         virtio_net_ctrl_send().
+ */
+int virtio_net_mac_addr_set(struct virtio_hw *hw, const uint8_t mac[6]);
 
 /** Milliseconds a device may take to answer a control command. */
 #define VIRTNET_CTRL_TIMEOUT_MS 5000

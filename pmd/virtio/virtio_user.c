@@ -55,7 +55,7 @@
 #define VU_FRONTEND_FEATURES                                               \
 	((1ull << VIRTIO_NET_F_MAC) | (1ull << VIRTIO_NET_F_STATUS) |      \
 	 (1ull << VIRTIO_NET_F_CTRL_VQ) | (1ull << VIRTIO_NET_F_CTRL_RX) | \
-	 (1ull << VIRTIO_NET_F_MQ))
+	 (1ull << VIRTIO_NET_F_MQ) | (1ull << VIRTIO_NET_F_CTRL_MAC_ADDR))
 
 /* Protocol features prt can use. */
 #define VU_PROTOCOL_FEATURES \
@@ -486,6 +486,15 @@ static int vu_ctrl_cmd(struct virtio_hw *hw, uint8_t cls, uint8_t cmd, const voi
 	if (cls == VIRTIO_NET_CTRL_RX &&
 	    (cmd == VIRTIO_NET_CTRL_RX_PROMISC || cmd == VIRTIO_NET_CTRL_RX_ALLMULTI))
 		return VIRTIO_NET_OK; /* the backend filters nothing */
+	if (cls == VIRTIO_NET_CTRL_MAC && cmd == VIRTIO_NET_CTRL_MAC_ADDR_SET) {
+		/* 5.1.6.5.2: recorded as the configuration's mac, as DPDK's
+		 * virtio-user does; the backend is not told (vhost-user has no
+		 * message for it) and filters nothing. */
+		if (len != PRT_ETHER_ADDR_LEN)
+			return VIRTIO_NET_ERR;
+		memcpy(u->mac.addr_bytes, data, len);
+		return VIRTIO_NET_OK;
+	}
 	if (cls != VIRTIO_NET_CTRL_MQ || cmd != VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET ||
 	    len != sizeof(pairs))
 		return VIRTIO_NET_ERR;

@@ -5,6 +5,9 @@
  * that half works: a device that never acknowledges FEATURES_OK, a
  * configuration reporting 0 queue pairs, a device without queues, a legacy
  * device. A good device configures with only the features asked for.
+ * Setting the MAC address: refused with -ENOTSUP without
+ * VIRTIO_NET_F_CTRL_MAC_ADDR, else recorded while stopped and sent as
+ * VIRTIO_NET_CTRL_MAC_ADDR_SET (5.1.6.5.2), a refusal reported.
  */
 #include <errno.h>
 #include <string.h>
@@ -20,6 +23,11 @@ struct fake {
 	bool refuse_features_ok;
 	uint16_t queue_size;
 	struct virtio_net_config cfg;
+	/* the control commands the driver sent (the transport answers them) */
+	unsigned int nb_cmds;
+	uint8_t cmd_class, cmd, cmd_data[VIRTNET_CTRL_DATA_MAX];
+	size_t cmd_len;
+	uint8_t ack; /* the answer: VIRTIO_NET_OK or VIRTIO_NET_ERR */
 };
 
 static struct fake *fake_of(struct virtio_hw *hw)
@@ -82,6 +90,18 @@ static void f_notify(struct virtqueue *vq)
 	(void)vq;
 }
 
+static int f_ctrl_cmd(struct virtio_hw *hw, uint8_t cls, uint8_t cmd, const void *data, size_t len)
+{
+	struct fake *d = fake_of(hw);
+
+	d->nb_cmds++;
+	d->cmd_class = cls;
+	d->cmd = cmd;
+	d->cmd_len = len;
+	memcpy(d->cmd_data, data, len);
+	return d->ack;
+}
+
 static void f_close(struct virtio_hw *hw)
 {
 	(void)hw;
@@ -98,6 +118,7 @@ static const struct virtio_ops fake_ops = {
 	.get_queue_size = f_get_queue_size,
 	.setup_queue = f_setup_queue,
 	.notify = f_notify,
+	.ctrl_cmd = f_ctrl_cmd,
 	.close = f_close,
 };
 
@@ -191,6 +212,61 @@ static void legacy_device_refused(void **state)
 	assert_int_equal(prt_eth_dev_count_avail(), 0);
 }
 
+static const struct prt_ether_addr new_mac = { { 0x02, 0x00, 0x00, 0xab, 0xcd, 0xef } };
+
+static void mac_set_without_ctrl_mac_addr_refused(void **state)
+{
+	struct prt_ether_addr mac = new_mac;
+	struct fake *d = NULL;
+	uint16_t port;
+
+	(void)state;
+	/* CTRL_MAC_ADDR offered without CTRL_VQ is no use (5.1.3.1) */
+	assert_int_equal(fake_port(MODERN | F(VIRTIO_NET_F_CTRL_MAC_ADDR), 1, 256, &d), 0);
+	port = d->hw.eth->data.port_id;
+	assert_int_equal(prt_eth_dev_default_mac_addr_set(port, &mac), -ENOTSUP);
+	assert_int_equal(prt_eth_dev_configure(port, 1, 1, NULL), 0);
+	assert_int_equal(prt_eth_dev_default_mac_addr_set(port, &mac), -ENOTSUP);
+	assert_int_equal(prt_eth_macaddr_get(port, &mac), 0);
+	assert_memory_equal(mac.addr_bytes, "\x52\x54\x00\x12\x34\x56", 6); /* unchanged */
+	assert_int_equal(virtio_net_mac_addr_set(&d->hw, new_mac.addr_bytes), -ENOTSUP);
+	assert_int_equal(d->nb_cmds, 0);
+	assert_int_equal(prt_eth_dev_close(port), 0);
+}
+
+static void mac_set_sent_as_ctrl_mac_addr_set(void **state)
+{
+	struct prt_ether_addr mac = new_mac;
+	struct fake *d = NULL;
+	uint16_t port;
+
+	(void)state;
+	assert_int_equal(fake_port(MODERN | F(VIRTIO_NET_F_CTRL_VQ) | F(VIRTIO_NET_F_CTRL_MAC_ADDR),
+				   1, 256, &d),
+			 0);
+	port = d->hw.eth->data.port_id;
+	assert_int_equal(prt_eth_dev_configure(port, 1, 1, NULL), 0);
+	assert_true(d->hw.features & F(VIRTIO_NET_F_CTRL_MAC_ADDR));
+	/* stopped: recorded, sent at start */
+	assert_int_equal(prt_eth_dev_default_mac_addr_set(port, &mac), 0);
+	assert_int_equal(d->nb_cmds, 0);
+	assert_int_equal(prt_eth_macaddr_get(port, &mac), 0);
+	assert_memory_equal(mac.addr_bytes, new_mac.addr_bytes, 6);
+	/* what start and a live port send: class MAC, ADDR_SET, the 6 bytes */
+	d->ack = VIRTIO_NET_OK;
+	assert_int_equal(virtio_net_mac_addr_set(&d->hw, new_mac.addr_bytes), 0);
+	assert_int_equal(d->nb_cmds, 1);
+	assert_int_equal(d->cmd_class, VIRTIO_NET_CTRL_MAC);
+	assert_int_equal(d->cmd, VIRTIO_NET_CTRL_MAC_ADDR_SET);
+	assert_int_equal(d->cmd_len, 6);
+	assert_memory_equal(d->cmd_data, new_mac.addr_bytes, 6);
+	/* a device that answers VIRTIO_NET_ERR */
+	d->ack = VIRTIO_NET_ERR;
+	assert_int_equal(virtio_net_mac_addr_set(&d->hw, new_mac.addr_bytes), -EIO);
+	assert_int_equal(d->nb_cmds, 2);
+	assert_int_equal(prt_eth_dev_close(port), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -199,6 +275,8 @@ int main(void)
 		cmocka_unit_test(zero_queue_pairs_refused),
 		cmocka_unit_test(no_queues_refused),
 		cmocka_unit_test(legacy_device_refused),
+		cmocka_unit_test(mac_set_without_ctrl_mac_addr_refused),
+		cmocka_unit_test(mac_set_sent_as_ctrl_mac_addr_set),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * virtio-net feature negotiation (pmd/virtio/virtio_net.c): only features
- * both sides offer, dependencies of 5.1.3.1 enforced, legacy devices refused,
+ * both sides offer, dependencies of 5.1.3.1 enforced (CTRL_RX, MQ and
+ * CTRL_MAC_ADDR need CTRL_VQ), legacy devices refused,
  * and the names the negotiated set is logged with.
  */
 #include <errno.h>
@@ -39,7 +40,8 @@ static void test_intersection(void **state)
 
 static void test_mq_needs_ctrl_vq(void **state)
 {
-	uint64_t dev = BIT(VIRTIO_F_VERSION_1) | BIT(VIRTIO_NET_F_MQ) | BIT(VIRTIO_NET_F_CTRL_RX);
+	uint64_t dev = BIT(VIRTIO_F_VERSION_1) | BIT(VIRTIO_NET_F_MQ) | BIT(VIRTIO_NET_F_CTRL_RX) |
+		       BIT(VIRTIO_NET_F_CTRL_MAC_ADDR);
 	uint64_t got = 0;
 
 	(void)state;
