@@ -958,6 +958,10 @@ int e1000_eth_remove(struct prt_pci_device *pdev)
 		/* The interrupt thread, while lcores may still poll: stop, free nothing. */
 		ad->unplugged = true;
 		port_break(ad, "the kernel took the device back (hot-unplug or unbind)");
+		/* The bus closes the vectors' eventfds next: no callback may stay on
+		 * them (intr_stop then finds none). */
+		if (ad->intr_on)
+			prt_intr_callback_unregister(prt_intr_efd(&pdev->intr_handle, 0));
 		prt_eth_dev_callback_process(dev, PRT_ETH_EVENT_INTR_RMV, NULL);
 		return 0;
 	}

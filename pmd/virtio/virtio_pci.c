@@ -498,6 +498,9 @@ static int virtio_pci_remove(struct prt_pci_device *pdev)
 		 * nothing breaks; the port is closed at cleanup. */
 		VIRTIO_LOG(ERR, "%s: the kernel took the device back (hot-unplug or unbind)",
 			   pdev->name);
+		/* The bus closes the vectors' eventfds next: no callback may stay on them
+		 * (the stop's lsc_disable then finds none). */
+		vp_lsc_disable(virtio_hw_get(dev));
 		prt_eth_dev_callback_process(dev, PRT_ETH_EVENT_INTR_RMV, NULL);
 		return 0;
 	}
