@@ -447,7 +447,10 @@ int prt_eth_dev_info_get(uint16_t port_id, struct prt_eth_dev_info *info);
  * @return 0; -ENODEV; -EBUSY when the port is started; -EINVAL for a queue
  *         count over dev_info.max_rx/tx_queues (or 0 for both), an MTU
  *         outside min_mtu..max_mtu, offloads or RSS hash functions the port
- *         lacks, rx interrupts on a port without them; the driver's error.
+ *         lacks; -ENOTSUP for rx interrupts (intr_conf.rxq) on a port
+ *         without them, or link-state interrupts (intr_conf.lsc) on a port
+ *         whose dev_info.dev_flags lacks PRT_ETH_DEV_INTR_LSC; the driver's
+ *         error.
  */
 int prt_eth_dev_configure(uint16_t port_id, uint16_t nb_rx_q, uint16_t nb_tx_q,
 			  const struct prt_eth_conf *conf);
