@@ -274,9 +274,10 @@ static void *intr_thread(void *unused)
 	}
 }
 
-int prt_intr_callback_register(int fd, prt_intr_callback_t cb, void *arg)
+/* Registers @cb for @events of @fd (EPOLLIN, or EPOLLRDHUP for hang-ups only). */
+static int callback_register(int fd, uint32_t events, prt_intr_callback_t cb, void *arg)
 {
-	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+	struct epoll_event ev = { .events = events, .data.fd = fd };
 	struct intr_cb *c;
 	int ret;
 
@@ -334,6 +335,18 @@ fail_epoll:
 out:
 	pthread_mutex_unlock(&cb_lock);
 	return ret;
+}
+
+int prt_intr_callback_register(int fd, prt_intr_callback_t cb, void *arg)
+{
+	return callback_register(fd, EPOLLIN, cb, arg);
+}
+
+int prt_intr_callback_register_hangup(int fd, prt_intr_callback_t cb, void *arg)
+{
+	/* EPOLLHUP and EPOLLERR are reported whatever is asked; EPOLLRDHUP adds the
+	 * peer's shutdown of its writing side, which is how a closed socket shows. */
+	return callback_register(fd, EPOLLRDHUP, cb, arg);
 }
 
 int prt_intr_callback_unregister(int fd)

@@ -137,6 +137,16 @@ typedef void (*prt_intr_callback_t)(int fd, void *arg);
 int prt_intr_callback_register(int fd, prt_intr_callback_t cb, void *arg);
 
 /**
+ * Runs @p cb(@p fd, @p arg) on prt's interrupt thread when the peer of
+ * socket @p fd hangs up (closes it, or the connection breaks), and not when
+ * data arrives: another thread may go on exchanging messages on the socket.
+ * A hang-up stays: the callback must unregister itself (or its fd be
+ * unregistered) or it runs again. Thread-safe.
+ * @return as prt_intr_callback_register().
+ */
+int prt_intr_callback_register_hangup(int fd, prt_intr_callback_t cb, void *arg);
+
+/**
  * Removes the callback of @p fd. When called from another thread while the
  * callback runs, it waits until the callback returns; a callback may
  * unregister itself. The thread stops when no callback is left.

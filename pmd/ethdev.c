@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ethdev_driver.h"
+#include "ethdev_event.h"
 #include "prt_mbuf.h"
 
 struct prt_eth_fp_ops prt_eth_fp_ops[PRT_MAX_ETHPORTS];
@@ -134,6 +135,7 @@ void prt_eth_dev_probing_finish(struct prt_eth_dev *dev)
 
 void prt_eth_dev_release(struct prt_eth_dev *dev)
 {
+	eth_dev_callbacks_free(dev->data.port_id);
 	pthread_mutex_lock(&eth_devs_lock);
 	fp_ops_reset(dev->data.port_id);
 	free(dev->dev_private);
@@ -210,6 +212,7 @@ static int dev_info_fill(struct prt_eth_dev *dev, struct prt_eth_dev_info *info)
 	info->tx_desc_lim = info->rx_desc_lim;
 	int ret = dev->dev_ops->dev_infos_get(dev, info);
 
+	info->dev_flags = dev->data.dev_flags;
 	info->nb_rx_queues = dev->data.nb_rx_queues;
 	info->nb_tx_queues = dev->data.nb_tx_queues;
 	return ret;
@@ -296,6 +299,13 @@ static int conf_check(struct prt_eth_dev *dev, uint16_t nb_rx_q, uint16_t nb_tx_
 	if (conf->intr_conf.rxq && dev->dev_ops->rx_queue_intr_fd == NULL) {
 		ETHDEV_LOG(ERR, "port %u (%s): the %s driver has no rx interrupts; poll instead", p,
 			   dev->data.name, info->driver_name);
+		return -ENOTSUP;
+	}
+	if (conf->intr_conf.lsc && !(dev->data.dev_flags & PRT_ETH_DEV_INTR_LSC)) {
+		ETHDEV_LOG(
+			ERR,
+			"port %u (%s): the %s driver cannot report link-state changes on this port (dev_info.dev_flags lacks PRT_ETH_DEV_INTR_LSC); leave intr_conf.lsc at 0 and poll prt_eth_link_get_nowait()",
+			p, dev->data.name, info->driver_name);
 		return -ENOTSUP;
 	}
 	return 0;
@@ -530,7 +540,7 @@ int prt_eth_dev_stop(uint16_t port_id)
 	if (dev->dev_ops->dev_stop)
 		ret = dev->dev_ops->dev_stop(dev);
 	dev->data.started = false;
-	dev->data.link.link_status = 0;
+	prt_eth_linkstatus_set(dev, &(struct prt_eth_link){ 0 });
 	return ret;
 }
 
@@ -539,6 +549,13 @@ int prt_eth_dev_close(uint16_t port_id)
 	struct prt_eth_dev *dev;
 
 	GET_DEV_OR_RET(port_id, dev);
+	if (eth_dev_callback_running_here(port_id)) {
+		ETHDEV_LOG(
+			ERR,
+			"port %u (%s): closed from one of its own event callbacks; close it from the main thread",
+			port_id, dev->data.name);
+		return -EDEADLK;
+	}
 	prt_eth_dev_stop(port_id);
 	queues_release(dev);
 	if (dev->dev_ops->dev_close)

@@ -20,6 +20,11 @@ static int link_read(uint16_t port_id, struct prt_eth_link *link, int wait)
 	GET_DEV_OR_RET(port_id, dev);
 	if (link == NULL)
 		return -EINVAL;
+	if (dev->data.dev_conf.intr_conf.lsc && dev->data.started) {
+		/* The link-state interrupt keeps it current (as DPDK): no driver call. */
+		prt_eth_linkstatus_get(dev, link);
+		return 0;
+	}
 	if (dev->dev_ops->link_update) {
 		ret = dev->dev_ops->link_update(dev, 0);
 		for (int waited = 0; ret >= 0 && wait && dev->data.started &&
@@ -29,7 +34,7 @@ static int link_read(uint16_t port_id, struct prt_eth_link *link, int wait)
 			ret = dev->dev_ops->link_update(dev, 1);
 		}
 	}
-	*link = dev->data.link;
+	prt_eth_linkstatus_get(dev, link);
 	return ret < 0 ? ret : 0;
 }
 

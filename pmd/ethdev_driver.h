@@ -120,7 +120,12 @@ struct prt_eth_dev_data {
 	uint16_t nb_tx_queues;
 	struct prt_eth_conf dev_conf; /**< as given to configure (rss key not kept) */
 	uint16_t mtu;
-	struct prt_eth_link link; /**< written by the driver's link_update */
+	/**
+	 * Written by the driver's link_update and link-state interrupt, with
+	 * prt_eth_linkstatus_set() where another thread may read it.
+	 */
+	struct prt_eth_link link;
+	uint32_t dev_flags; /**< PRT_ETH_DEV_INTR_*: set by the driver at probe */
 	struct prt_ether_addr mac_addr;
 	/** Rx refills that found the pool empty; drivers add to it (relaxed). */
 	_Atomic uint64_t rx_mbuf_alloc_failed;
@@ -237,6 +242,41 @@ static inline void prt_eth_stats_add_txq(struct prt_eth_stats *st, uint16_t q, u
  * ignored since nothing is negotiated.
  */
 int prt_eth_link_update_virtual(struct prt_eth_dev *dev, int wait);
+
+/**
+ * Stores @p link as the port's link state in one atomic write, for readers
+ * on other threads (an event callback, the control thread).
+ * @return 0 when link_status changed, -1 when it did not (as DPDK's
+ *         rte_eth_linkstatus_set).
+ */
+static inline int prt_eth_linkstatus_set(struct prt_eth_dev *dev, const struct prt_eth_link *link)
+{
+	struct prt_eth_link old, new_link = *link;
+
+	__atomic_exchange(&dev->data.link, &new_link, &old, __ATOMIC_SEQ_CST);
+	return old.link_status == link->link_status ? -1 : 0;
+}
+
+/** Reads the port's link state in one atomic read into @p link. */
+static inline void prt_eth_linkstatus_get(const struct prt_eth_dev *dev, struct prt_eth_link *link)
+{
+	__atomic_load(&dev->data.link, link, __ATOMIC_SEQ_CST);
+}
+
+/**
+ * Runs the application's callbacks of @p dev for @p event (the driver
+ * raises an event), on the calling thread: the interrupt thread, or the
+ * thread that noticed the change. For PRT_ETH_EVENT_INTR_LSC, store the new
+ * link with prt_eth_linkstatus_set() first, and raise it only on a port
+ * configured with intr_conf.lsc. Callbacks run without the registration
+ * lock held, so they may register others; one that is running cannot be
+ * unregistered. Thread-safe; never call it with a lock the callbacks
+ * might take.
+ * @param ret_param  handed to each callback (NULL for LSC and RMV)
+ * @return the last callback's return value; 0 when none ran.
+ */
+int prt_eth_dev_callback_process(struct prt_eth_dev *dev, enum prt_eth_event_type event,
+				 void *ret_param);
 
 /** Log type of the ethdev layer. */
 #define ETHDEV_LOG(level, ...) PRT_LOG(level, PRT_LOGTYPE_ETHDEV, __VA_ARGS__)

@@ -30,7 +30,9 @@
  * statistics, link and rx-interrupt functions, which are safe against the
  * fast path. A queue is polled by one thread at a time: prt_eth_rx_burst()
  * and prt_eth_tx_burst() on different queues (or on one rx and one tx queue)
- * may run concurrently, on the same queue they may not.
+ * may run concurrently, on the same queue they may not. Event callbacks
+ * (prt_eth_dev_callback_register()) are registered from any thread and run
+ * on prt's interrupt thread.
  *
  * Errors are negative errno values; the common ones: -ENODEV (no such port),
  * -EINVAL (a bad argument: a log line says which), -EBUSY (the port is
@@ -128,7 +130,12 @@ struct prt_eth_rss_conf {
 
 /** Interrupts a port delivers. */
 struct prt_eth_intr_conf {
-	uint32_t lsc : 1; /**< link-state changes */
+	/**
+	 * Link-state changes as PRT_ETH_EVENT_INTR_LSC events (and the stored
+	 * link kept current by them); only on a port whose dev_info.dev_flags
+	 * has PRT_ETH_DEV_INTR_LSC.
+	 */
+	uint32_t lsc : 1;
 	uint32_t rxq : 1; /**< per-rx-queue interrupts (prt_eth_dev_rx_intr_*) */
 };
 
@@ -170,6 +177,12 @@ struct prt_eth_dev_portconf {
 	uint16_t nb_queues;
 };
 
+/** @name Port flags (dev_info.dev_flags); DPDK's RTE_ETH_DEV_INTR_* */
+/**@{*/
+#define PRT_ETH_DEV_INTR_LSC 0x0002 /**< raises PRT_ETH_EVENT_INTR_LSC (intr_conf.lsc) */
+#define PRT_ETH_DEV_INTR_RMV 0x0008 /**< raises PRT_ETH_EVENT_INTR_RMV */
+/**@}*/
+
 /** What a port can do (prt_eth_dev_info_get()). */
 struct prt_eth_dev_info {
 	const char *driver_name; /**< e.g. "net_pcap" */
@@ -193,17 +206,19 @@ struct prt_eth_dev_info {
 	struct prt_eth_dev_portconf default_rxportconf;
 	struct prt_eth_dev_portconf default_txportconf;
 	uint32_t speed_capa;
+	/** PRT_ETH_DEV_INTR_*: the events the port can raise (DPDK points at the port's flags). */
+	uint32_t dev_flags;
 	uint16_t nb_rx_queues; /**< configured now */
 	uint16_t nb_tx_queues; /**< configured now */
 };
 
-/** Link state. */
+/** Link state; 8 bytes, aligned so that it is read and written whole (atomically). */
 struct prt_eth_link {
 	uint32_t link_speed; /**< Mb/s, PRT_ETH_SPEED_NUM_* */
 	uint16_t link_duplex : 1; /**< 1: full duplex */
 	uint16_t link_autoneg : 1; /**< 1: autonegotiated */
 	uint16_t link_status : 1; /**< 1: up */
-};
+} __attribute__((aligned(8)));
 
 /** Port statistics (DPDK's rte_eth_stats): counts since start-up or the last reset. */
 struct prt_eth_stats {
@@ -432,7 +447,10 @@ int prt_eth_dev_info_get(uint16_t port_id, struct prt_eth_dev_info *info);
  * @return 0; -ENODEV; -EBUSY when the port is started; -EINVAL for a queue
  *         count over dev_info.max_rx/tx_queues (or 0 for both), an MTU
  *         outside min_mtu..max_mtu, offloads or RSS hash functions the port
- *         lacks, rx interrupts on a port without them; the driver's error.
+ *         lacks; -ENOTSUP for rx interrupts (intr_conf.rxq) on a port
+ *         without them, or link-state interrupts (intr_conf.lsc) on a port
+ *         whose dev_info.dev_flags lacks PRT_ETH_DEV_INTR_LSC; the driver's
+ *         error.
  */
 int prt_eth_dev_configure(uint16_t port_id, uint16_t nb_rx_q, uint16_t nb_tx_q,
 			  const struct prt_eth_conf *conf);
@@ -478,8 +496,10 @@ int prt_eth_dev_stop(uint16_t port_id);
 
 /**
  * Closes @p port_id: stops it if started, releases its queues (and every
- * mbuf they held) and frees the port; its id may be reused by a later probe.
- * @return 0; -ENODEV.
+ * mbuf they held) and frees the port with its event callbacks (after those
+ * running on other threads returned); its id may be reused by a later probe.
+ * @return 0; -ENODEV; -EDEADLK when called from one of the port's own event
+ *         callbacks (close it from the main thread).
  */
 int prt_eth_dev_close(uint16_t port_id);
 
@@ -488,11 +508,16 @@ int prt_eth_dev_close(uint16_t port_id);
 /**
  * Reads the link state of @p port_id into @p link, waiting up to 9 s for the
  * link to come up (as rte_eth_link_get) when the port is started and the
- * link is down. @return 0; -ENODEV; -EINVAL; the driver's error.
+ * link is down. On a started port configured with intr_conf.lsc, the state
+ * kept current by the link-state interrupt, without asking the driver or
+ * waiting (as DPDK). @return 0; -ENODEV; -EINVAL; the driver's error.
  */
 int prt_eth_link_get(uint16_t port_id, struct prt_eth_link *link);
 
-/** prt_eth_link_get() without waiting: the state now. Thread-safe against the fast path. */
+/**
+ * prt_eth_link_get() without waiting: the state now. Thread-safe against the
+ * fast path; with intr_conf.lsc, also callable from an event callback.
+ */
 int prt_eth_link_get_nowait(uint16_t port_id, struct prt_eth_link *link);
 
 /** Copies the port's MAC address into @p mac_addr. @return 0; -ENODEV; -EINVAL. */
@@ -599,6 +624,67 @@ int prt_eth_xstats_get_by_name(uint16_t port_id, const char *name, uint64_t *val
 
 /** Sets the extended statistics back to zero (as prt_eth_stats_reset()). */
 int prt_eth_xstats_reset(uint16_t port_id);
+
+/* Events ------------------------------------------------------------------ */
+
+/** What a port tells the application about (DPDK's rte_eth_event_type, with its words). */
+enum prt_eth_event_type {
+	/** The link went up or down: read the new state with prt_eth_link_get_nowait(). */
+	PRT_ETH_EVENT_INTR_LSC,
+	/**
+	 * The device went away (hot-unplug, or the kernel took it back): its
+	 * queues no longer move frames; stop polling it and close it from the
+	 * main thread.
+	 */
+	PRT_ETH_EVENT_INTR_RMV,
+	PRT_ETH_EVENT_MAX, /**< the number of event types */
+};
+
+/**
+ * An event callback (DPDK's rte_eth_dev_cb_fn): @p port_id raised @p event;
+ * @p cb_arg is what was given at registration; @p ret_param is NULL for the
+ * events above. The return value is handed back to the driver, which
+ * ignores it for these events.
+ *
+ * Callbacks run on prt's interrupt thread ("prt-intr", prt_interrupts.h),
+ * or on the thread that noticed the change, one event at a time per
+ * thread; they must not block long (the thread serves every port), must
+ * not close their own port (prt_eth_dev_close() refuses with -EDEADLK) and
+ * must not unregister themselves (-EAGAIN). They may read the link with
+ * prt_eth_link_get_nowait() and register or unregister other callbacks.
+ */
+typedef int (*prt_eth_dev_cb_fn)(uint16_t port_id, enum prt_eth_event_type event, void *cb_arg,
+				 void *ret_param);
+
+/**
+ * Runs @p cb_fn(port, @p event, @p cb_arg, ...) each time @p port_id raises
+ * @p event, until unregistered or the port is closed. Callbacks of one port
+ * and event run in registration order. Registering the same function,
+ * event and argument again does nothing (as DPDK). Link-state events come
+ * only from a port configured with intr_conf.lsc. Thread-safe (a lock):
+ * any thread, a callback included.
+ *
+ * Unlike DPDK, there is no PRT_ETH_ALL: register on each port
+ * (PRT_ETH_FOREACH_DEV).
+ *
+ * @return 0; -ENODEV when the port does not exist; -EINVAL when @p cb_fn is
+ *         NULL or @p event is not a prt_eth_event_type; -ENOMEM.
+ */
+int prt_eth_dev_callback_register(uint16_t port_id, enum prt_eth_event_type event,
+				  prt_eth_dev_cb_fn cb_fn, void *cb_arg);
+
+/**
+ * Removes the callbacks of @p port_id for @p event that are @p cb_fn with
+ * @p cb_arg, or with any argument when @p cb_arg is (void *)-1 (as DPDK).
+ * A callback running now on another thread is not removed (as DPDK): call
+ * again once it returned. Thread-safe, as registration.
+ *
+ * @return 0 when every match was removed; -EAGAIN when one was running
+ *         (the others were removed); -ENOENT when none matched (DPDK
+ *         returns 0 there); -ENODEV; -EINVAL as for registration.
+ */
+int prt_eth_dev_callback_unregister(uint16_t port_id, enum prt_eth_event_type event,
+				    prt_eth_dev_cb_fn cb_fn, void *cb_arg);
 
 /* Rx interrupts ------------------------------------------------------------ */
 

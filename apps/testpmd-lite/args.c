@@ -26,6 +26,8 @@ struct tp_config tp_cfg = {
 	.tx_pkt_len = 64,
 	.max_pkt_len = PRT_ETHER_MAX_LEN,
 	.mbuf_size = 2048 + 128,
+	.lsc_intr = true,
+	.rmv_intr = true,
 };
 
 static void usage(const char *prog)
@@ -49,6 +51,8 @@ static void usage(const char *prog)
 	       "  --total-num-mbufs=N     mbufs in the pool (computed)\n"
 	       "  --rx-intr               idle lcores sleep on rx interrupts\n"
 	       "  --tx-first              send a burst on every stream first (loops of ports)\n"
+	       "  --no-lsc-interrupt      no link-state change events (on where a port has them)\n"
+	       "  --no-rmv-interrupt      no device removal events (on where a port has them)\n"
 	       "  --run-time=S            stop after S seconds; 0: start every port and stop\n"
 	       "  --json-stats=FILE       write the final statistics as JSON\n"
 	       "  -h, --help              this text\n"
@@ -147,6 +151,8 @@ enum {
 	OPT_TOTAL_NUM_MBUFS,
 	OPT_RX_INTR,
 	OPT_TX_FIRST,
+	OPT_NO_LSC_INTR,
+	OPT_NO_RMV_INTR,
 	OPT_RUN_TIME,
 	OPT_JSON_STATS,
 };
@@ -169,6 +175,8 @@ static const struct option long_opts[] = {
 	{ "total-num-mbufs", required_argument, NULL, OPT_TOTAL_NUM_MBUFS },
 	{ "rx-intr", no_argument, NULL, OPT_RX_INTR },
 	{ "tx-first", no_argument, NULL, OPT_TX_FIRST },
+	{ "no-lsc-interrupt", no_argument, NULL, OPT_NO_LSC_INTR },
+	{ "no-rmv-interrupt", no_argument, NULL, OPT_NO_RMV_INTR },
 	{ "run-time", required_argument, NULL, OPT_RUN_TIME },
 	{ "json-stats", required_argument, NULL, OPT_JSON_STATS },
 	{ "help", no_argument, NULL, 'h' },
@@ -257,6 +265,12 @@ static int apply(int opt, const char *name, const char *val)
 		return 0;
 	case OPT_TX_FIRST:
 		tp_cfg.tx_first = true;
+		return 0;
+	case OPT_NO_LSC_INTR:
+		tp_cfg.lsc_intr = false;
+		return 0;
+	case OPT_NO_RMV_INTR:
+		tp_cfg.rmv_intr = false;
 		return 0;
 	case OPT_RUN_TIME:
 		errno = 0;

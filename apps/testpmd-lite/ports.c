@@ -107,6 +107,8 @@ static int port_setup(uint16_t port)
 		conf.rxmode.mq_mode = PRT_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf = info.flow_type_rss_offloads & PRT_ETH_RSS_IP;
 	}
+	/* As dpdk-testpmd: link-state interrupts wherever the port has them. */
+	conf.intr_conf.lsc = tp_cfg.lsc_intr && (info.dev_flags & PRT_ETH_DEV_INTR_LSC);
 	if (tp_cfg.max_pkt_len + PRT_PKTMBUF_HEADROOM > tp_cfg.mbuf_size)
 		conf.rxmode.offloads |= info.rx_offload_capa & PRT_ETH_RX_OFFLOAD_SCATTER;
 	conf.txmode.offloads = info.tx_offload_capa & PRT_ETH_TX_OFFLOAD_MULTI_SEGS;
@@ -126,6 +128,9 @@ static int port_setup(uint16_t port)
 			goto fail;
 	}
 	prt_eth_promiscuous_enable(port); /* as testpmd; ports without filters say -ENOTSUP */
+	ret = tp_events_register(port, conf.intr_conf.lsc);
+	if (ret < 0)
+		goto fail;
 	return 0;
 fail:
 	fprintf(stderr, "testpmd-lite: cannot set up port %u (%s): %s (the line above says why)\n",

@@ -10,6 +10,7 @@
  *   fwd.c        the worker loop: streams, end of input, rx interrupts
  *   fwd_*.c      one engine per forwarding mode
  *   stats.c      periodic and final statistics, JSON
+ *   events.c     link-state change and device removal events, printed
  *   main.c       the order of things, signals, exit status
  */
 #ifndef TESTPMD_H
@@ -85,6 +86,8 @@ struct tp_config {
 	struct prt_ether_addr peer_addr[PRT_MAX_ETHPORTS];
 	bool rx_intr;
 	bool tx_first; /* send a burst on every stream before forwarding */
+	bool lsc_intr; /* link-state change events where a port has them (default) */
+	bool rmv_intr; /* device removal events where a port has them (default) */
 	const char *json_path;
 	uint32_t max_pkt_len; /* bytes, CRC included: MTU + 18 */
 	unsigned int total_num_mbufs; /* 0: computed */
@@ -121,6 +124,14 @@ int tp_parse_args(int argc, char **argv);
 
 /** Checks the portmask, sets up the pool and every forwarding port, builds the streams. */
 int tp_ports_setup(void);
+/**
+ * Registers for the events @p port can raise that the options want (LSC
+ * when @p lsc, the port having been configured with intr_conf.lsc; RMV
+ * when the port has it); each prints one line when it comes.
+ * @return 0; the registration's error.
+ */
+int tp_events_register(uint16_t port, bool lsc);
+
 /** Starts every forwarding port. */
 int tp_ports_start(void);
 /** Stops and closes every port. */

@@ -72,7 +72,7 @@ static void port_break(struct e1000_adapter *ad, const char *why)
 		if (txq != NULL)
 			__atomic_store_n(&txq->stopped, 1, __ATOMIC_RELAXED);
 	}
-	dev->data.link.link_status = 0;
+	prt_eth_linkstatus_set(dev, &(struct prt_eth_link){ 0 });
 	if (e1000_hw_alive(&ad->hw)) {
 		ad->chip->intr_off(ad);
 		e1000_write(&ad->hw, E1000_RCTL, 0);
@@ -438,28 +438,32 @@ static int e1000_link_update(struct prt_eth_dev *dev, int wait_to_complete)
 	(void)wait_to_complete; /* the ethdev layer polls this op while it waits */
 	health_check(ad);
 	if (ad->broken) {
-		dev->data.link = (struct prt_eth_link){ 0 };
+		prt_eth_linkstatus_set(dev, &(struct prt_eth_link){ 0 });
 		return 0;
 	}
 	ret = e1000_hw_link_get(&ad->hw, &link, 0);
 	if (ret < 0)
 		return ret;
-	dev->data.link = (struct prt_eth_link){
-		.link_speed = link.speed_mbps,
-		.link_duplex = link.full_duplex,
-		.link_autoneg = 1,
-		.link_status = link.up,
-	};
+	prt_eth_linkstatus_set(dev, &(struct prt_eth_link){
+					    .link_speed = link.speed_mbps,
+					    .link_duplex = link.full_duplex,
+					    .link_autoneg = 1,
+					    .link_status = link.up,
+				    });
 	return 0;
 }
 
-/* Vector 0: the link (and other) causes; runs on prt's interrupt thread. */
+/*
+ * Vector 0: the link (and other) causes; runs on prt's interrupt thread.
+ * A link that went up or down is logged and, with intr_conf.lsc, raised
+ * as PRT_ETH_EVENT_INTR_LSC.
+ */
 static void link_intr_handler(int fd, void *arg)
 {
 	struct e1000_adapter *ad = arg;
 	struct prt_eth_dev *dev = ad->dev;
+	struct prt_eth_link before, after;
 	uint32_t causes;
-	bool was_up = dev->data.link.link_status;
 
 	(void)fd;
 	prt_intr_ack(&ad->pdev->intr_handle, 0);
@@ -469,12 +473,17 @@ static void link_intr_handler(int fd, void *arg)
 	if (!(causes & E1000_ICR_LSC))
 		return;
 	prt_eth_counter_add(&ad->lsc_intr, 1);
-	if (e1000_link_update(dev, 0) == 0 && dev->data.link.link_status != was_up)
-		E1000_LOG(INFO, "port %u (%s): link %s%s", dev->data.port_id, dev->data.name,
-			  dev->data.link.link_status ? "up" : "down",
-			  dev->data.link.link_status ?
-				  (dev->data.link.link_duplex ? ", full duplex" : ", half duplex") :
-				  "");
+	prt_eth_linkstatus_get(dev, &before);
+	if (e1000_link_update(dev, 0) < 0)
+		return;
+	prt_eth_linkstatus_get(dev, &after);
+	if (after.link_status == before.link_status)
+		return;
+	E1000_LOG(INFO, "port %u (%s): link %s%s", dev->data.port_id, dev->data.name,
+		  after.link_status ? "up" : "down",
+		  after.link_status ? (after.link_duplex ? ", full duplex" : ", half duplex") : "");
+	if (dev->data.dev_conf.intr_conf.lsc)
+		prt_eth_dev_callback_process(dev, PRT_ETH_EVENT_INTR_LSC, NULL);
 }
 
 /* ---- interrupts ---- */
@@ -924,6 +933,11 @@ int e1000_eth_probe(const struct e1000_chip *chip, struct prt_pci_device *pdev)
 	dev->rx_pkt_burst = e1000_recv_pkts;
 	dev->tx_pkt_burst = e1000_xmit_pkts;
 	dev->data.numa_node = pdev->numa_node < 0 ? PRT_SOCKET_ID_ANY : pdev->numa_node;
+	/* The link interrupt needs MSI-X vector 0 (intr_start); without, the link is polled. */
+	if (prt_intr_vec_max(&pdev->intr_handle, PRT_INTR_MODE_MSIX) > 0)
+		dev->data.dev_flags |= PRT_ETH_DEV_INTR_LSC;
+	if (pdev->req_efd >= 0)
+		dev->data.dev_flags |= PRT_ETH_DEV_INTR_RMV;
 	pdev->driver_data = dev;
 	prt_eth_dev_probing_finish(dev);
 	return 0;
@@ -944,6 +958,11 @@ int e1000_eth_remove(struct prt_pci_device *pdev)
 		/* The interrupt thread, while lcores may still poll: stop, free nothing. */
 		ad->unplugged = true;
 		port_break(ad, "the kernel took the device back (hot-unplug or unbind)");
+		/* The bus closes the vectors' eventfds next: no callback may stay on
+		 * them (intr_stop then finds none). */
+		if (ad->intr_on)
+			prt_intr_callback_unregister(prt_intr_efd(&pdev->intr_handle, 0));
+		prt_eth_dev_callback_process(dev, PRT_ETH_EVENT_INTR_RMV, NULL);
 		return 0;
 	}
 	return prt_eth_dev_close(dev->data.port_id);

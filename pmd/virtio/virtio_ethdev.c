@@ -368,6 +368,34 @@ static int ctrl_apply(struct prt_eth_dev *dev)
 	return ret;
 }
 
+static int virtio_dev_stop(struct prt_eth_dev *dev);
+
+/*
+ * Interrupts for this start: MSI-X vectors (4.1.5.1.2: 0 for configuration
+ * changes, 1 + q for rx queue q) with intr_conf.rxq or intr_conf.lsc, and
+ * with lsc the watch on configuration changes.
+ */
+static int intr_start(struct prt_eth_dev *dev)
+{
+	struct virtio_hw *hw = virtio_hw_get(dev);
+	const struct prt_eth_intr_conf *ic = &dev->data.dev_conf.intr_conf;
+	int ret;
+
+	if (!ic->rxq && !ic->lsc)
+		return 0;
+	ret = hw->ops->intr_setup(hw, ic->rxq ? dev->data.nb_rx_queues : 0);
+	if (ret < 0)
+		return ret;
+	hw->intr_ready = true;
+	if (!ic->lsc)
+		return 0;
+	ret = hw->ops->lsc_enable(hw);
+	if (ret < 0)
+		return ret;
+	hw->lsc_on = true;
+	return 0;
+}
+
 static int virtio_dev_start(struct prt_eth_dev *dev)
 {
 	struct virtio_hw *hw = virtio_hw_get(dev);
@@ -384,12 +412,9 @@ static int virtio_dev_start(struct prt_eth_dev *dev)
 	}
 	if (ret < 0)
 		goto fail;
-	if (dev->data.dev_conf.intr_conf.rxq) {
-		ret = hw->ops->intr_setup(hw, dev->data.nb_rx_queues);
-		if (ret < 0)
-			goto fail;
-		hw->intr_ready = true;
-	}
+	ret = intr_start(dev);
+	if (ret < 0)
+		goto fail;
 	queues_reset(dev);
 	ret = queues_setup(dev);
 	if (ret < 0)
@@ -410,11 +435,7 @@ static int virtio_dev_start(struct prt_eth_dev *dev)
 	dev->tx_pkt_burst = virtio_xmit_pkts;
 	return 0;
 fail:
-	hw->ops->reset(hw);
-	queues_reset(dev);
-	if (hw->intr_ready)
-		hw->ops->intr_release(hw);
-	hw->intr_ready = false;
+	virtio_dev_stop(dev);
 	return ret;
 }
 
@@ -422,6 +443,10 @@ static int virtio_dev_stop(struct prt_eth_dev *dev)
 {
 	struct virtio_hw *hw = virtio_hw_get(dev);
 
+	/* No configuration interrupt handler may read the device while it resets. */
+	if (hw->lsc_on)
+		hw->ops->lsc_disable(hw);
+	hw->lsc_on = false;
 	/* 2.4: after the reset the device uses no buffer: they can go back. */
 	hw->ops->reset(hw);
 	queues_reset(dev);
@@ -440,12 +465,11 @@ static int virtio_dev_close(struct prt_eth_dev *dev)
 	return 0;
 }
 
-static int virtio_link_update(struct prt_eth_dev *dev, int wait)
+/* The link of a device that runs (@live) or not: down, or what its status says. */
+static struct prt_eth_link link_read(struct virtio_hw *hw, bool live)
 {
-	struct virtio_hw *hw = virtio_hw_get(dev);
-	bool up = dev->data.started;
+	bool up = live;
 
-	(void)wait;
 	/* 5.1.4: with VIRTIO_NET_F_STATUS, the device says whether the link is up. */
 	if (up && ((hw->device_features & hw->wanted_features) & (1ull << VIRTIO_NET_F_STATUS))) {
 		uint16_t status = 0;
@@ -455,12 +479,32 @@ static int virtio_link_update(struct prt_eth_dev *dev, int wait)
 			status = 0;
 		up = status & VIRTIO_NET_S_LINK_UP;
 	}
-	dev->data.link = (struct prt_eth_link){
+	return (struct prt_eth_link){
 		.link_speed = up ? PRT_ETH_SPEED_NUM_UNKNOWN : PRT_ETH_SPEED_NUM_NONE,
 		.link_duplex = 1,
 		.link_status = up,
 	};
+}
+
+static int virtio_link_update(struct prt_eth_dev *dev, int wait)
+{
+	struct prt_eth_link link = link_read(virtio_hw_get(dev), dev->data.started);
+
+	(void)wait;
+	prt_eth_linkstatus_set(dev, &link);
 	return 0;
+}
+
+void virtio_lsc_handle(struct virtio_hw *hw)
+{
+	struct prt_eth_dev *dev = hw->eth;
+	struct prt_eth_link link = link_read(hw, true);
+
+	if (prt_eth_linkstatus_set(dev, &link) < 0)
+		return; /* another field changed (2.5), or a change and back */
+	VIRTIO_LOG(INFO, "port %u (%s): link %s", dev->data.port_id, dev->data.name,
+		   link.link_status ? "up" : "down");
+	prt_eth_dev_callback_process(dev, PRT_ETH_EVENT_INTR_LSC, NULL);
 }
 
 /* Receive filters through the control queue (5.1.6.5.1); recorded while stopped. */

@@ -76,6 +76,15 @@ struct virtio_ops {
 	void (*intr_ack)(struct virtio_hw *hw, uint16_t rxq);
 	/** Undoes intr_setup. */
 	void (*intr_release)(struct virtio_hw *hw);
+	/**
+	 * Starts watching for configuration changes (link status) on prt's
+	 * interrupt thread, which calls virtio_lsc_handle() for each (PCI: the
+	 * configuration MSI-X vector, after intr_setup; vhost-user: the
+	 * backend's hang-up). NULL: the port cannot report link changes.
+	 */
+	int (*lsc_enable)(struct virtio_hw *hw);
+	/** Stops watching; a handler running now has returned when it returns. */
+	void (*lsc_disable)(struct virtio_hw *hw);
 	/** Transport xstats after the driver's: names (NULL: count only) and values. */
 	int (*xstats_names)(struct virtio_hw *hw, struct prt_eth_xstat_name *names, unsigned int n);
 	int (*xstats_values)(struct virtio_hw *hw, uint64_t *values, unsigned int n);
@@ -109,6 +118,7 @@ struct virtio_hw {
 	struct prt_ether_addr dev_mac;
 	struct virtnet_ctl *cvq; /**< the control virtqueue, NULL when none or the transport's */
 	bool intr_ready; /**< intr_setup done for this start */
+	bool lsc_on; /**< lsc_enable done for this start */
 };
 
 /** The struct virtio_hw of port @p dev. */
@@ -141,6 +151,14 @@ static inline uint16_t virtio_txq_index(uint16_t q)
  *         status handshake; the transport's error. Logged.
  */
 int virtio_ethdev_init(struct virtio_hw *hw);
+
+/**
+ * A configuration change (virtio 1.2, 2.5 / 4.1.5.3): reads the link status
+ * again (5.1.4, VIRTIO_NET_S_LINK_UP) and, when it changed, stores it and
+ * raises PRT_ETH_EVENT_INTR_LSC. Called by the transports on prt's
+ * interrupt thread while lsc_enable is in force.
+ */
+void virtio_lsc_handle(struct virtio_hw *hw);
 
 /** The port operations shared by every transport (virtio_ethdev.c). */
 extern const struct prt_eth_dev_ops virtio_eth_dev_ops;

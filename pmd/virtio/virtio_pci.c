@@ -9,8 +9,9 @@
  * and the device configuration (MAC, link status, queue pairs, MTU), each
  * in a BAR the bus mapped. Queues get IOVAs from prt's memory: virtual
  * addresses behind an IOMMU (type1, iommufd), physical ones without
- * (noiommu). With rx interrupts, MSI-X vector 0 is the configuration
- * change vector and vector 1 + q belongs to rx queue q (4.1.5.1.2).
+ * (noiommu). With rx or link-state interrupts, MSI-X vector 0 is the
+ * configuration change vector (link status: PRT_ETH_EVENT_INTR_LSC) and
+ * vector 1 + q belongs to rx queue q (4.1.5.1.2).
  *
  * Devices: 1af4:1041 (modern virtio-net, e.g. QEMU's virtio-net-pci with
  * disable-legacy=on) and 1af4:1000 (transitional) when it has the modern
@@ -297,6 +298,38 @@ static void vp_intr_release(struct virtio_hw *hw)
 	prt_intr_disable(&vp->pdev->intr_handle);
 }
 
+/*
+ * MSI-X vector 0: the device changed its configuration (4.1.5.3), e.g. the
+ * link status; runs on prt's interrupt thread.
+ */
+static void vp_config_intr(int fd, void *arg)
+{
+	struct virtio_pci *vp = arg;
+
+	(void)fd;
+	prt_intr_ack(&vp->pdev->intr_handle, 0);
+	if (vp->pdev->removed)
+		return; /* the BARs read all ones: nothing to learn */
+	/* 4.1.4.5: the device also set bit 1 of ISR status; reading it clears it. */
+	if (vp->isr != NULL)
+		(void)prt_read8(vp->isr);
+	virtio_lsc_handle(&vp->hw);
+}
+
+static int vp_lsc_enable(struct virtio_hw *hw)
+{
+	struct virtio_pci *vp = vp_of(hw);
+
+	/* intr_setup made vector 0 the config_msix_vector (4.1.5.1.2). */
+	return prt_intr_callback_register(prt_intr_efd(&vp->pdev->intr_handle, 0), vp_config_intr,
+					  vp);
+}
+
+static void vp_lsc_disable(struct virtio_hw *hw)
+{
+	prt_intr_callback_unregister(prt_intr_efd(&vp_of(hw)->pdev->intr_handle, 0));
+}
+
 static void vp_close(struct virtio_hw *hw)
 {
 	struct virtio_pci *vp = vp_of(hw);
@@ -319,6 +352,8 @@ static const struct virtio_ops virtio_pci_ops = {
 	.intr_fd = vp_intr_fd,
 	.intr_ack = vp_intr_ack,
 	.intr_release = vp_intr_release,
+	.lsc_enable = vp_lsc_enable,
+	.lsc_disable = vp_lsc_disable,
 	.close = vp_close,
 };
 
@@ -439,6 +474,13 @@ static int virtio_pci_probe(struct prt_pci_driver *drv, struct prt_pci_device *p
 		VIRTIO_LOG(NOTICE,
 			   "%s: no IOMMU: the device is given physical addresses (IOVA mode PA)",
 			   pdev->name);
+	/* Link changes reach the application through the configuration vector
+	 * (MSI-X) when the device reports a link status (VIRTIO_NET_F_STATUS). */
+	if (prt_intr_vec_max(&pdev->intr_handle, PRT_INTR_MODE_MSIX) > 0 &&
+	    (vp->hw.device_features & (1ull << VIRTIO_NET_F_STATUS)))
+		dev->data.dev_flags |= PRT_ETH_DEV_INTR_LSC;
+	if (pdev->req_efd >= 0)
+		dev->data.dev_flags |= PRT_ETH_DEV_INTR_RMV;
 	pdev->driver_data = dev;
 	prt_eth_dev_probing_finish(dev);
 	return 0;
@@ -456,6 +498,10 @@ static int virtio_pci_remove(struct prt_pci_device *pdev)
 		 * nothing breaks; the port is closed at cleanup. */
 		VIRTIO_LOG(ERR, "%s: the kernel took the device back (hot-unplug or unbind)",
 			   pdev->name);
+		/* The bus closes the vectors' eventfds next: no callback may stay on them
+		 * (the stop's lsc_disable then finds none). */
+		vp_lsc_disable(virtio_hw_get(dev));
+		prt_eth_dev_callback_process(dev, PRT_ETH_EVENT_INTR_RMV, NULL);
 		return 0;
 	}
 	return prt_eth_dev_close(dev->data.port_id);

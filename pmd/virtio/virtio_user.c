@@ -16,7 +16,10 @@
  * status, queue pairs) is made up from the devargs and the connection, and
  * the control virtqueue is answered here: queue pairs become
  * SET_VRING_ENABLE; the receive filters need nothing (the backend delivers
- * every frame of the port).
+ * every frame of the port). With intr_conf.lsc, the backend's hang-up is
+ * watched on prt's interrupt thread: the link goes down and the application
+ * hears of it (PRT_ETH_EVENT_INTR_LSC); without, the link is found down at
+ * the next link read.
  *
  * The backend sees prt's memory at the same virtual addresses as prt:
  * descriptors carry virtual addresses (hw->use_va), whatever the IOVA mode.
@@ -31,6 +34,7 @@
  * The data path (kicks on eventfds) takes no lock.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -40,6 +44,7 @@
 #include <unistd.h>
 
 #include "kvargs.h"
+#include "prt_interrupts.h"
 #include "prt_memory.h"
 #include "vhost_user.h"
 #include "virtio_hw.h"
@@ -88,6 +93,15 @@ struct virtio_user {
 	bool live[VU_MAX_VQS]; /* handed to the backend */
 	int kickfd[VU_MAX_VQS];
 	int callfd[VU_MAX_VQS];
+	/*
+	 * With intr_conf.lsc: a duplicate of the socket that prt's interrupt
+	 * thread watches for the backend's hang-up (-1: none). A duplicate, so
+	 * that the control thread may close the socket whenever it sees the
+	 * connection fail while the watch lives on; closed on the control
+	 * thread only (lsc_disable).
+	 */
+	int watch_fd;
+	bool backend_gone; /* the watch saw the hang-up (atomic: read on both threads) */
 };
 
 static struct virtio_user *vu_of(struct virtio_hw *hw)
@@ -440,8 +454,12 @@ static int vu_read_dev_config(struct virtio_hw *hw, size_t offset, void *buf, si
 	struct virtio_user *u = vu_of(hw);
 	struct virtio_net_config cfg = { .max_virtqueue_pairs = u->queue_pairs };
 
+	/* After the watch saw the hang-up the socket is left alone: the
+	 * interrupt thread reads this too, and the control thread owns the
+	 * socket. */
 	pthread_mutex_lock(&u->lock);
-	cfg.status = vu_connected(u) ? VIRTIO_NET_S_LINK_UP : 0;
+	if (!__atomic_load_n(&u->backend_gone, __ATOMIC_ACQUIRE) && vu_connected(u))
+		cfg.status = VIRTIO_NET_S_LINK_UP;
 	pthread_mutex_unlock(&u->lock);
 	memcpy(cfg.mac, u->mac.addr_bytes, sizeof(cfg.mac));
 	if (offset > sizeof(cfg) || len > sizeof(cfg) - offset)
@@ -537,6 +555,58 @@ static void vu_intr_release(struct virtio_hw *hw)
 	(void)hw;
 }
 
+/* The backend hung up: link down (runs on prt's interrupt thread). */
+static void vu_hangup(int fd, void *arg)
+{
+	struct virtio_user *u = arg;
+
+	prt_intr_callback_unregister(fd); /* a hang-up stays: once is enough */
+	VIRTIO_LOG(ERR, "%s: the vhost-user backend at %s closed the connection; link down",
+		   vu_name(u), u->path);
+	__atomic_store_n(&u->backend_gone, true, __ATOMIC_RELEASE);
+	virtio_lsc_handle(&u->hw);
+}
+
+static int vu_lsc_enable(struct virtio_hw *hw)
+{
+	struct virtio_user *u = vu_of(hw);
+	int ret;
+
+	pthread_mutex_lock(&u->lock); /* the listener may close the socket meanwhile */
+	if (u->vu.fd < 0) {
+		pthread_mutex_unlock(&u->lock);
+		return 0; /* gone already: the link reads down, nothing more can change */
+	}
+	u->watch_fd = fcntl(u->vu.fd, F_DUPFD_CLOEXEC, 0);
+	pthread_mutex_unlock(&u->lock);
+	if (u->watch_fd < 0) {
+		ret = -errno;
+		VIRTIO_LOG(ERR, "%s: cannot watch the vhost-user socket: %s", vu_name(u),
+			   strerror(errno));
+		return ret;
+	}
+	ret = prt_intr_callback_register_hangup(u->watch_fd, vu_hangup, u);
+	if (ret < 0) {
+		VIRTIO_LOG(ERR, "%s: cannot watch the vhost-user socket: %s", vu_name(u),
+			   strerror(-ret));
+		close(u->watch_fd);
+		u->watch_fd = -1;
+	}
+	return ret;
+}
+
+static void vu_lsc_disable(struct virtio_hw *hw)
+{
+	struct virtio_user *u = vu_of(hw);
+
+	if (u->watch_fd < 0)
+		return;
+	/* -ENOENT when the handler unregistered itself; otherwise waits for it. */
+	prt_intr_callback_unregister(u->watch_fd);
+	close(u->watch_fd);
+	u->watch_fd = -1;
+}
+
 static const char *const vu_xstat_names[] = {
 	"vhost_user_malformed",
 	"vhost_user_disconnects",
@@ -604,6 +674,8 @@ static const struct virtio_ops virtio_user_ops = {
 	.intr_fd = vu_intr_fd,
 	.intr_ack = vu_intr_ack,
 	.intr_release = vu_intr_release,
+	.lsc_enable = vu_lsc_enable,
+	.lsc_disable = vu_lsc_disable,
 	.xstats_names = vu_xstats_names,
 	.xstats_values = vu_xstats_values,
 	.close = vu_close,
@@ -733,6 +805,7 @@ static int virtio_user_init(struct prt_eth_dev *dev, const struct vu_args *a)
 	if (!a->has_mac)
 		prt_eth_random_addr(&u->mac);
 	u->vu.fd = -1;
+	u->watch_fd = -1;
 	for (unsigned int i = 0; i < VU_MAX_VQS; i++)
 		u->kickfd[i] = u->callfd[i] = -1;
 	for (unsigned int i = 0; i < 2u * u->queue_pairs; i++) {
@@ -784,6 +857,7 @@ static int virtio_user_probe(const char *name, const char *args)
 		prt_eth_dev_release(dev);
 		return ret;
 	}
+	dev->data.dev_flags |= PRT_ETH_DEV_INTR_LSC; /* the backend's hang-up: link down */
 	prt_eth_dev_probing_finish(dev);
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "prt_interrupts.h"
@@ -140,12 +141,54 @@ static void test_callback_thread(void **state)
 	assert_int_equal(prt_test_count_fds(), before);
 }
 
+static void hangup(int fd, void *arg)
+{
+	struct cb_state *s = arg;
+
+	pthread_mutex_lock(&lock);
+	s->calls++;
+	prt_intr_callback_unregister(fd); /* a hang-up stays */
+	pthread_cond_broadcast(&cond);
+	pthread_mutex_unlock(&lock);
+}
+
+/* A hang-up watch runs on the peer's close, not on data another thread reads. */
+static void test_callback_hangup(void **state)
+{
+	struct cb_state h = { 0 }, e = { 0 };
+	int sv[2], before = prt_test_count_fds();
+	char buf[4];
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	e.fd = eventfd(0, EFD_NONBLOCK);
+	assert_int_equal(prt_intr_callback_register_hangup(sv[0], hangup, &h), 0);
+	assert_int_equal(prt_intr_callback_register(e.fd, callback, &e), 0);
+	/* Data first, then the eventfd: epoll reports ready fds in that order,
+	 * so had the data woken the watch, it would have run before. */
+	assert_int_equal(write(sv[1], "ping", 4), 4);
+	signal_fd(e.fd);
+	wait_calls(&e, 1);
+	pthread_mutex_lock(&lock);
+	assert_int_equal(h.calls, 0);
+	pthread_mutex_unlock(&lock);
+	assert_int_equal(read(sv[0], buf, sizeof(buf)), 4);
+	close(sv[1]);
+	wait_calls(&h, 1);
+	assert_int_equal(prt_intr_callback_unregister(sv[0]), -ENOENT); /* it removed itself */
+	assert_int_equal(prt_intr_callback_unregister(e.fd), 0);
+	close(sv[0]);
+	close(e.fd);
+	assert_int_equal(prt_test_count_fds(), before);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_epoll_wait_ack),
 		cmocka_unit_test(test_enable_checks),
 		cmocka_unit_test(test_callback_thread),
+		cmocka_unit_test(test_callback_hangup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

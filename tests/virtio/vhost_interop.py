@@ -23,6 +23,12 @@ Cases (all by default):
             port runs) to read them. Every frame must come back intact, in
             order, and DPDK's counts and prt's must equal the frames sent.
 
+  lsc_kill  the backend is killed while testpmd-lite forwards in a loop: the
+            link-state interrupt (intr_conf.lsc, the socket's hang-up)
+            must print "Port 0: link state change event: link down" once,
+            after "forwarding started", and testpmd-lite must still stop
+            cleanly.
+
 DPDK's process gets its own session and is killed (with its socket removed)
 whatever happens, within a bounded time. SKIP (77) without root, hugepages
 or dpdk-testpmd.
@@ -60,6 +66,7 @@ CASES = {
     "loop_packed_2q": (1, 1, 2, 1518, 1),
     "mem_grow_split": (0, 1, 1, 1518, 1),
     "mem_grow_packed": (1, 1, 1, 1518, 1),
+    "lsc_kill": (0, 1, 1, 1518, 1),
 }
 MEM_GROW_FRAMES = 4000
 
@@ -251,6 +258,42 @@ def case_mem_grow(prog, workdir, packed):
                             f"{d_tx}, dropped {d_drop}")
     return problems, (f"{MEM_GROW_FRAMES} frames from a new segment "
                       f"(segments {segs.group(1)} -> {segs.group(2)})" if segs else "")
+def case_lsc_kill(testpmd, workdir):
+    be = Backend(workdir, 1, 1518)
+    a, b = cpus()
+    log = Path(workdir) / "prt.log"
+    cmd = [testpmd, "--lcores", f"0@{b},1@{a}", "--no-pci", "-m", "128", "--vdev",
+           f"net_virtio_user0,path={be.sock},queue_size=256", "--", "--forward-mode=io",
+           "--port-topology=loop", "--tx-first", "--run-time=6"]
+    lines = []
+    with open(log, "w") as f:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            for line in proc.stdout:
+                f.write(line)
+                lines.append(line.rstrip("\n"))
+                if line.startswith("forwarding started"):
+                    be.kill()  # SIGKILL: the kernel closes its end of the socket
+            rc = proc.wait(timeout=30)
+        finally:
+            be.kill()
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    text = "\n".join(lines)
+    problems = []
+    if rc != 0:
+        problems.append(f"testpmd-lite exited {rc}:\n{text[-3000:]}")
+    events = [i for i, l in enumerate(lines) if l.startswith("Port 0: link state change event")]
+    started = next((i for i, l in enumerate(lines) if l.startswith("forwarding started")), None)
+    if started is None:
+        problems.append("testpmd-lite never started forwarding:\n" + text[-2000:])
+    elif [lines[i] for i in events] != ["Port 0: link state change event: link down"]:
+        problems.append("expected one 'Port 0: link state change event: link down', got: "
+                        f"{[lines[i] for i in events]}\n{text[-2000:]}")
+    elif events[0] < started:
+        problems.append("the event came before the backend was killed")
+    return problems, "backend killed mid-run: one link-down event"
 
 
 def main():
@@ -269,7 +312,9 @@ def main():
         packed, mrg, queues, max_len, in_order = CASES[name]
         with tempfile.TemporaryDirectory(prefix="prt_vhost_") as wd:
             try:
-                if name.startswith("replay"):
+                if name == "lsc_kill":
+                    problems, what = case_lsc_kill(testpmd, wd)
+                elif name.startswith("replay"):
                     problems, what = case_replay(testpmd, capture, wd, packed, mrg,
                                                  max_len, in_order)
                 elif name.startswith("mem_grow"):
