@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "mem/mem_test.h"
+#include "memsegs.h"
 
 #include "eal_memory.h"
 #include "prt_ethdev.h"
@@ -237,29 +238,6 @@ static int group_teardown(void **state)
 	return system(cmd);
 }
 
-/* prt's segments, oldest first. */
-struct segs {
-	struct prt_memseg ms[MAX_SEGS];
-	unsigned int n;
-};
-
-static int seg_add(const struct prt_memseg *ms, void *arg)
-{
-	struct segs *s = arg;
-
-	if (s->n < MAX_SEGS)
-		s->ms[s->n] = *ms;
-	s->n++;
-	return 0;
-}
-
-static unsigned int segs_read(struct segs *s)
-{
-	s->n = 0;
-	prt_memseg_walk(seg_add, s);
-	return s->n;
-}
-
 static ino_t seg_ino(const struct prt_memseg *ms)
 {
 	struct stat st;
@@ -282,7 +260,7 @@ static unsigned int tables_seen(void)
 }
 
 /* The backend's last table is exactly prt's segments, each with its own file. */
-static void check_last_table(const struct segs *s)
+static void check_last_table(const struct memsegs *s)
 {
 	const struct table *t = &be.tables[tables_seen() - 1];
 
@@ -308,12 +286,12 @@ static void *alloc_block(void)
 /* Allocates until prt has one segment more (returns true) or the heap refuses (false). */
 static bool grow_one(unsigned int nsegs)
 {
-	struct segs s;
+	struct memsegs s;
 
 	for (int tries = 0; tries < 8; tries++) {
 		if (alloc_block() == NULL)
 			return false;
-		if (segs_read(&s) > nsegs)
+		if (memsegs_read(&s) > nsegs)
 			return true;
 	}
 	fail_msg("8 blocks of %zu bytes never needed a new segment", BLOCK_SIZE);
@@ -322,23 +300,23 @@ static bool grow_one(unsigned int nsegs)
 
 static void test_start_shares_every_segment(void **state)
 {
-	struct segs s;
+	struct memsegs s;
 
 	(void)state;
 	assert_int_equal(prt_eth_dev_start(port), 0);
 	assert_int_equal(tables_seen(), 1);
-	segs_read(&s);
+	memsegs_read(&s);
 	check_last_table(&s);
 }
 
 /* The table grows with prt's memory, one region a segment, up to 8. */
 static void test_growth_announced(void **state)
 {
-	struct segs s;
+	struct memsegs s;
 
 	(void)state;
 	fake_tree_use(true);
-	while (segs_read(&s) < VHOST_MEMORY_MAX_NREGIONS) {
+	while (memsegs_read(&s) < VHOST_MEMORY_MAX_NREGIONS) {
 		unsigned int before = tables_seen(), n = s.n;
 		const struct table *t;
 		const struct req *r;
@@ -346,7 +324,7 @@ static void test_growth_announced(void **state)
 		assert_true(grow_one(n));
 		/* Told before prt_malloc() returned: exactly one new table, one region more. */
 		assert_int_equal(tables_seen(), before + 1);
-		assert_int_equal(segs_read(&s), n + 1);
+		assert_int_equal(memsegs_read(&s), n + 1);
 		check_last_table(&s);
 		/* Rings 0 and 1 paused before it, resumed after it. */
 		t = &be.tables[before];
@@ -368,13 +346,13 @@ static void test_growth_announced(void **state)
 static void test_ninth_refused(void **state)
 {
 	unsigned int before = tables_seen();
-	struct segs s;
+	struct memsegs s;
 	char *log = NULL;
 	size_t len = 0;
 	FILE *f;
 
 	(void)state;
-	assert_int_equal(segs_read(&s), VHOST_MEMORY_MAX_NREGIONS);
+	assert_int_equal(memsegs_read(&s), VHOST_MEMORY_MAX_NREGIONS);
 	f = mem_test_log_begin(&log, &len);
 	assert_false(grow_one(VHOST_MEMORY_MAX_NREGIONS));
 	mem_test_log_end(f);
@@ -382,7 +360,7 @@ static void test_ninth_refused(void **state)
 	assert_non_null(strstr(log, "the allocation that needed it is refused"));
 	assert_non_null(strstr(log, "-m or --socket-mem"));
 	free(log);
-	assert_int_equal(segs_read(&s), VHOST_MEMORY_MAX_NREGIONS);
+	assert_int_equal(memsegs_read(&s), VHOST_MEMORY_MAX_NREGIONS);
 	assert_int_equal(tables_seen(), before);
 }
 
@@ -390,7 +368,7 @@ static void test_ninth_refused(void **state)
 static void test_stopped_port(void **state)
 {
 	unsigned int before;
-	struct segs s;
+	struct memsegs s;
 	char *log = NULL;
 	size_t len = 0;
 	FILE *f;
@@ -399,7 +377,7 @@ static void test_stopped_port(void **state)
 	assert_int_equal(prt_eth_dev_stop(port), 0);
 	before = tables_seen();
 	assert_true(grow_one(VHOST_MEMORY_MAX_NREGIONS));
-	assert_int_equal(segs_read(&s), VHOST_MEMORY_MAX_NREGIONS + 1);
+	assert_int_equal(memsegs_read(&s), VHOST_MEMORY_MAX_NREGIONS + 1);
 	assert_int_equal(tables_seen(), before);
 	f = mem_test_log_begin(&log, &len);
 	assert_int_equal(prt_eth_dev_start(port), -ENOSPC);

@@ -30,36 +30,13 @@
 #include "prt_mbuf.h"
 #include "prt_memory.h"
 
+#include "memsegs.h"
+
 #define TX_POOL_MBUFS 32768
 #define BURST 32
-#define MAX_SEGS 64
 #define FRAME_MIN 60
 #define FRAME_SPAN 1455 /* lengths 60 to 1514 */
 #define DEADLINE_S 20
-
-struct segs {
-	struct prt_memseg ms[MAX_SEGS];
-	unsigned int n;
-};
-
-static int seg_add(const struct prt_memseg *ms, void *arg)
-{
-	struct segs *s = arg;
-
-	if (s->n < MAX_SEGS)
-		s->ms[s->n++] = *ms;
-	return 0;
-}
-
-/* True when @p lies in one of @s's segments. */
-static bool in_segs(const struct segs *s, const void *p)
-{
-	for (unsigned int i = 0; i < s->n; i++)
-		if ((const char *)p >= (const char *)s->ms[i].addr &&
-		    (const char *)p < (const char *)s->ms[i].addr + s->ms[i].len)
-			return true;
-	return false;
-}
 
 static uint16_t frame_len(uint32_t seq)
 {
@@ -103,7 +80,7 @@ static double now_s(void)
 }
 
 /* Sends @frames frames from @pool and takes back what returns; counts into the pointers. */
-static bool traffic(uint16_t port, struct prt_mempool *pool, const struct segs *old,
+static bool traffic(uint16_t port, struct prt_mempool *pool, const struct memsegs *old,
 		    uint32_t frames, uint32_t *got, uint32_t *bad)
 {
 	uint32_t sent = 0;
@@ -124,7 +101,7 @@ static bool traffic(uint16_t port, struct prt_mempool *pool, const struct segs *
 				prt_pktmbuf_free(m);
 				return false;
 			}
-			if (in_segs(old, d)) {
+			if (memsegs_hold(old, d)) {
 				fprintf(stderr, "frame %u's mbuf is in start-up memory\n", seq);
 				prt_pktmbuf_free(m);
 				return false;
@@ -153,7 +130,7 @@ static bool traffic(uint16_t port, struct prt_mempool *pool, const struct segs *
 int main(int argc, char **argv)
 {
 	struct prt_mempool *rx_pool, *tx_pool;
-	struct segs before = { .n = 0 }, after = { .n = 0 };
+	struct memsegs before = { .n = 0 }, after = { .n = 0 };
 	struct prt_eth_stats st;
 	uint32_t frames, got = 0, bad = 0;
 	uint16_t port;
@@ -177,10 +154,10 @@ int main(int argc, char **argv)
 		prt_eal_cleanup();
 		return 77;
 	}
-	prt_memseg_walk(seg_add, &before);
+	memsegs_read(&before);
 	tx_pool = prt_pktmbuf_pool_create("tx_pool", TX_POOL_MBUFS, 32, 0,
 					  PRT_MBUF_DEFAULT_BUF_SIZE, PRT_SOCKET_ID_ANY);
-	prt_memseg_walk(seg_add, &after);
+	memsegs_read(&after);
 	printf("segments %u -> %u\n", before.n, after.n);
 	ok = tx_pool != NULL && after.n > before.n;
 	if (!ok)
