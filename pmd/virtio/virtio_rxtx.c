@@ -46,6 +46,12 @@ static inline uint64_t mbuf_addr(const struct prt_mbuf *m, uint16_t off)
 
 /* ---- rx ---- */
 
+/* Bytes rx buffer @m offers the device: the header in its headroom, then the frame (5.1.6.3). */
+static inline uint32_t rx_buf_len(const struct prt_mbuf *m)
+{
+	return (uint32_t)(m->buf_len - m->data_off + VIRTIO_NET_HDR_LEN);
+}
+
 uint16_t virtio_rx_queue_fill(struct virtnet_rx *rxq)
 {
 	struct virtqueue *vq = rxq->vq;
@@ -63,8 +69,7 @@ uint16_t virtio_rx_queue_fill(struct virtnet_rx *rxq)
 			/* 5.1.6.3: the header, then the frame, in one buffer. */
 			segs[i].addr = mbuf_addr(m[i], rxq->mbuf_addr_off) + m[i]->data_off -
 				       VIRTIO_NET_HDR_LEN;
-			segs[i].len =
-				(uint32_t)(m[i]->buf_len - m[i]->data_off + VIRTIO_NET_HDR_LEN);
+			segs[i].len = rx_buf_len(m[i]);
 			segs[i].flags = VQ_SEG_WRITE;
 		}
 		added = virtqueue_add_bufs(vq, (void *const *)m, segs, n);
@@ -113,9 +118,11 @@ static inline void rx_first_seg(struct virtnet_rx *rxq, struct prt_mbuf *m, uint
 
 /*
  * Starts loading the headers the device wrote in front of @n received
- * buffers: each is a cache line last written by the device's core, and the
- * parsing loop reads them one after the other; fetched together, the misses
- * overlap instead of adding up (the loop of the io mode waits on them).
+ * buffers, when their checksum flags are to be read (GUEST_CSUM): each is a
+ * cache line last written by the device's core, and the parsing loop reads
+ * them one after the other; fetched together, the misses overlap instead of
+ * adding up. Without GUEST_CSUM a header is read only for a full mergeable
+ * buffer (mrg_start()).
  */
 static inline void rx_prefetch_hdrs(struct prt_mbuf *const *m, uint16_t n)
 {
@@ -168,7 +175,13 @@ static inline void mrg_start(struct virtnet_rx *rxq, struct prt_mbuf *m, uint32_
 		rx_drop(rxq, m, &rxq->stats.bad_len);
 		return;
 	}
-	num_buffers = rx_hdr(m)->num_buffers;
+	/*
+	 * 5.1.6.4.2: the device uses every buffer of a frame but the last
+	 * completely, so a first buffer it did not fill holds the whole frame:
+	 * its header, a line the device's core wrote (a cross-core miss per
+	 * frame), is not read for num_buffers. A full one may be continued.
+	 */
+	num_buffers = len < rx_buf_len(m) ? 1 : rx_hdr(m)->num_buffers;
 	/* 5.1.6.4: at least one, and never more buffers than the ring holds. */
 	if (unlikely(num_buffers == 0 || num_buffers > rxq->vq->size)) {
 		rx_drop(rxq, m, &rxq->stats.bad_num_buffers);
@@ -217,7 +230,8 @@ uint16_t virtio_recv_mergeable_pkts(void *queue, struct prt_mbuf **pkts, uint16_
 
 	/* Each frame takes at least one buffer: n buffers make at most n frames. */
 	got = virtqueue_get_used(rxq->vq, (void **)bufs, lens, PRT_MIN(n, (uint16_t)VIRTIO_BATCH));
-	rx_prefetch_hdrs(bufs, got);
+	if (rxq->csum)
+		rx_prefetch_hdrs(bufs, got);
 	for (uint16_t i = 0; i < got; i++) {
 		if (rxq->mrg_head == NULL) {
 			mrg_start(rxq, bufs[i], lens[i]);
