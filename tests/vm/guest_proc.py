@@ -6,8 +6,10 @@ A program that hangs must not turn into the lab's opaque --timeout: every
 wait here has a limit, and when a program overruns it the guest prints,
 from inside, where each of its threads is (state, kernel wait channel,
 system call with its arguments, the kernel stack where the guest kernel
-keeps one, the user stack through gdb where the host has gdb), the other
-tasks in D state, the last kernel log lines and what the program printed.
+keeps one, the user stack through gdb where the host has gdb), the CPUs
+that took no timer interrupt (tests/vm/guest_cpu.py: a stalled vCPU holds
+whatever runs or sleeps on it), the other tasks in D state, the last kernel
+log lines and what the program printed.
 A program that does not even die on SIGKILL is stuck in the kernel:
 Stuck is raised, and the script skips what would use the device next.
 """
@@ -16,6 +18,8 @@ import shutil
 import signal
 import subprocess
 import time
+
+from guest_cpu import stalled_cpus, tasks_on
 
 # Seconds a killed program gets to go, polled, before it counts as stuck.
 KILL_WAIT = 30
@@ -97,6 +101,10 @@ class Proc:
         return self.popen.returncode
 
     def kill(self):
+        if self.poll() is not None:
+            print(f"guest_proc: {self.what} (pid {self.pid}) exited by itself while it was "
+                  f"diagnosed (status {self.popen.returncode})", flush=True)
+            return
         t0 = time.monotonic()
         self.popen.kill()
         while time.monotonic() - t0 < KILL_WAIT:
@@ -161,8 +169,11 @@ def task_state(pid, tid):
 
 
 def task_line(pid, tid):
-    comm, state = comm_state(read(f"/proc/{pid}/task/{tid}/stat"))
-    return (f"  thread {tid} ({comm}): state {state}, "
+    stat = read(f"/proc/{pid}/task/{tid}/stat")
+    comm, state = comm_state(stat)
+    fields = stat.rpartition(")")[2].split()
+    cpu = fields[36] if len(fields) > 36 else "?"  # field 39, "processor": where it last ran
+    return (f"  thread {tid} ({comm}): state {state} on CPU {cpu}, "
             f"wchan {read(f'/proc/{pid}/task/{tid}/wchan') or '-'}, "
             f"{syscall_text(pid, tid)}")
 
@@ -245,8 +256,14 @@ def diagnose(pid, why, user=True):
     if tids and not stacks:
         print("  (no /proc/PID/task/TID/stack: the guest kernel is built without "
               "CONFIG_STACKTRACE)")
+    stalled = stalled_cpus(1)
+    for cpu in stalled:
+        print(f"CPU {cpu} STALLED: no timer interrupt in 1 s; whatever runs or sleeps there "
+              "waits until it runs again (see guest_cpu.py):\n" + "\n".join(tasks_on(cpu)))
     others = d_state_tasks()
     print("tasks in D state:" + ("\n" + "\n".join(others) if others else " none"))
+    if stalled:
+        user = False  # ptrace cannot stop a thread on a CPU that does not run
     if user and tids and not any(task_state(pid, t) == "D" for t in tids):
         print("user stacks:\n" + user_stacks(pid))
     print("last kernel log lines:\n" + "\n".join(kernel_log_tail()))

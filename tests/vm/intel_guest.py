@@ -20,7 +20,9 @@ Checks, each reported as "check NAME: ok|FAIL ...":
 Every program runs with a bounded wait (tests/vm/guest_proc.py): one that
 hangs is described from inside the guest (threads, wait channels, system
 calls, user stacks, kernel log) and killed; one that SIGKILL does not end
-is stuck in the kernel, and the checks after it are skipped.
+is stuck in the kernel, and the checks after it are skipped. A guest CPU
+that stops taking timer interrupts is reported as it happens
+(tests/vm/guest_cpu.py), and named in the checks that fail.
 Exit status: 0 when every check passed, 1 otherwise.
 """
 import argparse
@@ -31,6 +33,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from guest_cpu import CpuWatch  # noqa: E402
 from guest_proc import Proc, Stuck, diagnose, run  # noqa: E402
 
 # Seconds a testpmd-lite gets to print "forwarding started", and to exit after SIGINT.
@@ -43,9 +46,13 @@ RUN_TIMEOUT = 90
 CHECK_MAX = 240
 
 failed = []
+cpu_watch = None
 
 
 def check(name, ok, detail):
+    if not ok and cpu_watch and cpu_watch.stalls:
+        detail += ("; a guest CPU stalled during the run, which alone can explain it: " +
+                   ", ".join(cpu_watch.stalls))
     print(f"check {name}: {'ok' if ok else 'FAIL'} ({detail})", flush=True)
     if not ok:
         failed.append(name)
@@ -153,6 +160,8 @@ def main():
                    help="seconds this script may take (the lab's --timeout, less the boot)")
     a = p.parse_args()
     end = time.monotonic() + a.time_limit
+    global cpu_watch
+    cpu_watch = CpuWatch()
     mode = os.environ["PRT_VMLAB_MODE"]
     nics = os.environ["PRT_VMLAB_NICS"].split()
     if len(nics) != 3:
