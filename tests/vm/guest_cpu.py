@@ -12,8 +12,13 @@ there on a timer (epoll_wait with a timeout, nanosleep), waits until the CPU
 comes back: the program neither finishes nor dies on SIGKILL, and a script
 whose own sleep is on that CPU stops too. CpuWatch watches from every CPU,
 so the CPUs that still run report it.
+
+  guest_cpu.py CPU LOG   the watcher CpuWatch starts on CPU (until stdin closes)
 """
 import os
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 
@@ -70,38 +75,71 @@ def tasks_on(cpu):
 
 
 class CpuWatch:
-    """Threads, one pinned to each CPU, that print a line when a CPU takes no
-    timer interrupt for STALL_REPORT seconds (with the tasks that last ran
-    there) and when it ticks again. stalls holds what was seen, for the
-    checks to quote."""
+    """One watcher process pinned to each CPU (processes, not threads: a
+    thread of the script would share its interpreter lock with threads on the
+    stalled CPU). Each prints a line when another CPU takes no timer
+    interrupt for STALL_REPORT seconds, with the tasks that last ran there,
+    and when it ticks again; stalls() says what was seen, for the checks to
+    quote. The watchers end with the script (stdin closes)."""
 
     def __init__(self):
-        self.lock = threading.Lock()
-        self.stalls = []  # "CPU n: no timer interrupt for s s"
-        self.reported = {}  # CPU -> its count when reported
-        ncpu = len(timer_ticks())
-        for cpu in range(ncpu):
-            threading.Thread(target=self.watch, args=(cpu,), daemon=True).start()
+        # In the guest's own /tmp (tmpfs): the watchers must not wait on a 9p share.
+        self.log = os.path.join(tempfile.mkdtemp(prefix="guest_cpu-"), "stalls")
+        open(self.log, "w").close()
+        self.procs = [subprocess.Popen([sys.executable, os.path.abspath(__file__), str(cpu),
+                                        self.log], stdin=subprocess.PIPE)
+                      for cpu in range(len(timer_ticks()))]
 
-    def watch(self, cpu):
-        os.sched_setaffinity(0, {cpu})  # this thread only
-        last = timer_ticks()
-        since = [time.monotonic()] * len(last)
-        while True:
-            time.sleep(1)
-            now, ticks = time.monotonic(), timer_ticks()
-            with self.lock:
-                for c, (a, b) in enumerate(zip(last, ticks)):
-                    if b != a:
-                        since[c] = now
-                        if c in self.reported and b != self.reported[c]:
-                            del self.reported[c]
-                            print(f"guest_cpu: CPU {c} takes timer interrupts again", flush=True)
-                    elif now - since[c] >= STALL_REPORT and c not in self.reported:
-                        self.reported[c] = b
-                        what = f"CPU {c}: no timer interrupt for {now - since[c]:.0f} s"
-                        self.stalls.append(what)
-                        print(f"guest_cpu: {what} (a vCPU the emulator stopped, or a CPU "
-                              "spinning in the kernel with interrupts off); tasks there:\n" +
-                              "\n".join(tasks_on(c)), flush=True)
-                last = ticks
+    def stalls(self):
+        with open(self.log) as f:
+            return [line.strip() for line in f if line.strip()]
+
+
+def watch(cpu, log):
+    """A watcher on @cpu: reports every other CPU's stall once (O_EXCL marker
+    files beside @log: one report however many watchers see it)."""
+    os.sched_setaffinity(0, {cpu})
+    threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
+    last = timer_ticks()
+    since = [time.monotonic()] * len(last)
+    while True:
+        time.sleep(1)
+        now, ticks = time.monotonic(), timer_ticks()
+        for c, (a, b) in enumerate(zip(last, ticks)):
+            marker = f"{log}.{c}"
+            if c == cpu:
+                continue
+            if b != a:
+                since[c] = now
+                if os.path.exists(marker):
+                    os.unlink(marker)
+                    report([f"guest_cpu: CPU {c} takes timer interrupts again"])
+            elif now - since[c] >= STALL_REPORT:
+                try:
+                    os.close(os.open(marker, os.O_CREAT | os.O_EXCL))
+                except FileExistsError:
+                    continue
+                what = f"CPU {c}: no timer interrupt for {now - since[c]:.0f} s"
+                with open(log, "a") as f:
+                    f.write(what + "\n")
+                report([f"guest_cpu: {what} (a vCPU the emulator stopped, or a CPU spinning "
+                        "in the kernel with interrupts off); tasks there:"] + tasks_on(c))
+        last = ticks
+
+
+def report(lines):
+    """Into the kernel log first: the console writes it out by polling the
+    UART, while the command's serial line (stdout) needs its interrupt,
+    which may be the stalled CPU's to take (then every print waits)."""
+    try:
+        fd = os.open("/dev/kmsg", os.O_WRONLY)
+        for line in lines:
+            os.write(fd, f"<3>{line}\n".encode()[:900])
+        os.close(fd)
+    except OSError:
+        pass
+    print("\n".join(lines), flush=True)
+
+
+if __name__ == "__main__":
+    watch(int(sys.argv[1]), sys.argv[2])

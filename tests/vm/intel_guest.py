@@ -50,9 +50,10 @@ cpu_watch = None
 
 
 def check(name, ok, detail):
-    if not ok and cpu_watch and cpu_watch.stalls:
+    stalls = cpu_watch.stalls() if cpu_watch else []
+    if not ok and stalls:
         detail += ("; a guest CPU stalled during the run, which alone can explain it: " +
-                   ", ".join(cpu_watch.stalls))
+                   ", ".join(stalls))
     print(f"check {name}: {'ok' if ok else 'FAIL'} ({detail})", flush=True)
     if not ok:
         failed.append(name)
