@@ -12,11 +12,16 @@ whatever runs or sleeps on it), the other tasks in D state, the last kernel
 log lines and what the program printed.
 A program that does not even die on SIGKILL is stuck in the kernel:
 Stuck is raised, and the script skips what would use the device next.
+
+  guest_proc.py SECONDS LOG -- COMMAND...
+      runs COMMAND (its output in LOG) for at most SECONDS: its exit status,
+      or 124 after the diagnosis (tests/vm/meson.build: vm-guest-diagnosis)
 """
 import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 
 from guest_cpu import stalled_cpus, tasks_on
@@ -268,3 +273,19 @@ def diagnose(pid, why, user=True):
         print("user stacks:\n" + user_stacks(pid))
     print("last kernel log lines:\n" + "\n".join(kernel_log_tail()))
     print("==== end of diagnosis ====", flush=True)
+
+
+def main(argv):
+    if len(argv) < 4 or argv[2] != "--":
+        print("usage: guest_proc.py SECONDS LOG -- COMMAND...", file=sys.stderr)
+        return 2
+    p = Proc(argv[3:], argv[1], os.path.basename(argv[3]))
+    try:
+        status = p.finish(float(argv[0]), interrupt=False)
+    except Stuck:
+        return 124
+    return 124 if p.diagnosed else status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
