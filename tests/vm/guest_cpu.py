@@ -24,6 +24,8 @@ import time
 
 # Seconds without a timer interrupt before CpuWatch reports a CPU.
 STALL_REPORT = 5
+# Seconds CpuWatch waits for its watchers to start.
+READY_WAIT = 30
 
 
 def timer_ticks():
@@ -86,9 +88,16 @@ class CpuWatch:
         # In the guest's own /tmp (tmpfs): the watchers must not wait on a 9p share.
         self.log = os.path.join(tempfile.mkdtemp(prefix="guest_cpu-"), "stalls")
         open(self.log, "w").close()
+        ncpu = len(timer_ticks())
         self.procs = [subprocess.Popen([sys.executable, os.path.abspath(__file__), str(cpu),
                                         self.log], stdin=subprocess.PIPE)
-                      for cpu in range(len(timer_ticks()))]
+                      for cpu in range(ncpu)]
+        # Python starts slowly under TCG: let the watchers be up before the
+        # checks, so that their start does not slow what the checks measure.
+        end = time.monotonic() + READY_WAIT
+        while time.monotonic() < end and not all(os.path.exists(f"{self.log}.up{cpu}")
+                                                 for cpu in range(ncpu)):
+            time.sleep(0.1)
 
     def stalls(self):
         with open(self.log) as f:
@@ -101,6 +110,7 @@ def watch(cpu, log):
     os.sched_setaffinity(0, {cpu})
     threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
     last = timer_ticks()
+    open(f"{log}.up{cpu}", "w").close()
     since = [time.monotonic()] * len(last)
     while True:
         time.sleep(1)
