@@ -10,8 +10,9 @@ keeps one, the user stack through gdb where the host has gdb), the CPUs
 that took no timer interrupt (tests/vm/guest_cpu.py: a stalled vCPU holds
 whatever runs or sleeps on it), the other tasks in D state, the last kernel
 log lines and what the program printed.
-A program that does not even die on SIGKILL is stuck in the kernel:
-Stuck is raised, and the script skips what would use the device next.
+A program that does not even die on SIGKILL is stuck (in the kernel, or on
+a stalled CPU): Stuck is raised, and the script skips what would use the
+device next.
 
   guest_proc.py SECONDS LOG -- COMMAND...
       runs COMMAND (its output in LOG) for at most SECONDS: its exit status,
@@ -49,7 +50,8 @@ VFIO_IOCTLS = {0x3b64: "VFIO_GET_API_VERSION", 0x3b65: "VFIO_CHECK_EXTENSION",
 
 
 class Stuck(Exception):
-    """A program that SIGKILL did not end: it sleeps uninterruptibly in the kernel."""
+    """A program that SIGKILL did not end: a thread sleeps uninterruptibly in
+    the kernel (D state), or sits on a CPU that no longer runs."""
 
 
 class Proc:
@@ -119,7 +121,8 @@ class Proc:
                 return
             time.sleep(0.2)
         why = (f"{self.what} (pid {self.pid}) does not end {KILL_WAIT} s after SIGKILL: "
-               "it is stuck in the kernel")
+               "a thread of it sleeps uninterruptibly in the kernel, or is on a CPU that "
+               "no longer runs")
         self.diagnose(why)
         raise Stuck(why)
 

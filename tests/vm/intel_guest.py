@@ -20,9 +20,9 @@ Checks, each reported as "check NAME: ok|FAIL ...":
 Every program runs with a bounded wait (tests/vm/guest_proc.py): one that
 hangs is described from inside the guest (threads, wait channels, system
 calls, user stacks, kernel log) and killed; one that SIGKILL does not end
-is stuck in the kernel, and the checks after it are skipped. A guest CPU
-that stops taking timer interrupts is reported as it happens
-(tests/vm/guest_cpu.py), and named in the checks that fail.
+is stuck, and the checks after it are skipped. A guest CPU that stops
+taking timer interrupts is reported as it happens (tests/vm/guest_cpu.py),
+and named in the checks that fail.
 Exit status: 0 when every check passed, 1 otherwise.
 """
 import argparse
@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from guest_cpu import CpuWatch  # noqa: E402
-from guest_proc import Proc, Stuck, diagnose, run  # noqa: E402
+from guest_proc import Proc, Stuck, run  # noqa: E402
 
 # Seconds a testpmd-lite gets to print "forwarding started", and to exit after SIGINT.
 START_TIMEOUT = 60
@@ -66,8 +66,8 @@ def start(argv, log, what):
     if p.wait_line("forwarding started", START_TIMEOUT):
         return p
     if p.poll() is None:
-        diagnose(p.pid, f"{p.what} (pid {p.pid}) did not print 'forwarding started' "
-                 f"within {START_TIMEOUT} s")
+        p.diagnose(f"{p.what} (pid {p.pid}) did not print 'forwarding started' "
+                   f"within {START_TIMEOUT} s")
     p.finish(STOP_TIMEOUT)
     return None
 
