@@ -28,7 +28,10 @@ QUEUES = {"e1000e": 2, "igb": 4}
 # The lab's --timeout, and what of it the guest's script may use: the rest is
 # for the boot (about 10 s under TCG on a loaded host), so that a hang inside
 # the guest is diagnosed there (tests/vm/guest_proc.py) before the lab gives up.
-LAB_TIMEOUT = 400
+# A run takes 25-60 s; a hung check takes up to 240 s to be diagnosed and
+# ended (intel_guest.py CHECK_MAX). meson's timeout for the test (900 s)
+# leaves room for the lab's one more boot after a lost vCPU (tools/vmlab).
+LAB_TIMEOUT = 540
 GUEST_TIME = LAB_TIMEOUT - 60
 
 
