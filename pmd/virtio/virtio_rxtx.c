@@ -176,10 +176,11 @@ static inline void mrg_start(struct virtnet_rx *rxq, struct prt_mbuf *m, uint32_
 		return;
 	}
 	/*
-	 * 5.1.6.4.2: the device uses every buffer of a frame but the last
-	 * completely, so a first buffer it did not fill holds the whole frame:
-	 * its header, a line the device's core wrote (a cross-core miss per
-	 * frame), is not read for num_buffers. A full one may be continued.
+	 * 5.1.6.4.1 (device requirements, incoming packets): the device uses
+	 * every buffer of a frame but the last completely, so a first buffer
+	 * it did not fill holds the whole frame: its header, a line the
+	 * device's core wrote (a cross-core miss per frame), is not read for
+	 * num_buffers. A full one may be continued.
 	 */
 	num_buffers = len < rx_buf_len(m) ? 1 : rx_hdr(m)->num_buffers;
 	/* 5.1.6.4: at least one, and never more buffers than the ring holds. */
