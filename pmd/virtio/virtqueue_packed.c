@@ -193,11 +193,8 @@ static uint16_t packed_get_used_in_order(struct virtqueue *vq, void **cookies, u
 				break;
 			id = VQ_READ_ONCE(d->id);
 			len = VQ_READ_ONCE(d->len);
-			if (unlikely(id != oldest)) {
-				if (!vq_batch_start(vq, id, len, oldest, inflight))
-					break;
-				len = x->in_len; /* the oldest was used completely */
-			}
+			if (!vq_in_order_used(vq, id, &len, oldest, inflight))
+				break;
 		}
 		vq_hand_back(vq, x, len, &cookies[i], &lens[i]);
 		nfree = (uint16_t)(nfree + x->ndescs);

@@ -34,17 +34,21 @@ static inline uint32_t vq_used_len(struct virtqueue *vq, const struct vq_desc_ex
 
 /**
  * In order (2.7.9, 2.8.8): the device reported buffer @p id with used
- * length @p len where the oldest buffer in flight, @p oldest, was due. The
+ * length *@p len where the oldest buffer in flight, @p oldest, was due. The
  * buffers in flight have the ids @p oldest, ... in ring order (split: head
  * descriptors among @p span descriptors in flight; packed: @p span buffer
- * ids in sequence); @p id must be one of them, the last of a batch whose
- * earlier buffers the device used completely. Starts that batch.
- * @return false, the queue broken and the error counted, when @p id is not
- * a buffer in flight.
+ * ids in sequence). A device that does not batch (DPDK's vhost on rx
+ * rings) names @p oldest itself: nothing to do. Otherwise @p id must be
+ * one of them, the last of a batch whose earlier buffers the device used
+ * completely: the batch starts, and *@p len becomes the oldest's writable
+ * bytes. @return false, the queue broken and the error counted, when @p id
+ * is not a buffer in flight.
  */
-static inline bool vq_batch_start(struct virtqueue *vq, uint32_t id, uint32_t len, uint16_t oldest,
-				  uint16_t span)
+static inline bool vq_in_order_used(struct virtqueue *vq, uint32_t id, uint32_t *len,
+				    uint16_t oldest, uint16_t span)
 {
+	if (likely(id == oldest))
+		return true;
 	if (unlikely(id >= vq->size || ((id - oldest) & (vq->size - 1u)) >= span ||
 		     vq->dx[id].cookie == NULL)) {
 		vq->stats.bad_used_id++;
@@ -52,8 +56,9 @@ static inline bool vq_batch_start(struct virtqueue *vq, uint32_t id, uint32_t le
 		return false;
 	}
 	vq->batch_last = (uint16_t)id;
-	vq->batch_len = len;
+	vq->batch_len = *len;
 	vq->in_batch = true;
+	*len = vq->dx[oldest].in_len; /* the oldest was used completely */
 	return true;
 }
 

@@ -160,11 +160,8 @@ static uint16_t split_get_used_in_order(struct virtqueue *vq, void **cookies, ui
 			uint32_t id = VQ_READ_ONCE(e->id);
 
 			len = VQ_READ_ONCE(e->len);
-			if (unlikely(id != oldest)) {
-				if (!vq_batch_start(vq, id, len, oldest, span))
-					break;
-				len = x->in_len; /* the oldest was used completely */
-			}
+			if (!vq_in_order_used(vq, id, &len, oldest, span))
+				break;
 		}
 		vq_hand_back(vq, x, len, &cookies[i], &lens[i]);
 		span = (uint16_t)(span - x->ndescs);
