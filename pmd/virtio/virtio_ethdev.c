@@ -108,8 +108,9 @@ static int read_config(struct virtio_hw *hw)
 	if (f & (1ull << VIRTIO_NET_F_MAC)) {
 		memcpy(hw->dev_mac.addr_bytes, cfg.mac, PRT_ETHER_ADDR_LEN);
 		dev->data.mac_addr = hw->dev_mac;
-	} else
+	} else {
 		prt_eth_random_addr(&dev->data.mac_addr);
+	}
 	hw->max_queue_pairs = 1;
 	if ((f & (1ull << VIRTIO_NET_F_MQ)) && (f & (1ull << VIRTIO_NET_F_CTRL_VQ))) {
 		/* 5.1.4.2: max_virtqueue_pairs is 1 to 0x8000. */
