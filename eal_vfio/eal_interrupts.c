@@ -119,8 +119,10 @@ int prt_intr_disable(struct prt_intr_handle *h)
 		return 0;
 	ret = vfio_set_irqs(h->dev_fd, irq_index[h->mode],
 			    VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, 0, NULL);
-	for (uint32_t i = 0; i < h->nb_vec; i++)
+	for (uint32_t i = 0; i < h->nb_vec; i++) {
+		prt_intr_callback_unregister(h->efds[i]); /* -ENOENT: none */
 		close(h->efds[i]);
+	}
 	h->mode = PRT_INTR_MODE_NONE;
 	h->nb_vec = 0;
 	return ret;

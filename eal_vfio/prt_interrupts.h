@@ -69,7 +69,11 @@ int prt_intr_enable(struct prt_intr_handle *h, enum prt_intr_mode mode, uint32_t
 
 /**
  * Disables the interrupts enabled by prt_intr_enable() and closes their
- * eventfds (remove them from epoll sets first). Safe when none are enabled.
+ * eventfds, first unregistering any prt_intr_callback_register() callback
+ * on them, so that no callback outlives its fd and no driver has to
+ * remember to (a hot-unplug closes them under the driver). An application's
+ * own epoll sets lose the fds as they close. Safe when none are enabled;
+ * not from a callback on one of these vectors.
  * @return 0; -errno of the ioctl (the eventfds are closed anyway).
  */
 int prt_intr_disable(struct prt_intr_handle *h);

@@ -3,7 +3,8 @@
  * The interrupt helpers without a device: the epoll wait/ack over a handle
  * whose vectors are plain eventfds, and the prt-intr callback thread
  * (callbacks run on it, one may unregister itself, unregistering the last
- * stops the thread and leaves no fd behind). The VFIO side (SET_IRQS on a
+ * stops the thread and leaves no fd behind, disabling a handle takes its
+ * vectors' callbacks with it). The VFIO side (SET_IRQS on a
  * real NIC) is in tests/vm/vfio_nic.c.
  */
 #include <errno.h>
@@ -182,13 +183,37 @@ static void test_callback_hangup(void **state)
 	assert_int_equal(prt_test_count_fds(), before);
 }
 
+/*
+ * Disabling a handle's vectors takes their callbacks with them: the fds
+ * close under a driver on hot-unplug, and a callback left on a closed fd
+ * number would fire for whatever opens it next.
+ */
+static void test_disable_unregisters(void **state)
+{
+	struct prt_intr_handle h = { .dev_fd = -1, .mode = PRT_INTR_MODE_MSIX, .nb_vec = 2 };
+	struct cb_state a = { 0 };
+	int before = prt_test_count_fds(), fd0;
+
+	(void)state;
+	h.efds[0] = eventfd(0, EFD_NONBLOCK);
+	h.efds[1] = eventfd(0, EFD_NONBLOCK);
+	fd0 = h.efds[0];
+	assert_int_equal(prt_intr_callback_register(fd0, callback, &a), 0);
+	signal_fd(fd0);
+	wait_calls(&a, 1);
+	prt_intr_disable(&h); /* SET_IRQS fails on dev_fd -1: the fds close anyway */
+	assert_int_equal(h.nb_vec, 0);
+	assert_int_equal(prt_intr_callback_unregister(fd0), -ENOENT);
+	/* the callback thread stopped with its last callback, and both fds are closed */
+	assert_int_equal(prt_test_count_fds(), before);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_epoll_wait_ack),
-		cmocka_unit_test(test_enable_checks),
-		cmocka_unit_test(test_callback_thread),
-		cmocka_unit_test(test_callback_hangup),
+		cmocka_unit_test(test_epoll_wait_ack),	    cmocka_unit_test(test_enable_checks),
+		cmocka_unit_test(test_callback_thread),	    cmocka_unit_test(test_callback_hangup),
+		cmocka_unit_test(test_disable_unregisters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
