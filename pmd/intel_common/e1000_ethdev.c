@@ -47,7 +47,9 @@ static volatile uint32_t *bar_reg(const struct e1000_adapter *ad, uint32_t reg)
  * Stops the port for good: the device left the bus or wrote something no
  * working device writes. Every queue's burst returns 0 from now on; the
  * device, if it still answers, gets its receive and transmit units and
- * interrupts turned off so that it DMAs nothing more.
+ * interrupts turned off so that it DMAs nothing more. The link reads down,
+ * raised as PRT_ETH_EVENT_INTR_LSC with intr_conf.lsc when it was up.
+ * Called from the control thread (stats, link) or prt's interrupt thread.
  */
 static void port_break(struct e1000_adapter *ad, const char *why)
 {
@@ -72,13 +74,16 @@ static void port_break(struct e1000_adapter *ad, const char *why)
 		if (txq != NULL)
 			__atomic_store_n(&txq->stopped, 1, __ATOMIC_RELAXED);
 	}
-	prt_eth_linkstatus_set(dev, &(struct prt_eth_link){ 0 });
 	if (e1000_hw_alive(&ad->hw)) {
 		ad->chip->intr_off(ad);
 		e1000_write(&ad->hw, E1000_RCTL, 0);
 		e1000_write(&ad->hw, E1000_TCTL, 0);
 		e1000_write_flush(&ad->hw);
 	}
+	/* The link goes down with the port; an application that asked hears of it. */
+	if (prt_eth_linkstatus_set(dev, &(struct prt_eth_link){ 0 }) == 0 &&
+	    dev->data.dev_conf.intr_conf.lsc)
+		prt_eth_dev_callback_process(dev, PRT_ETH_EVENT_INTR_LSC, NULL);
 }
 
 /*
@@ -496,8 +501,7 @@ static void intr_stop(struct e1000_adapter *ad)
 		return;
 	if (e1000_hw_alive(&ad->hw))
 		ad->chip->intr_off(ad);
-	prt_intr_callback_unregister(prt_intr_efd(h, 0));
-	prt_intr_disable(h);
+	prt_intr_disable(h); /* and its callback on vector 0 */
 	ad->intr_on = false;
 	ad->nb_rxq_vec = 0;
 }
@@ -958,10 +962,6 @@ int e1000_eth_remove(struct prt_pci_device *pdev)
 		/* The interrupt thread, while lcores may still poll: stop, free nothing. */
 		ad->unplugged = true;
 		port_break(ad, "the kernel took the device back (hot-unplug or unbind)");
-		/* The bus closes the vectors' eventfds next: no callback may stay on
-		 * them (intr_stop then finds none). */
-		if (ad->intr_on)
-			prt_intr_callback_unregister(prt_intr_efd(&pdev->intr_handle, 0));
 		prt_eth_dev_callback_process(dev, PRT_ETH_EVENT_INTR_RMV, NULL);
 		return 0;
 	}

@@ -49,7 +49,11 @@ struct virtio_ops {
 	int (*set_status)(struct virtio_hw *hw, uint8_t status);
 	/** Resets the device (status 0): it stops using every queue (2.4). */
 	void (*reset)(struct virtio_hw *hw);
-	/** Reads @p len bytes of the device configuration (5.1.4) at @p offset. */
+	/**
+	 * Reads @p len bytes of the device configuration (5.1.4) at @p offset.
+	 * @return 0; -EINVAL beyond the configuration; -ENODEV when the device
+	 *         is gone (PCI: taken back by the kernel); -errno of the transport.
+	 */
 	int (*read_dev_config)(struct virtio_hw *hw, size_t offset, void *buf, size_t len);
 	/** Largest size of queue @p qidx; 0 when the device has no such queue. */
 	uint16_t (*get_queue_size)(struct virtio_hw *hw, uint16_t qidx);

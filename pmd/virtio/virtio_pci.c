@@ -168,6 +168,8 @@ static int vp_read_dev_config(struct virtio_hw *hw, size_t offset, void *buf, si
 
 	if (offset > vp->dev_cfg_len || len > vp->dev_cfg_len - offset)
 		return -EINVAL;
+	if (vp->pdev->removed)
+		return -ENODEV; /* the BARs read all ones: a link "up", among others */
 	/* 4.1.4.3.1 / 2.5.1: read again if config_generation moved meanwhile. */
 	do {
 		gen = prt_read8(&vp->common->config_generation);
@@ -498,9 +500,9 @@ static int virtio_pci_remove(struct prt_pci_device *pdev)
 		 * nothing breaks; the port is closed at cleanup. */
 		VIRTIO_LOG(ERR, "%s: the kernel took the device back (hot-unplug or unbind)",
 			   pdev->name);
-		/* The bus closes the vectors' eventfds next: no callback may stay on them
-		 * (the stop's lsc_disable then finds none). */
-		vp_lsc_disable(virtio_hw_get(dev));
+		/* The link reads down from now on: raised as LSC where asked for. */
+		if (virtio_hw_get(dev)->lsc_on)
+			virtio_lsc_handle(virtio_hw_get(dev));
 		prt_eth_dev_callback_process(dev, PRT_ETH_EVENT_INTR_RMV, NULL);
 		return 0;
 	}
