@@ -15,6 +15,12 @@
  */
 void eth_dev_callbacks_free(uint16_t port_id);
 
+/**
+ * Frees the PRT_ETH_ALL callbacks, once every port is closed (so that none
+ * runs): prt_eal_cleanup().
+ */
+void eth_dev_callbacks_free_all(void);
+
 /** True when the calling thread is inside a callback of port @p port_id. */
 bool eth_dev_callback_running_here(uint16_t port_id);
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ethdev_driver.h"
+#include "ethdev_event.h"
 #include "prt_bus.h"
 #include "prt_eal.h"
 
@@ -68,6 +69,7 @@ static void vdev_bus_cleanup(void)
 
 	PRT_ETH_FOREACH_DEV(p)
 		prt_eth_dev_close(p);
+	eth_dev_callbacks_free_all();
 }
 
 static int vdev_bus_probe(void)

@@ -51,6 +51,8 @@ struct prt_mempool;
 
 /** Most ports a process can have. */
 #define PRT_MAX_ETHPORTS 32
+/** "Every port", where a call takes it (event callbacks), as DPDK's RTE_ETH_ALL. */
+#define PRT_ETH_ALL PRT_MAX_ETHPORTS
 /** Most rx (and tx) queues a port can have. */
 #define PRT_MAX_QUEUES_PER_PORT 64
 /** Queues with their own counters in struct prt_eth_stats. */
@@ -664,8 +666,10 @@ typedef int (*prt_eth_dev_cb_fn)(uint16_t port_id, enum prt_eth_event_type event
  * only from a port configured with intr_conf.lsc. Thread-safe (a lock):
  * any thread, a callback included.
  *
- * Unlike DPDK, there is no PRT_ETH_ALL: register on each port
- * (PRT_ETH_FOREACH_DEV).
+ * @p port_id PRT_ETH_ALL (as DPDK's RTE_ETH_ALL) registers for every port,
+ * those that exist and those made later, until unregistered with
+ * PRT_ETH_ALL or prt_eal_cleanup(); for each event a port's own callbacks
+ * run first, then these.
  *
  * @return 0; -ENODEV when the port does not exist; -EINVAL when @p cb_fn is
  *         NULL or @p event is not a prt_eth_event_type; -ENOMEM.
@@ -676,6 +680,8 @@ int prt_eth_dev_callback_register(uint16_t port_id, enum prt_eth_event_type even
 /**
  * Removes the callbacks of @p port_id for @p event that are @p cb_fn with
  * @p cb_arg, or with any argument when @p cb_arg is (void *)-1 (as DPDK).
+ * PRT_ETH_ALL removes those registered with PRT_ETH_ALL and, as DPDK,
+ * those of every port.
  * A callback running now on another thread is not removed (as DPDK): call
  * again once it returned. Thread-safe, as registration.
  *

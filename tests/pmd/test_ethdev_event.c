@@ -4,7 +4,8 @@
  * them and over net_null, which cannot: registration and its refusals,
  * several callbacks with their own arguments in order, unregistration (by
  * argument, of every argument, of a running callback), a callback that
- * closes its own port, callbacks freed with their port, intr_conf.lsc
+ * closes its own port, callbacks freed with their port, callbacks for
+ * every port (PRT_ETH_ALL), intr_conf.lsc
  * refused where the port cannot deliver it, and the link read from the
  * stored state, not the driver, while the interrupt keeps it current.
  */
@@ -257,6 +258,70 @@ static void callbacks_freed_with_port(void **state)
 	assert_int_equal(prt_eth_dev_close(port), 0);
 }
 
+/*
+ * PRT_ETH_ALL: for the ports there are and those made later, after each
+ * port's own callbacks; unregistering with PRT_ETH_ALL removes every
+ * port's matching callbacks too (as DPDK).
+ */
+static void callbacks_for_every_port(void **state)
+{
+	struct seen all = { 0 }, own = { 0 }, kept = { 0 };
+	struct prt_eth_dev *dev;
+	uint16_t port;
+
+	(void)state;
+	calls_total = 0;
+	assert_int_equal(prt_eth_dev_callback_register(PRT_ETH_ALL, PRT_ETH_EVENT_INTR_LSC, record,
+						       &all),
+			 0);
+	assert_int_equal(prt_eth_dev_callback_register(PRT_ETH_ALL, PRT_ETH_EVENT_INTR_LSC, record,
+						       &all),
+			 0);
+	dev = fake_port(); /* made after the registration */
+	port = dev->data.port_id;
+	assert_int_equal(prt_eth_dev_callback_register(port, PRT_ETH_EVENT_INTR_LSC, record, &own),
+			 0);
+	assert_int_equal(prt_eth_dev_callback_register(port, PRT_ETH_EVENT_INTR_LSC, other, &kept),
+			 0);
+	prt_eth_dev_callback_process(dev, PRT_ETH_EVENT_INTR_LSC, NULL);
+	assert_int_equal(all.calls, 1);
+	assert_int_equal(all.port, port);
+	assert_true(own.order < all.order && kept.order < all.order);
+	prt_eth_dev_callback_process(dev, PRT_ETH_EVENT_INTR_RMV, NULL);
+	assert_int_equal(all.calls, 1); /* registered for LSC only */
+	prt_eth_dev_callback_process(prt_eth_dev_get(null0), PRT_ETH_EVENT_INTR_LSC, NULL);
+	assert_int_equal(all.calls, 2);
+	assert_int_equal(all.port, null0);
+
+	/* A port closed and made again: its own callbacks are gone, these stay. */
+	assert_int_equal(prt_eth_dev_close(port), 0);
+	dev = fake_port();
+	port = dev->data.port_id;
+	assert_int_equal(prt_eth_dev_callback_register(port, PRT_ETH_EVENT_INTR_LSC, record, &own),
+			 0);
+	assert_int_equal(prt_eth_dev_callback_register(port, PRT_ETH_EVENT_INTR_LSC, other, &kept),
+			 0);
+	prt_eth_dev_callback_process(dev, PRT_ETH_EVENT_INTR_LSC, NULL);
+	assert_int_equal(all.calls, 3);
+	assert_int_equal(own.calls, 2);
+
+	/* Every argument of record(), for every port: all and own go, kept stays. */
+	assert_int_equal(prt_eth_dev_callback_unregister(PRT_ETH_ALL, PRT_ETH_EVENT_INTR_LSC,
+							 record, (void *)-1),
+			 0);
+	prt_eth_dev_callback_process(dev, PRT_ETH_EVENT_INTR_LSC, NULL);
+	assert_int_equal(all.calls, 3);
+	assert_int_equal(own.calls, 2);
+	assert_int_equal(kept.calls, 3);
+	assert_int_equal(prt_eth_dev_callback_unregister(PRT_ETH_ALL, PRT_ETH_EVENT_INTR_LSC,
+							 record, &all),
+			 -ENOENT);
+	assert_int_equal(prt_eth_dev_callback_register(PRT_ETH_ALL, PRT_ETH_EVENT_INTR_LSC, NULL,
+						       &all),
+			 -EINVAL);
+	assert_int_equal(prt_eth_dev_close(port), 0);
+}
+
 /* Bad arguments: unknown port, event out of range, no function. */
 static void bad_arguments(void **state)
 {
@@ -340,6 +405,7 @@ int main(void)
 		cmocka_unit_test(unregister_every_argument),
 		cmocka_unit_test(running_callback_refusals),
 		cmocka_unit_test(callbacks_freed_with_port),
+		cmocka_unit_test(callbacks_for_every_port),
 		cmocka_unit_test(bad_arguments),
 		cmocka_unit_test(lsc_only_where_supported),
 	};
