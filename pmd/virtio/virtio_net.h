@@ -82,7 +82,7 @@ struct virtio_net_ctrl_hdr {
 	 (1ull << VIRTIO_NET_F_MQ) | (1ull << VIRTIO_NET_F_CTRL_MAC_ADDR) |    \
 	 (1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_F_RING_EVENT_IDX) |    \
 	 (1ull << VIRTIO_F_RING_PACKED) | (1ull << VIRTIO_F_ACCESS_PLATFORM) | \
-	 (1ull << VIRTIO_F_IN_ORDER))
+	 (1ull << VIRTIO_F_IN_ORDER) | (1ull << VIRTIO_F_INDIRECT_DESC))
 
 /**
  * Chooses the features to use (virtio 1.2, 3.1.1 step 5): those both

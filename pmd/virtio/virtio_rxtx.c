@@ -19,9 +19,11 @@
  *
  * Tx (5.1.6.2): the header goes into the headroom of a frame that is one
  * direct mbuf of ours (refcnt 1): one descriptor per frame. Other frames
- * (chains, shared or indirect mbufs, no headroom) take a chain of
- * descriptors, the first pointing at the queue's header table entry for
- * the buffer's id. Sent mbufs are freed once the device has used them.
+ * (chains, shared or indirect mbufs, no headroom) take their header from
+ * the queue's region for the buffer's id, and go through that region's
+ * indirect table (VIRTIO_F_INDIRECT_DESC, up to VIRTIO_TX_INDIRECT_MAX
+ * descriptors: one ring descriptor) or as a chain of descriptors. Sent
+ * mbufs are freed once the device has used them.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -329,23 +331,37 @@ static inline bool tx_can_push(const struct prt_mbuf *m)
 	       prt_pktmbuf_headroom(m) >= VIRTIO_NET_HDR_LEN;
 }
 
-/* Makes chained (or shared) frame @m available with a header from the table. */
+/*
+ * Makes chained (or shared) frame @m available with a header from its
+ * buffer id's region: through the region's indirect table when the device
+ * takes them and the chain fits (one ring descriptor), else as a direct
+ * chain (one per segment).
+ */
 static int tx_add_chain(struct virtnet_tx *txq, struct prt_mbuf *m)
 {
 	struct vq_seg segs[VIRTIO_TX_MAX_SEGS + 1];
-	uint16_t id, i = 1;
+	uint16_t nsegs = (uint16_t)(m->nb_segs + 1), i = 1;
+	bool indirect = txq->vq->indirect && nsegs <= VIRTIO_TX_INDIRECT_MAX;
+	struct virtnet_tx_region *r;
+	uint64_t raddr;
+	uint16_t id;
 
-	if (virtqueue_free_count(txq->vq) < m->nb_segs + 1u)
+	if (virtqueue_free_count(txq->vq) < (indirect ? 1 : nsegs))
 		return -ENOSPC;
 	id = virtqueue_next_id(txq->vq);
-	tx_hdr_fill(&txq->hdrs[id], m, txq->csum);
-	segs[0] = (struct vq_seg){ .addr = txq->hdrs_addr + id * sizeof(struct virtio_net_hdr),
+	r = &txq->regions[id];
+	raddr = txq->regions_addr + id * sizeof(*r);
+	tx_hdr_fill(&r->hdr, m, txq->csum);
+	segs[0] = (struct vq_seg){ .addr = raddr + offsetof(struct virtnet_tx_region, hdr),
 				   .len = VIRTIO_NET_HDR_LEN };
 	for (const struct prt_mbuf *s = m; s != NULL; s = s->next, i++)
 		segs[i] = (struct vq_seg){
 			.addr = mbuf_addr(s, txq->mbuf_addr_off) + s->data_off,
 			.len = s->data_len,
 		};
+	if (indirect)
+		return virtqueue_add_indirect(txq->vq, m, segs, i, r->indirect,
+					      raddr + offsetof(struct virtnet_tx_region, indirect));
 	return virtqueue_add_chain(txq->vq, m, segs, i);
 }
 
@@ -426,7 +442,8 @@ struct virtqueue *virtio_vq_alloc(struct virtio_hw *hw, uint16_t qidx, uint16_t 
 	unsigned int flags =
 		(virtio_with_feature(hw, VIRTIO_F_RING_PACKED) ? VQ_F_PACKED : 0) |
 		(virtio_with_feature(hw, VIRTIO_F_RING_EVENT_IDX) ? VQ_F_EVENT_IDX : 0) |
-		(virtio_with_feature(hw, VIRTIO_F_IN_ORDER) ? VQ_F_IN_ORDER : 0);
+		(virtio_with_feature(hw, VIRTIO_F_IN_ORDER) ? VQ_F_IN_ORDER : 0) |
+		(virtio_with_feature(hw, VIRTIO_F_INDIRECT_DESC) ? VQ_F_INDIRECT : 0);
 	size_t len = virtqueue_ring_size(size, flags) + extra;
 	char name[PRT_MEMZONE_NAMESIZE];
 	const struct prt_memzone *mz;
@@ -506,16 +523,17 @@ struct virtnet_tx *virtio_tx_queue_create(struct virtio_hw *hw, uint16_t qid, ui
 		.free_thresh = (uint16_t)PRT_MAX(1, PRT_MIN(32, size / 4)),
 		.csum = virtio_with_feature(hw, VIRTIO_NET_F_CSUM),
 	};
-	/* The ring, then one header per buffer id (virtqueue_next_id()). */
+	/* The ring, then one region per buffer id (virtqueue_next_id()). */
 	txq->vq = virtio_vq_alloc(hw, virtio_txq_index(qid), size,
-				  sizeof(struct virtio_net_hdr) * size, &txq->mz);
+				  sizeof(struct virtnet_tx_region) * size, &txq->mz);
 	if (txq->vq == NULL) {
 		free(txq);
 		errno = ENOMEM;
 		return NULL;
 	}
-	txq->hdrs = (struct virtio_net_hdr *)((char *)txq->vq->ring_va + txq->vq->ring_len);
-	txq->hdrs_addr = txq->vq->ring_iova + txq->vq->ring_len;
+	/* ring_len is a multiple of 4096: the regions are aligned. */
+	txq->regions = (struct virtnet_tx_region *)((char *)txq->vq->ring_va + txq->vq->ring_len);
+	txq->regions_addr = txq->vq->ring_iova + txq->vq->ring_len;
 	return txq;
 }
 

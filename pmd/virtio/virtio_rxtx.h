@@ -25,6 +25,24 @@
 /** Most segments of one tx frame (the header takes one more descriptor). */
 #define VIRTIO_TX_MAX_SEGS 64
 
+/**
+ * Most descriptors (the header's included) a chained tx frame puts in an
+ * indirect table (VIRTIO_F_INDIRECT_DESC), taking one ring descriptor
+ * instead of one per segment; longer chains go direct. As DPDK's
+ * VIRTIO_MAX_TX_INDIRECT.
+ */
+#define VIRTIO_TX_INDIRECT_MAX 8
+
+/**
+ * What the device reads, besides the frame, for a chained (or shared) tx
+ * frame sent under one buffer id (virtqueue_next_id()): its header and,
+ * with VIRTIO_F_INDIRECT_DESC, its indirect table.
+ */
+struct virtnet_tx_region {
+	struct virtio_net_hdr hdr;
+	_Alignas(16) uint8_t indirect[VIRTIO_TX_INDIRECT_MAX * VQ_INDIRECT_DESC_LEN];
+};
+
 /** Counters of an rx queue: written by its polling thread (prt_eth_counter_add), read by any. */
 struct virtnet_rx_stats {
 	uint64_t packets;
@@ -60,13 +78,13 @@ struct virtnet_tx_stats {
 
 struct virtnet_tx {
 	struct virtqueue *vq;
-	struct virtio_net_hdr *hdrs; /**< one header per buffer id, for chains */
-	uint64_t hdrs_addr; /**< hdrs as the device addresses them */
+	struct virtnet_tx_region *regions; /**< one per buffer id, for chains */
+	uint64_t regions_addr; /**< regions as the device addresses them */
 	uint16_t mbuf_addr_off;
 	uint16_t free_thresh; /**< reclaim sent buffers when fewer descriptors are free */
 	bool csum; /**< VIRTIO_NET_F_CSUM: checksum requests go into the header */
 	struct virtnet_tx_stats stats;
-	const struct prt_memzone *mz; /**< ring, then hdrs */
+	const struct prt_memzone *mz; /**< ring, then regions */
 } __prt_cache_aligned;
 
 /**

@@ -111,7 +111,7 @@ struct virtqueue *virtqueue_create(uint16_t size, unsigned int flags, void *ring
 	struct virtqueue *vq;
 
 	if (ring_len == 0 || ring_va == NULL || notify == NULL ||
-	    (flags & ~(VQ_F_PACKED | VQ_F_EVENT_IDX | VQ_F_IN_ORDER))) {
+	    (flags & ~(VQ_F_PACKED | VQ_F_EVENT_IDX | VQ_F_IN_ORDER | VQ_F_INDIRECT))) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -127,6 +127,7 @@ struct virtqueue *virtqueue_create(uint16_t size, unsigned int flags, void *ring
 	vq->packed_ring = flags & VQ_F_PACKED;
 	vq->event_idx = flags & VQ_F_EVENT_IDX;
 	vq->in_order = flags & VQ_F_IN_ORDER;
+	vq->indirect = flags & VQ_F_INDIRECT;
 	vq->queue_index = queue_index;
 	vq->notify = notify;
 	vq->notify_arg = notify_arg;
@@ -160,4 +161,53 @@ void vq_set_broken(struct virtqueue *vq, const char *why, uint32_t value)
 			"queue %u: the device broke the virtqueue protocol (%s: %u); the queue is stopped: reset the port (stop/start) or fix the device",
 			vq->queue_index, why, value);
 	vq->broken = true;
+}
+
+/*
+ * The table's descriptors: split (2.7.5.3) chains them by 'next' from
+ * index 0; packed (2.8.19) lays them out in sequence, and WRITE is the
+ * only flag it may carry (2.8.19.1), the buffer id being reserved.
+ */
+static void indirect_table_write(const struct virtqueue *vq, void *table, const struct vq_seg *segs,
+				 uint16_t nsegs)
+{
+	for (uint16_t i = 0; i < nsegs; i++) {
+		uint16_t wflag = segs[i].flags & VQ_SEG_WRITE;
+
+		if (vq->packed_ring)
+			((struct pvirtq_desc *)table)[i] = (struct pvirtq_desc){
+				.addr = segs[i].addr, .len = segs[i].len, .flags = wflag
+			};
+		else
+			((struct virtq_desc *)table)[i] = (struct virtq_desc){
+				.addr = segs[i].addr,
+				.len = segs[i].len,
+				.flags =
+					(uint16_t)(wflag | (i + 1 < nsegs ? VIRTQ_DESC_F_NEXT : 0)),
+				.next = (uint16_t)(i + 1 < nsegs ? i + 1 : 0),
+			};
+	}
+}
+
+int virtqueue_add_indirect(struct virtqueue *vq, void *cookie, const struct vq_seg *segs,
+			   uint16_t nsegs, void *table, prt_iova_t table_iova)
+{
+	uint32_t in_len, len = (uint32_t)nsegs * VQ_INDIRECT_DESC_LEN;
+	int rc;
+
+	if (!vq->indirect)
+		return -ENOTSUP;
+	if (nsegs > vq->size)
+		return -EINVAL;
+	rc = vq_check_chain(vq, cookie, segs, nsegs, 1, &in_len);
+	if (rc < 0)
+		return rc;
+	/* The table is complete before the descriptor that makes it available
+	 * (whose flags are a release store, or published by the avail index). */
+	indirect_table_write(vq, table, segs, nsegs);
+	if (vq->packed_ring)
+		vq_packed_add_indirect(vq, cookie, table_iova, len, in_len);
+	else
+		vq_split_add_indirect(vq, cookie, table_iova, len, in_len);
+	return 0;
 }

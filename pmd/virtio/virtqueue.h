@@ -7,7 +7,9 @@
  * The core moves opaque buffers: a caller makes a chain of segments
  * (IOVA, length, device-writable or not) available with a cookie (an mbuf
  * for virtio-net, never NULL), and gets the cookie back with the number of
- * bytes the device wrote once the device has used the buffer.
+ * bytes the device wrote once the device has used the buffer. A chain
+ * takes one descriptor per segment, or one in all through an indirect
+ * table the caller provides (VIRTIO_F_INDIRECT_DESC).
  *
  * What the device writes into shared memory is never trusted: every used
  * entry is checked (id in range and in flight, length within the chain's
@@ -57,6 +59,10 @@ struct vq_seg {
 #define VQ_F_PACKED 0x1 /**< packed ring (VIRTIO_F_RING_PACKED negotiated) */
 #define VQ_F_EVENT_IDX 0x2 /**< VIRTIO_F_RING_EVENT_IDX negotiated */
 #define VQ_F_IN_ORDER 0x4 /**< VIRTIO_F_IN_ORDER negotiated */
+#define VQ_F_INDIRECT 0x8 /**< VIRTIO_F_INDIRECT_DESC negotiated */
+
+/** Bytes an indirect table takes per segment (2.7.5.3, 2.8.19: one descriptor each). */
+#define VQ_INDIRECT_DESC_LEN 16
 
 /** What a device did wrong, and what the queue did. Read by the driver's xstats. */
 struct virtqueue_stats {
@@ -122,6 +128,7 @@ struct virtqueue {
 	bool intr_enabled; /**< used buffer notifications wanted (rx interrupt mode) */
 	bool broken; /**< the device broke the protocol; the queue is unusable */
 	bool in_order; /**< VIRTIO_F_IN_ORDER */
+	bool indirect; /**< VIRTIO_F_INDIRECT_DESC: virtqueue_add_indirect() allowed */
 	bool in_batch; /**< in order: handing back a used batch that ends at batch_last */
 	uint16_t batch_last; /**< in order: id of the last buffer of that batch */
 	uint32_t batch_len; /**< in order: the used length the device wrote for it */
@@ -152,7 +159,7 @@ size_t virtqueue_ring_size(uint16_t size, unsigned int flags);
  *
  * @param size   power of two, 1..32768 (2.7: split queues must be powers of two;
  *               prt asks the same of packed queues to index with a mask)
- * @param flags  VQ_F_PACKED, VQ_F_EVENT_IDX, VQ_F_IN_ORDER
+ * @param flags  VQ_F_PACKED, VQ_F_EVENT_IDX, VQ_F_IN_ORDER, VQ_F_INDIRECT
  * @param notify called to ring the doorbell; @p notify_arg is stored in the queue
  * @return the queue (free with virtqueue_free()), or NULL with errno EINVAL
  *         (bad size, NULL ring) or ENOMEM.
@@ -189,6 +196,8 @@ uint16_t vq_split_add_bufs(struct virtqueue *vq, void *const *cookies, const str
 			   uint16_t n);
 int vq_split_add_chain(struct virtqueue *vq, void *cookie, const struct vq_seg *segs,
 		       uint16_t nsegs);
+void vq_split_add_indirect(struct virtqueue *vq, void *cookie, prt_iova_t table, uint32_t len,
+			   uint32_t in_len);
 uint16_t vq_split_get_used(struct virtqueue *vq, void **cookies, uint32_t *lens, uint16_t n);
 bool vq_split_kick_prepare(struct virtqueue *vq);
 bool vq_split_intr_enable(struct virtqueue *vq);
@@ -199,6 +208,8 @@ uint16_t vq_packed_add_bufs(struct virtqueue *vq, void *const *cookies, const st
 			    uint16_t n);
 int vq_packed_add_chain(struct virtqueue *vq, void *cookie, const struct vq_seg *segs,
 			uint16_t nsegs);
+void vq_packed_add_indirect(struct virtqueue *vq, void *cookie, prt_iova_t table, uint32_t len,
+			    uint32_t in_len);
 uint16_t vq_packed_get_used(struct virtqueue *vq, void **cookies, uint32_t *lens, uint16_t n);
 bool vq_packed_kick_prepare(struct virtqueue *vq);
 bool vq_packed_intr_enable(struct virtqueue *vq);
@@ -232,6 +243,27 @@ static inline int virtqueue_add_chain(struct virtqueue *vq, void *cookie, const 
 	return vq->packed_ring ? vq_packed_add_chain(vq, cookie, segs, nsegs) :
 				 vq_split_add_chain(vq, cookie, segs, nsegs);
 }
+
+/**
+ * Makes one buffer of @p nsegs segments (device-readable ones first, as
+ * virtqueue_add_chain()) available through an indirect descriptor table
+ * (VIRTIO_F_INDIRECT_DESC; 2.7.5.3 split, 2.8.19 packed): the core writes
+ * the segments as descriptors into @p table, in the ring type's layout,
+ * and the whole buffer takes one descriptor of the ring, however many
+ * segments it has.
+ *
+ * @param table       nsegs * VQ_INDIRECT_DESC_LEN bytes, 16-byte aligned, that
+ *                    the device can read, at IOVA @p table_iova; the caller's,
+ *                    and left alone until the buffer comes back used (a
+ *                    per-buffer-id area: virtqueue_next_id())
+ * @return 0; -ENOTSUP when the queue was not created with VQ_F_INDIRECT
+ *         (2.7.5.3.1: not negotiated); -ENOSPC when no descriptor is free;
+ *         -EINVAL for 0 segments, more than the queue size (2.7.5.3.1: no
+ *         longer chain), readable after writable, or a NULL cookie;
+ *         -EIO when the queue is broken.
+ */
+int virtqueue_add_indirect(struct virtqueue *vq, void *cookie, const struct vq_seg *segs,
+			   uint16_t nsegs, void *table, prt_iova_t table_iova);
 
 /**
  * Takes up to @p n buffers the device has used: their cookies in @p cookies

@@ -123,7 +123,7 @@ int vq_packed_add_chain(struct virtqueue *vq, void *cookie, const struct vq_seg 
 	uint32_t in_len;
 	int rc;
 
-	rc = vq_check_chain(vq, cookie, segs, nsegs, &in_len);
+	rc = vq_check_chain(vq, cookie, segs, nsegs, nsegs, &in_len);
 	if (rc < 0)
 		return rc;
 	id = packed_take_id(vq, cookie, nsegs, in_len);
@@ -148,6 +148,26 @@ int vq_packed_add_chain(struct virtqueue *vq, void *cookie, const struct vq_seg 
 	vq->inflight++;
 	p->num_added += nsegs;
 	return 0;
+}
+
+/* One descriptor pointing at an indirect table (2.8.19; checked by virtqueue_add_indirect()). */
+void vq_packed_add_indirect(struct virtqueue *vq, void *cookie, prt_iova_t table, uint32_t len,
+			    uint32_t in_len)
+{
+	struct vq_packed *p = &vq->packed;
+	struct pvirtq_desc *d = &p->desc[p->next_avail];
+	uint16_t id = packed_take_id(vq, cookie, 1, in_len);
+
+	d->addr = table;
+	d->len = len;
+	d->id = id;
+	/* 2.8.21.3: the flags, written last, make it available. */
+	__atomic_store_n(&d->flags, (uint16_t)(VIRTQ_DESC_F_INDIRECT | packed_avail_flags(p)),
+			 __ATOMIC_RELEASE);
+	packed_advance(vq);
+	vq->num_free--;
+	vq->inflight++;
+	p->num_added++;
 }
 
 /* Moves @pos (and @wrap) past a used buffer of @ndescs descriptors (2.8.6: the device skips the rest of a chain). */

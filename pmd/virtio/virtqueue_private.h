@@ -91,13 +91,15 @@ static inline void vq_hand_back(struct virtqueue *vq, struct vq_desc_extra *x, u
 }
 
 /**
- * Checks a chain to be added: at least one segment, no more than the free
- * descriptors, device-readable segments before device-writable ones
- * (2.7.4.2, 2.8.21.1), a cookie. Returns 0, -EINVAL, -ENOSPC or -EIO and
- * the chain's writable bytes in @p in_len.
+ * Checks a chain to be added: at least one segment, @p ndescs descriptors
+ * free (the chain's segments, or 1 for an indirect table), device-readable
+ * segments before device-writable ones (2.7.4.2, 2.8.21.1), a cookie.
+ * Returns 0, -EINVAL, -ENOSPC or -EIO and the chain's writable bytes in
+ * @p in_len.
  */
 static inline int vq_check_chain(const struct virtqueue *vq, const void *cookie,
-				 const struct vq_seg *segs, uint16_t nsegs, uint32_t *in_len)
+				 const struct vq_seg *segs, uint16_t nsegs, uint16_t ndescs,
+				 uint32_t *in_len)
 {
 	bool writable = false;
 	uint64_t in = 0;
@@ -107,7 +109,7 @@ static inline int vq_check_chain(const struct virtqueue *vq, const void *cookie,
 		return -EIO;
 	if (nsegs == 0 || cookie == NULL)
 		return -EINVAL;
-	if (nsegs > vq->num_free)
+	if (ndescs > vq->num_free)
 		return -ENOSPC;
 	for (i = 0; i < nsegs; i++) {
 		if (segs[i].flags & VQ_SEG_WRITE) {

@@ -102,7 +102,7 @@ int vq_split_add_chain(struct virtqueue *vq, void *cookie, const struct vq_seg *
 	uint32_t in_len;
 	int rc;
 
-	rc = vq_check_chain(vq, cookie, segs, nsegs, &in_len);
+	rc = vq_check_chain(vq, cookie, segs, nsegs, nsegs, &in_len);
 	if (rc < 0)
 		return rc;
 	for (i = 0; i < nsegs; i++)
@@ -115,6 +115,29 @@ int vq_split_add_chain(struct virtqueue *vq, void *cookie, const struct vq_seg *
 	vq->inflight++;
 	split_avail_put(vq, s->avail_idx++, head);
 	return 0;
+}
+
+/* One descriptor pointing at an indirect table (2.7.5.3; checked by virtqueue_add_indirect()). */
+void vq_split_add_indirect(struct virtqueue *vq, void *cookie, prt_iova_t table, uint32_t len,
+			   uint32_t in_len)
+{
+	struct vq_split *s = &vq->split;
+	uint16_t head = s->free_head;
+	struct virtq_desc *d = &s->desc[head];
+	struct vq_desc_extra *x = &vq->dx[head];
+
+	/* 2.7.5.3.1: INDIRECT without NEXT; the device ignores WRITE here. */
+	d->addr = table;
+	d->len = len;
+	d->flags = VIRTQ_DESC_F_INDIRECT;
+	d->next = 0;
+	s->free_head = x->next;
+	x->cookie = cookie;
+	x->ndescs = 1;
+	x->in_len = in_len;
+	vq->num_free--;
+	vq->inflight++;
+	split_avail_put(vq, s->avail_idx++, head);
 }
 
 /* Returns chain @head to the free list, following the private links only. */

@@ -9,9 +9,10 @@
  * core's promises: a cookie comes back only while in flight and only once,
  * a used length is within the buffer or VIRTQUEUE_LEN_BAD, and the free
  * descriptor count matches what is in flight. Input format: byte 0 picks
- * split/packed, event index and in-order use (VIRTIO_F_IN_ORDER, where the
- * simulated device also reports batches with one used entry), byte 1 the
- * queue size; then operations.
+ * split/packed, event index, in-order use (VIRTIO_F_IN_ORDER, where the
+ * simulated device also reports batches with one used entry) and indirect
+ * tables (VIRTIO_F_INDIRECT_DESC: chains go through them, one descriptor
+ * each), byte 1 the queue size; then operations.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -52,6 +53,8 @@ struct model {
 	uint32_t in_len[MAX_QSIZE * 2];
 	unsigned int descs;
 	uint8_t bufs[MAX_QSIZE * 2][BUF_LEN];
+	_Alignas(16)
+		uint8_t tables[MAX_QSIZE * 2][5 * VQ_INDIRECT_DESC_LEN]; /* indirect, per buffer */
 };
 
 static void check(bool ok)
@@ -90,6 +93,8 @@ static void op_add(struct virtqueue *vq, struct model *m, struct input *in)
 	uint8_t b = next_byte(in);
 	uint16_t nsegs = (uint16_t)(b % 5 + 1), nwrite = (uint16_t)((b >> 3) % (nsegs + 1)), i;
 	int k = free_slot(m, next_byte(in));
+	/* Through an indirect table (with VIRTIO_F_INDIRECT_DESC): one descriptor. */
+	bool indirect = vq->indirect && (b & 0x80) && nsegs > 1;
 	struct vq_seg segs[5];
 	int rc;
 
@@ -103,14 +108,17 @@ static void op_add(struct virtqueue *vq, struct model *m, struct input *in)
 		void *cookie = m->bufs[k];
 
 		rc = virtqueue_add_bufs(vq, &cookie, segs, 1) == 1 ? 0 : -1;
+	} else if (indirect) {
+		rc = virtqueue_add_indirect(vq, m->bufs[k], segs, nsegs, m->tables[k],
+					    (uintptr_t)m->tables[k]);
 	} else {
 		rc = virtqueue_add_chain(vq, m->bufs[k], segs, nsegs);
 	}
 	if (rc == 0) {
 		m->inflight[k] = true;
-		m->ndescs[k] = nsegs;
+		m->ndescs[k] = indirect ? 1 : nsegs;
 		m->in_len[k] = nwrite * (BUF_LEN / nsegs);
-		m->descs += nsegs;
+		m->descs += m->ndescs[k];
 	}
 }
 
@@ -170,7 +178,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t mode = next_byte(&in);
 	uint16_t qsize = (uint16_t)(1u << (next_byte(&in) % 7));
 	unsigned int flags = (mode & 1 ? VQ_F_PACKED : 0) | (mode & 2 ? VQ_F_EVENT_IDX : 0) |
-			     (mode & 4 ? VQ_F_IN_ORDER : 0);
+			     (mode & 4 ? VQ_F_IN_ORDER : 0) | (mode & 8 ? VQ_F_INDIRECT : 0);
 	size_t ring_len = virtqueue_ring_size(qsize, flags);
 	static struct model m;
 	struct virtqueue *vq;
@@ -183,6 +191,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vq = virtqueue_create(qsize, flags, ring, (uintptr_t)ring, 0, on_kick, NULL);
 	check(vq != NULL);
 	vq_sim_init(&sim, vq);
+	vq_sim_allow_tables(&sim, m.tables, sizeof(m.tables));
 	while (in.left > 0) {
 		switch (next_byte(&in) % 8) {
 		case 0:
@@ -212,6 +221,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				virtqueue_detach(vq, release, &m);
 				check(m.descs == 0);
 				vq_sim_init(&sim, vq);
+				vq_sim_allow_tables(&sim, m.tables, sizeof(m.tables));
 			}
 			break;
 		}

@@ -2,7 +2,7 @@
 /*
  * The virtqueue core (pmd/virtio/virtqueue*.c) against a simulated device
  * (vq_sim.c), for split and packed rings, with and without event index,
- * with and without in-order use: buffers go round, doorbells are rung once
+ * with and without in-order use, with indirect tables: buffers go round, doorbells are rung once
  * per burst and only when the device asks, and a device that breaks the
  * protocol is caught.
  */
@@ -175,6 +175,10 @@ static void test_chains(void **state)
 
 	for (i = 0; i <= QSIZE; i++)
 		many[i] = seg_of(f, 0, 0);
+	/* 2.7.5.3.1: no indirect table unless VIRTIO_F_INDIRECT_DESC was negotiated. */
+	assert_int_equal(virtqueue_add_indirect(f->vq, f->bufs[0], segs, 3, f->bufs[9],
+						(uintptr_t)f->bufs[9]),
+			 -ENOTSUP);
 	assert_int_equal(virtqueue_add_chain(f->vq, f->bufs[0], bad, 2), -EINVAL);
 	assert_int_equal(virtqueue_add_chain(f->vq, NULL, segs, 3), -EINVAL);
 	assert_int_equal(virtqueue_add_chain(f->vq, f->bufs[0], segs, 0), -EINVAL);
@@ -200,6 +204,108 @@ static void test_chains(void **state)
 	for (i = 0; i < QSIZE / 3; i++)
 		assert_int_equal(virtqueue_add_chain(f->vq, f->bufs[i], segs, 3), 0);
 	assert_int_equal(virtqueue_add_chain(f->vq, f->bufs[0], segs, 3), -ENOSPC);
+}
+
+/* Makes buffer @i available through indirect table @i, with @segs; checks the ring took one descriptor. */
+static void add_indirect(struct fixture *f, uint8_t (*tables)[3 * VQ_INDIRECT_DESC_LEN],
+			 unsigned int i, const struct vq_seg *segs)
+{
+	uint16_t before = virtqueue_free_count(f->vq);
+
+	assert_int_equal(virtqueue_add_indirect(f->vq, f->bufs[i], segs, 3, tables[i],
+						(uintptr_t)tables[i]),
+			 0);
+	assert_int_equal(virtqueue_free_count(f->vq), before - 1);
+}
+
+/*
+ * Indirect tables (VIRTIO_F_INDIRECT_DESC, 2.7.5.3 / 2.8.19): a buffer of
+ * three segments takes one ring descriptor, so a full ring holds QSIZE of
+ * them; the device finds the segments in the table (the simulated device
+ * checks the table against the specification's rules); direct chains and
+ * indirect buffers mix on one ring; a used length beyond the table's
+ * writable bytes is caught as for a chain.
+ */
+static void test_indirect(void **state)
+{
+	struct fixture *f = *state;
+	_Alignas(16) static uint8_t tables[QSIZE][3 * VQ_INDIRECT_DESC_LEN];
+	struct vq_seg segs[3] = { seg_of(f, 0, 0), seg_of(f, 1, VQ_SEG_WRITE),
+				  seg_of(f, 2, VQ_SEG_WRITE) };
+	struct vq_seg bad[2] = { seg_of(f, 0, VQ_SEG_WRITE), seg_of(f, 1, 0) };
+	struct vq_seg many[QSIZE + 1];
+	void *cookies[QSIZE];
+	uint32_t lens[QSIZE];
+	struct vq_sim_buf b;
+	unsigned int i, round;
+
+	for (i = 0; i <= QSIZE; i++)
+		many[i] = seg_of(f, 0, 0);
+	vq_sim_allow_tables(&f->sim, tables, sizeof(tables));
+	assert_int_equal(virtqueue_add_indirect(f->vq, f->bufs[0], bad, 2, tables[0],
+						(uintptr_t)tables[0]),
+			 -EINVAL);
+	assert_int_equal(virtqueue_add_indirect(f->vq, NULL, segs, 3, tables[0],
+						(uintptr_t)tables[0]),
+			 -EINVAL);
+	assert_int_equal(virtqueue_add_indirect(f->vq, f->bufs[0], segs, 0, tables[0],
+						(uintptr_t)tables[0]),
+			 -EINVAL);
+	/* 2.7.5.3.1: no chain longer than the queue size, even in a table. */
+	assert_int_equal(virtqueue_add_indirect(f->vq, f->bufs[0], many, QSIZE + 1, tables[0],
+						(uintptr_t)tables[0]),
+			 -EINVAL);
+	for (round = 0; round < 3; round++) {
+		/* A full ring of three-segment buffers, then ENOSPC. */
+		for (i = 0; i < QSIZE; i++)
+			add_indirect(f, tables, i, segs);
+		assert_int_equal(virtqueue_add_indirect(f->vq, f->bufs[0], segs, 3, tables[0],
+							(uintptr_t)tables[0]),
+				 -ENOSPC);
+		virtqueue_kick(f->vq);
+		for (i = 0; i < QSIZE; i++) {
+			assert_int_equal(vq_sim_pop(&f->sim, &b), 1);
+			assert_true(b.indirect);
+			assert_int_equal(b.ndescs, 1);
+			assert_int_equal(b.nsegs, 3);
+			for (unsigned int k = 0; k < 3; k++) {
+				assert_int_equal(b.segs[k].addr, segs[k].addr);
+				assert_int_equal(b.segs[k].len, segs[k].len);
+				assert_int_equal(b.segs[k].flags, segs[k].flags);
+			}
+			/* The last one of the first round claims a byte too many. */
+			vq_sim_push(&f->sim, &b,
+				    round == 0 && i == QSIZE - 1 ? 2 * BUF_LEN + 1 : 2 * BUF_LEN);
+		}
+		vq_sim_publish(&f->sim);
+		assert_int_equal(virtqueue_get_used(f->vq, cookies, lens, QSIZE), QSIZE);
+		for (i = 0; i < QSIZE; i++) {
+			assert_ptr_equal(cookies[i], f->bufs[i]);
+			assert_int_equal(lens[i], round == 0 && i == QSIZE - 1 ? VIRTQUEUE_LEN_BAD :
+										 2 * BUF_LEN);
+		}
+		assert_int_equal(virtqueue_free_count(f->vq), QSIZE);
+	}
+	assert_int_equal(f->vq->stats.bad_used_len, 1);
+	assert_false(f->vq->broken);
+
+	/* A direct chain between two indirect buffers. */
+	add_indirect(f, tables, 0, segs);
+	assert_int_equal(virtqueue_add_chain(f->vq, f->bufs[1], segs, 3), 0);
+	add_indirect(f, tables, 2, segs);
+	virtqueue_kick(f->vq);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(vq_sim_pop(&f->sim, &b), 1);
+		assert_int_equal(b.indirect, i != 1);
+		assert_int_equal(b.ndescs, i == 1 ? 3 : 1);
+		assert_int_equal(b.nsegs, 3);
+		vq_sim_push(&f->sim, &b, BUF_LEN);
+	}
+	vq_sim_publish(&f->sim);
+	assert_int_equal(virtqueue_get_used(f->vq, cookies, lens, QSIZE), 3);
+	for (i = 0; i < 3; i++)
+		assert_ptr_equal(cookies[i], f->bufs[i]);
+	assert_int_equal(virtqueue_free_count(f->vq), QSIZE);
 }
 
 /* Many laps with random bursts and out-of-order completion: every buffer comes back once. */
@@ -662,7 +768,10 @@ static void test_detach(void **state)
 
 static const unsigned int m_split = 0, m_split_ev = VQ_F_EVENT_IDX, m_packed = VQ_F_PACKED,
 			  m_packed_ev = VQ_F_PACKED | VQ_F_EVENT_IDX, m_split_io = VQ_F_IN_ORDER,
-			  m_packed_io = VQ_F_PACKED | VQ_F_EVENT_IDX | VQ_F_IN_ORDER;
+			  m_packed_io = VQ_F_PACKED | VQ_F_EVENT_IDX | VQ_F_IN_ORDER,
+			  m_split_ind = VQ_F_INDIRECT, m_packed_ind = VQ_F_PACKED | VQ_F_INDIRECT,
+			  m_split_io_ind = VQ_F_IN_ORDER | VQ_F_EVENT_IDX | VQ_F_INDIRECT,
+			  m_packed_io_ind = VQ_F_PACKED | VQ_F_IN_ORDER | VQ_F_INDIRECT;
 
 #define SPLIT_MODES(t)                                                                  \
 	cmocka_unit_test_prestate_setup_teardown(t, setup, teardown, (void *)&m_split), \
@@ -673,6 +782,14 @@ static const unsigned int m_split = 0, m_split_ev = VQ_F_EVENT_IDX, m_packed = V
 #define IN_ORDER_MODES(t)                                                                  \
 	cmocka_unit_test_prestate_setup_teardown(t, setup, teardown, (void *)&m_split_io), \
 		cmocka_unit_test_prestate_setup_teardown(t, setup, teardown, (void *)&m_packed_io)
+#define INDIRECT_MODES(t)                                                                   \
+	cmocka_unit_test_prestate_setup_teardown(t, setup, teardown, (void *)&m_split_ind), \
+		cmocka_unit_test_prestate_setup_teardown(t, setup, teardown,                \
+							 (void *)&m_packed_ind),            \
+		cmocka_unit_test_prestate_setup_teardown(t, setup, teardown,                \
+							 (void *)&m_split_io_ind),          \
+		cmocka_unit_test_prestate_setup_teardown(t, setup, teardown,                \
+							 (void *)&m_packed_io_ind)
 /* Every mode, in order too, for tests whose device uses buffers in order. */
 #define ORDERED_MODES(t) FOR_EACH_MODE(t), IN_ORDER_MODES(t)
 #define FOR_EACH_MODE(t)                                                                           \
@@ -688,6 +805,7 @@ int main(void)
 		FOR_EACH_MODE(test_tx_burst),
 		ORDERED_MODES(test_rx_lengths),
 		ORDERED_MODES(test_chains),
+		INDIRECT_MODES(test_indirect),
 		FOR_EACH_MODE(test_laps_random),
 		ORDERED_MODES(test_kick_suppressed),
 		EVENT_IDX_MODES(test_kick_event_idx),

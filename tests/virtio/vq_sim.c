@@ -15,6 +15,70 @@ void vq_sim_init(struct vq_sim *sim, const struct virtqueue *vq)
 	sim->used_wrap = 1;
 }
 
+/*
+ * Follows an indirect table (2.7.5.3 split: chained by 'next' from index 0;
+ * 2.8.19 packed: in sequence) into @buf. The rules a device relies on are
+ * checked: a whole number of descriptors, no table inside a table, no more
+ * descriptors than the queue size.
+ */
+static int indirect_pop(struct vq_sim *sim, uint64_t addr, uint32_t len, struct vq_sim_buf *buf)
+{
+	const void *table = (const void *)(uintptr_t)addr;
+	uint64_t off = addr - (uintptr_t)sim->tables;
+	uint32_t count = len / VQ_INDIRECT_DESC_LEN;
+	uint16_t n = 0, i = 0;
+
+	if (len == 0 || len % VQ_INDIRECT_DESC_LEN != 0)
+		return -EPROTO;
+	if (addr < (uintptr_t)sim->tables || off > sim->tables_len || len > sim->tables_len - off)
+		return -EFAULT;
+	if (count > sim->size || count > VQ_SIM_MAX_SEGS)
+		return -ELOOP;
+	for (;;) {
+		uint64_t addr;
+		uint32_t l;
+		uint16_t f;
+		bool more;
+
+		/* memcpy: a scribbled descriptor may point anywhere in the tables, aligned or not */
+		if (sim->packed) {
+			struct pvirtq_desc d;
+
+			memcpy(&d, (const uint8_t *)table + (size_t)i * sizeof(d), sizeof(d));
+			addr = d.addr, l = d.len, f = d.flags;
+			more = ++i < count;
+			if (f & ~VIRTQ_DESC_F_WRITE)
+				return -EPROTO; /* 2.8.19.1: WRITE is the only flag */
+		} else {
+			struct virtq_desc d;
+
+			memcpy(&d, (const uint8_t *)table + (size_t)i * sizeof(d), sizeof(d));
+			addr = d.addr, l = d.len, f = d.flags;
+			more = f & VIRTQ_DESC_F_NEXT;
+			i = d.next;
+			if (f & VIRTQ_DESC_F_INDIRECT)
+				return -EPROTO; /* 2.7.5.3.1: one table, no nesting */
+			if (more && (i >= count || n + 1u >= count))
+				return -ELOOP;
+		}
+		buf->segs[n].addr = addr;
+		buf->segs[n].len = l;
+		buf->segs[n].flags = f & VIRTQ_DESC_F_WRITE;
+		n++;
+		if (!more)
+			break;
+	}
+	buf->nsegs = n;
+	buf->indirect = true;
+	return 1;
+}
+
+void vq_sim_allow_tables(struct vq_sim *sim, const void *mem, size_t len)
+{
+	sim->tables = mem;
+	sim->tables_len = len;
+}
+
 static int split_pop(struct vq_sim *sim, struct vq_sim_buf *buf)
 {
 	struct virtq_avail *avail = sim->ring.driver_va;
@@ -26,6 +90,13 @@ static int split_pop(struct vq_sim *sim, struct vq_sim_buf *buf)
 	d = avail->ring[sim->last_avail & (sim->size - 1)];
 	sim->last_avail++;
 	buf->id = d;
+	buf->indirect = false;
+	if (d < sim->size && (desc[d].flags & VIRTQ_DESC_F_INDIRECT)) {
+		if (desc[d].flags & VIRTQ_DESC_F_NEXT)
+			return -EPROTO; /* 2.7.5.3.1 */
+		buf->ndescs = 1;
+		return indirect_pop(sim, desc[d].addr, desc[d].len, buf);
+	}
 	for (;;) {
 		if (d >= sim->size || n >= sim->size || n >= VQ_SIM_MAX_SEGS)
 			return -ELOOP;
@@ -38,6 +109,7 @@ static int split_pop(struct vq_sim *sim, struct vq_sim_buf *buf)
 		d = desc[d].next;
 	}
 	buf->ndescs = n;
+	buf->nsegs = n;
 	return 1;
 }
 
@@ -56,6 +128,17 @@ static int packed_pop(struct vq_sim *sim, struct vq_sim_buf *buf)
 			return n == 0 ? 0 : -ELOOP; /* a chain cut short */
 		if (n >= sim->size || n >= VQ_SIM_MAX_SEGS)
 			return -ELOOP;
+		if (f & VIRTQ_DESC_F_INDIRECT) {
+			if (n > 0 || (f & VIRTQ_DESC_F_NEXT))
+				return -EPROTO; /* 2.8.19.1: not in a chain */
+			buf->id = d->id;
+			buf->ndescs = 1;
+			if (++sim->avail_pos == sim->size) {
+				sim->avail_pos = 0;
+				sim->avail_wrap ^= 1;
+			}
+			return indirect_pop(sim, d->addr, d->len, buf);
+		}
 		buf->segs[n].addr = d->addr;
 		buf->segs[n].len = d->len;
 		buf->segs[n].flags = f & VIRTQ_DESC_F_WRITE;
@@ -69,6 +152,8 @@ static int packed_pop(struct vq_sim *sim, struct vq_sim_buf *buf)
 			break;
 	}
 	buf->ndescs = n;
+	buf->nsegs = n;
+	buf->indirect = false;
 	return 1;
 }
 

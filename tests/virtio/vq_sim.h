@@ -21,7 +21,9 @@
 /** One buffer as the device popped it. */
 struct vq_sim_buf {
 	uint16_t id; /**< split: head descriptor; packed: buffer id */
-	uint16_t ndescs;
+	uint16_t ndescs; /**< ring descriptors it took (1 for an indirect table) */
+	uint16_t nsegs; /**< segments in segs */
+	bool indirect; /**< came through an indirect table (2.7.5.3, 2.8.19) */
 	struct vq_seg segs[VQ_SIM_MAX_SEGS];
 };
 
@@ -35,15 +37,32 @@ struct vq_sim {
 	/* packed */
 	uint16_t avail_pos, avail_wrap;
 	uint16_t used_pos, used_wrap;
+	/* where indirect tables may be: the device reads them (vq_sim_allow_tables()) */
+	const uint8_t *tables;
+	size_t tables_len;
 };
 
 /** Attaches a simulated device to @p vq's ring (as a device reset would leave it). */
 void vq_sim_init(struct vq_sim *sim, const struct virtqueue *vq);
 
 /**
+ * Lets the device follow indirect tables inside @p len bytes at @p mem, as
+ * an IOMMU would map them; an indirect descriptor pointing elsewhere (a
+ * ring some test scribbled on) makes vq_sim_pop() fail with -EFAULT
+ * instead of reading it. None are allowed after vq_sim_init().
+ */
+void vq_sim_allow_tables(struct vq_sim *sim, const void *mem, size_t len);
+
+/**
  * Pops the next available buffer into @p buf.
+ * Indirect tables (2.7.5.3, 2.8.19) are followed: their segments in
+ * @p buf->segs, and the one ring descriptor in @p buf->ndescs.
  * @return 1; 0 when none is available; -ELOOP when its chain is longer than
- *         the queue (a loop) or VQ_SIM_MAX_SEGS.
+ *         the queue (a loop) or VQ_SIM_MAX_SEGS; -EFAULT for an indirect
+ *         table outside vq_sim_allow_tables()'s memory; -EPROTO for an indirect
+ *         descriptor the specification forbids (with NEXT, in a chain,
+ *         nested, a table length not a multiple of 16, packed table flags
+ *         other than WRITE).
  */
 int vq_sim_pop(struct vq_sim *sim, struct vq_sim_buf *buf);
 
