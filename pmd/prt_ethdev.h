@@ -548,8 +548,9 @@ int prt_eth_macaddr_get(uint16_t port_id, struct prt_ether_addr *mac_addr);
  * table. Started or stopped.
  * @return 0; -ENODEV; -EINVAL for a multicast or zero address; -EEXIST when
  *         @p mac_addr is one of the port's secondary addresses (remove it
- *         first, as DPDK); -ENOTSUP; the driver's error (the address is
- *         unchanged).
+ *         first: one address in two slots would outlive its removal from
+ *         one; DPDK checks the same since 23.03); -ENOTSUP; the driver's
+ *         error (the address is unchanged).
  */
 int prt_eth_dev_default_mac_addr_set(uint16_t port_id, struct prt_ether_addr *mac_addr);
 
@@ -561,8 +562,9 @@ int prt_eth_dev_default_mac_addr_set(uint16_t port_id, struct prt_ether_addr *ma
  * file).
  *
  * @param pool  the VMDq pool in DPDK; prt has no pools: must be 0.
- * @return 0, also when @p addr is already in the table (the default address
- *         included: nothing is done, as DPDK); -ENODEV; -EINVAL for a NULL,
+ * @return 0, also when @p addr is already in the table, the default address
+ *         included: nothing is done (DPDK does the same for an address
+ *         already in the pool); -ENODEV; -EINVAL for a NULL,
  *         zero or multicast @p addr (multicast addresses go to
  *         prt_eth_dev_set_mc_addr_list()) or a @p pool other than 0;
  *         -ENOSPC when the table (dev_info.max_mac_addrs entries) is full;
