@@ -212,6 +212,9 @@ static int dev_info_fill(struct prt_eth_dev *dev, struct prt_eth_dev_info *info)
 	info->tx_desc_lim = info->rx_desc_lim;
 	int ret = dev->dev_ops->dev_infos_get(dev, info);
 
+	/* The port holds the tables (ethdev_mac.c): no more than they take. */
+	info->max_mac_addrs = PRT_MIN(info->max_mac_addrs, (uint32_t)PRT_ETH_MAX_MAC_ADDRS);
+	info->max_mc_addrs = PRT_MIN(info->max_mc_addrs, (uint32_t)PRT_ETH_MAX_MC_ADDRS);
 	info->dev_flags = dev->data.dev_flags;
 	info->nb_rx_queues = dev->data.nb_rx_queues;
 	info->nb_tx_queues = dev->data.nb_tx_queues;

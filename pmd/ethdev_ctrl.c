@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Port controls outside the life cycle: link state, MAC address,
- * promiscuous and all-multicast modes, MTU, RSS, end of input.
+ * Port controls outside the life cycle: link state, promiscuous and
+ * all-multicast modes, MTU, RSS, end of input. Addresses: ethdev_mac.c.
  */
 #include <errno.h>
 #include <time.h>
@@ -46,34 +46,6 @@ int prt_eth_link_get(uint16_t port_id, struct prt_eth_link *link)
 int prt_eth_link_get_nowait(uint16_t port_id, struct prt_eth_link *link)
 {
 	return link_read(port_id, link, 0);
-}
-
-int prt_eth_macaddr_get(uint16_t port_id, struct prt_ether_addr *mac_addr)
-{
-	struct prt_eth_dev *dev;
-
-	GET_DEV_OR_RET(port_id, dev);
-	if (mac_addr == NULL)
-		return -EINVAL;
-	*mac_addr = dev->data.mac_addr;
-	return 0;
-}
-
-int prt_eth_dev_default_mac_addr_set(uint16_t port_id, struct prt_ether_addr *mac_addr)
-{
-	struct prt_eth_dev *dev;
-	int ret = 0;
-
-	GET_DEV_OR_RET(port_id, dev);
-	if (mac_addr == NULL || !prt_is_valid_assigned_ether_addr(mac_addr)) {
-		ETHDEV_LOG(ERR, "port %u: a port's address must be unicast and not zero", port_id);
-		return -EINVAL;
-	}
-	if (dev->dev_ops->mac_addr_set)
-		ret = dev->dev_ops->mac_addr_set(dev, mac_addr);
-	if (ret == 0)
-		dev->data.mac_addr = *mac_addr;
-	return ret;
 }
 
 /* Calls @op (NULL: -ENOTSUP) and records @value in @flag when it succeeds. */

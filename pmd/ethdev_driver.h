@@ -70,6 +70,26 @@ struct prt_eth_dev_ops {
 	int (*allmulticast_disable)(struct prt_eth_dev *dev);
 	/** Programs @p addr (valid, unicast) as the port's address. */
 	int (*mac_addr_set)(struct prt_eth_dev *dev, struct prt_ether_addr *addr);
+	/**
+	 * Programs the secondary address @p addr (valid, unicast, new to the
+	 * table) in slot @p index (1 .. max_mac_addrs - 1) of the address table;
+	 * dev->data.mac_addrs[index] already holds it, and is cleared again by
+	 * the ethdev layer when the op fails. DPDK's op has a VMDq pool too.
+	 */
+	int (*mac_addr_add)(struct prt_eth_dev *dev, struct prt_ether_addr *addr, uint32_t index);
+	/**
+	 * Removes the secondary address of slot @p index (>= 1); the slot of
+	 * dev->data.mac_addrs is already zero, and gets the address back when
+	 * the op fails (DPDK's op cannot fail).
+	 */
+	int (*mac_addr_remove)(struct prt_eth_dev *dev, uint32_t index);
+	/**
+	 * Programs the multicast list: @p nb_mc_addr (<= max_mc_addrs) multicast
+	 * addresses, already copied to dev->data.mc_addrs; the previous list is
+	 * put back there when the op fails.
+	 */
+	int (*set_mc_addr_list)(struct prt_eth_dev *dev, struct prt_ether_addr *mc_addr_set,
+				uint32_t nb_mc_addr);
 	/** Applies @p mtu (in range); NULL: the ethdev layer just records it. */
 	int (*mtu_set)(struct prt_eth_dev *dev, uint16_t mtu);
 
@@ -126,7 +146,20 @@ struct prt_eth_dev_data {
 	 */
 	struct prt_eth_link link;
 	uint32_t dev_flags; /**< PRT_ETH_DEV_INTR_*: set by the driver at probe */
-	struct prt_ether_addr mac_addr;
+	/**
+	 * The address table (as DPDK's data->mac_addrs): slot 0, also named
+	 * mac_addr, is the default address, set by the driver at probe and by
+	 * prt_eth_dev_default_mac_addr_set(); slots 1 .. max_mac_addrs - 1
+	 * hold the secondary addresses, zero when free. Written by the ethdev
+	 * layer only after probe.
+	 */
+	union {
+		struct prt_ether_addr mac_addr;
+		struct prt_ether_addr mac_addrs[PRT_ETH_MAX_MAC_ADDRS];
+	};
+	/** The multicast list (prt_eth_dev_set_mc_addr_list()): nb_mc_addrs entries. */
+	struct prt_ether_addr mc_addrs[PRT_ETH_MAX_MC_ADDRS];
+	uint32_t nb_mc_addrs;
 	/** Rx refills that found the pool empty; drivers add to it (relaxed). */
 	_Atomic uint64_t rx_mbuf_alloc_failed;
 	bool configured;

@@ -61,6 +61,14 @@ struct prt_mempool;
 #define PRT_ETH_NAME_MAX_LEN 64
 /** Longest xstat name, with its NUL (as RTE_ETH_XSTATS_NAME_SIZE). */
 #define PRT_ETH_XSTATS_NAME_SIZE 64
+/**
+ * Most entries of a port's address table, its default address included
+ * (DPDK sizes the table per driver; prt keeps it in the port, so a driver's
+ * dev_info.max_mac_addrs is capped at this).
+ */
+#define PRT_ETH_MAX_MAC_ADDRS 64
+/** Most addresses of a port's multicast list (dev_info.max_mc_addrs is capped at this). */
+#define PRT_ETH_MAX_MC_ADDRS 64
 
 /** @name Rx offloads (struct prt_eth_rxmode.offloads, dev_info.rx_offload_capa); DPDK's bits */
 /**@{*/
@@ -195,7 +203,17 @@ struct prt_eth_dev_info {
 	uint32_t max_rx_pktlen; /**< longest frame the port receives, CRC included */
 	uint16_t max_rx_queues;
 	uint16_t max_tx_queues;
+	/**
+	 * Entries of the port's address table, the default address included
+	 * (so 1: no secondary address); at most PRT_ETH_MAX_MAC_ADDRS.
+	 */
 	uint32_t max_mac_addrs;
+	/**
+	 * Addresses prt_eth_dev_set_mc_addr_list() takes (0: no multicast
+	 * filter); at most PRT_ETH_MAX_MC_ADDRS. prt's: DPDK has no such field
+	 * (its drivers refuse a list too long on their own).
+	 */
+	uint32_t max_mc_addrs;
 	uint64_t rx_offload_capa;
 	uint64_t tx_offload_capa;
 	uint64_t flow_type_rss_offloads; /**< PRT_ETH_RSS_* the port can hash */
@@ -526,10 +544,67 @@ int prt_eth_link_get_nowait(uint16_t port_id, struct prt_eth_link *link);
 int prt_eth_macaddr_get(uint16_t port_id, struct prt_ether_addr *mac_addr);
 
 /**
- * Sets the port's MAC address. @return 0; -ENODEV; -EINVAL for a multicast
- * or zero address; -ENOTSUP; the driver's error.
+ * Sets the port's MAC address: its default address, slot 0 of its address
+ * table. Started or stopped.
+ * @return 0; -ENODEV; -EINVAL for a multicast or zero address; -EEXIST when
+ *         @p mac_addr is one of the port's secondary addresses (remove it
+ *         first: one address in two slots would outlive its removal from
+ *         one; DPDK checks the same since 23.03); -ENOTSUP; the driver's
+ *         error (the address is unchanged).
  */
 int prt_eth_dev_default_mac_addr_set(uint16_t port_id, struct prt_ether_addr *mac_addr);
+
+/**
+ * Adds @p addr to the port's address table (DPDK's rte_eth_dev_mac_addr_add):
+ * with promiscuous mode off, the port then receives unicast frames sent to
+ * it as well as to its default address. Started or stopped (a driver may
+ * record it and program it at start). Control thread (see the top of this
+ * file).
+ *
+ * @param pool  the VMDq pool in DPDK; prt has no pools: must be 0.
+ * @return 0, also when @p addr is already in the table, the default address
+ *         included: nothing is done (DPDK does the same for an address
+ *         already in the pool); -ENODEV; -EINVAL for a NULL,
+ *         zero or multicast @p addr (multicast addresses go to
+ *         prt_eth_dev_set_mc_addr_list()) or a @p pool other than 0;
+ *         -ENOSPC when the table (dev_info.max_mac_addrs entries) is full;
+ *         -ENOTSUP when the driver has no secondary addresses; the driver's
+ *         error (the table is unchanged).
+ */
+int prt_eth_dev_mac_addr_add(uint16_t port_id, struct prt_ether_addr *addr, uint32_t pool);
+
+/**
+ * Removes the secondary address @p addr from the port's address table (DPDK's
+ * rte_eth_dev_mac_addr_remove). Started or stopped; control thread.
+ * @return 0, also when @p addr is not in the table (nothing to do, as DPDK);
+ *         -ENODEV; -EINVAL for a NULL @p addr; -EADDRINUSE when @p addr is the
+ *         default address (replace it with prt_eth_dev_default_mac_addr_set());
+ *         -ENOTSUP; the driver's error (the address stays in the table).
+ */
+int prt_eth_dev_mac_addr_remove(uint16_t port_id, struct prt_ether_addr *addr);
+
+/**
+ * Copies the port's address table, slot 0 (the default address) first, into
+ * @p ma (DPDK's rte_eth_macaddrs_get): min(@p num, dev_info.max_mac_addrs)
+ * entries; free slots are the zero address. Control thread.
+ * @return the number of entries copied; -ENODEV; -EINVAL for a NULL @p ma.
+ */
+int prt_eth_macaddrs_get(uint16_t port_id, struct prt_ether_addr *ma, unsigned int num);
+
+/**
+ * Replaces the port's multicast list with the @p nb_mc_addr addresses of
+ * @p mc_addr_set (copied; DPDK's rte_eth_dev_set_mc_addr_list): with
+ * all-multicast off, the port receives multicast frames sent to these groups
+ * only (broadcast frames are not filtered). @p nb_mc_addr 0 empties the list.
+ * Started or stopped; control thread.
+ * @return 0; -ENODEV; -EINVAL when @p mc_addr_set is NULL with @p nb_mc_addr
+ *         above 0 or an entry is not a multicast address (the log names it);
+ *         -ENOSPC for more than dev_info.max_mc_addrs addresses; -ENOTSUP
+ *         when the driver has no multicast filter; the driver's error (the
+ *         previous list stays).
+ */
+int prt_eth_dev_set_mc_addr_list(uint16_t port_id, struct prt_ether_addr *mc_addr_set,
+				 uint32_t nb_mc_addr);
 
 /** Receives every unicast frame, whatever its destination. @return 0; -ENODEV; -ENOTSUP. */
 int prt_eth_promiscuous_enable(uint16_t port_id);

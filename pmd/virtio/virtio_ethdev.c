@@ -11,7 +11,7 @@
  *    event index) for what was negotiated; logged; reset again.
  *  - start: the same handshake, queues filled and programmed, DRIVER_OK,
  *    then the control commands (queue pairs, the MAC address when the
- *    application set one, promiscuous).
+ *    application set one, promiscuous, the MAC filter tables when used).
  *  - stop: reset: the device lets go of every buffer, which goes back to
  *    its pool.
  */
@@ -91,6 +91,22 @@ static uint64_t wanted_features(struct virtio_hw *hw)
 	if (!(c->txmode.offloads & (PRT_ETH_TX_OFFLOAD_UDP_CKSUM | PRT_ETH_TX_OFFLOAD_TCP_CKSUM)))
 		w &= ~(1ull << VIRTIO_NET_F_CSUM);
 	return w;
+}
+
+/*
+ * The features in use while started; while stopped, those the next start
+ * would negotiate (before configure hw->features is still 0), to refuse at
+ * once what the device cannot do.
+ */
+static uint64_t features_expected(struct virtio_hw *hw)
+{
+	uint64_t f;
+
+	if (hw->eth->data.started)
+		return hw->features;
+	if (virtio_net_negotiate(hw->device_features, wanted_features(hw), &f) < 0)
+		return 0;
+	return f;
 }
 
 /* ---- probe ---- */
@@ -193,6 +209,10 @@ static int virtio_dev_infos_get(struct prt_eth_dev *dev, struct prt_eth_dev_info
 	info->default_txportconf.ring_size = hw->max_queue_size;
 	info->default_rxconf.rx_free_thresh = 32;
 	info->default_txconf.tx_free_thresh = 32;
+	/* The tables the driver keeps (virtio_net.h); as DPDK's virtio, also for
+	 * a device without VIRTIO_NET_F_CTRL_RX, where the ops say -ENOTSUP and why. */
+	info->max_mac_addrs = VIRTNET_MAX_MAC_ADDRS;
+	info->max_mc_addrs = VIRTNET_MAX_MC_ADDRS;
 	return 0;
 }
 
@@ -328,8 +348,28 @@ static int queues_setup(struct prt_eth_dev *dev)
 }
 
 /*
+ * The port's secondary addresses (slots 1.. of its address table) as the
+ * unicast table and its multicast list as the multicast table, to a live
+ * device in one VIRTIO_NET_CTRL_MAC_TABLE_SET (5.1.6.5.2); with @if_empty
+ * false, nothing is sent when both are empty (what a reset leaves).
+ */
+static int mac_table_send(struct prt_eth_dev *dev, bool if_empty)
+{
+	struct prt_ether_addr uc[VIRTNET_MAX_MAC_ADDRS];
+	uint32_t nb_uc = 0;
+
+	for (uint32_t i = 1; i < VIRTNET_MAX_MAC_ADDRS; i++)
+		if (prt_is_valid_assigned_ether_addr(&dev->data.mac_addrs[i])) /* not free */
+			uc[nb_uc++] = dev->data.mac_addrs[i];
+	if (!if_empty && nb_uc == 0 && dev->data.nb_mc_addrs == 0)
+		return 0;
+	return virtio_net_mac_table_set(virtio_hw_get(dev), uc, nb_uc, dev->data.mc_addrs,
+					dev->data.nb_mc_addrs);
+}
+
+/*
  * The control commands of a live device: queue pairs (5.1.6.5.5), the MAC
- * address (5.1.6.5.2), receive filters (5.1.6.5.1).
+ * address and the MAC filter tables (5.1.6.5.2), receive filters (5.1.6.5.1).
  */
 static int ctrl_apply(struct prt_eth_dev *dev)
 {
@@ -365,6 +405,10 @@ static int ctrl_apply(struct prt_eth_dev *dev)
 		if (ret == 0)
 			ret = virtio_net_ctrl_send(hw, VIRTIO_NET_CTRL_RX,
 						   VIRTIO_NET_CTRL_RX_ALLMULTI, &on, 1);
+		/* The reset before every start emptied the device's tables (QEMU's
+		 * virtio_net_reset does): only used ones need sending. */
+		if (ret == 0)
+			ret = mac_table_send(dev, false);
 	}
 	return ret;
 }
@@ -548,14 +592,47 @@ static int virtio_allmulticast_disable(struct prt_eth_dev *dev)
 static int virtio_mac_addr_set(struct prt_eth_dev *dev, struct prt_ether_addr *addr)
 {
 	struct virtio_hw *hw = virtio_hw_get(dev);
-	uint64_t f;
 
 	if (dev->data.started)
 		return virtio_net_mac_addr_set(hw, addr->addr_bytes);
-	/* What is (or would be, before configure) negotiated. */
-	if (virtio_net_negotiate(hw->device_features, wanted_features(hw), &f) < 0)
-		return -ENOTSUP;
-	return virtio_net_mac_addr_check(hw, f); /* sent at start */
+	return virtio_net_mac_addr_check(hw, features_expected(hw)); /* sent at start */
+}
+
+/*
+ * The secondary addresses and the multicast list (5.1.6.5.2), already in
+ * dev->data (the ethdev layer puts them back when this fails): both tables
+ * in one VIRTIO_NET_CTRL_MAC_TABLE_SET, at once to a live device; while
+ * stopped checked against what the device offers and sent at start.
+ */
+static int mac_table_update(struct prt_eth_dev *dev)
+{
+	struct virtio_hw *hw = virtio_hw_get(dev);
+	int ret = virtio_net_mac_table_check(hw, features_expected(hw));
+
+	if (ret < 0 || !dev->data.started)
+		return ret;
+	return mac_table_send(dev, true);
+}
+
+static int virtio_mac_addr_add(struct prt_eth_dev *dev, struct prt_ether_addr *addr, uint32_t index)
+{
+	(void)addr; /* in dev->data.mac_addrs[index] */
+	(void)index;
+	return mac_table_update(dev);
+}
+
+static int virtio_mac_addr_remove(struct prt_eth_dev *dev, uint32_t index)
+{
+	(void)index;
+	return mac_table_update(dev);
+}
+
+static int virtio_set_mc_addr_list(struct prt_eth_dev *dev, struct prt_ether_addr *mc_addr_set,
+				   uint32_t nb_mc_addr)
+{
+	(void)mc_addr_set; /* in dev->data.mc_addrs */
+	(void)nb_mc_addr;
+	return mac_table_update(dev);
 }
 
 /* ---- statistics ---- */
@@ -764,6 +841,9 @@ const struct prt_eth_dev_ops virtio_eth_dev_ops = {
 	.tx_queue_release = virtio_tx_queue_release,
 	.link_update = virtio_link_update,
 	.mac_addr_set = virtio_mac_addr_set,
+	.mac_addr_add = virtio_mac_addr_add,
+	.mac_addr_remove = virtio_mac_addr_remove,
+	.set_mc_addr_list = virtio_set_mc_addr_list,
 	.promiscuous_enable = virtio_promiscuous_enable,
 	.promiscuous_disable = virtio_promiscuous_disable,
 	.allmulticast_enable = virtio_allmulticast_enable,

@@ -2,8 +2,10 @@
 /*
  * virtio-net (virtio 1.2, 5.1): which features to use, their names for the
  * log, and the control virtqueue (5.1.6.5) that sets the number of queue
- * pairs, the receive filters and the MAC address. The port operations are in virtio_ethdev.c.
+ * pairs, the receive filters, the MAC address and the MAC filter tables.
+ * The port operations are in virtio_ethdev.c.
  */
+#include <endian.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -256,5 +258,55 @@ int virtio_net_mac_addr_set(struct virtio_hw *hw, const uint8_t mac[6])
 			   "%s: the device refused MAC address %02x:%02x:%02x:%02x:%02x:%02x "
 			   "(VIRTIO_NET_CTRL_MAC_ADDR_SET); it keeps its previous address",
 			   hw->eth->data.name, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	return ret;
+}
+
+int virtio_net_mac_table_check(struct virtio_hw *hw, uint64_t features)
+{
+	if (has(features, VIRTIO_NET_F_CTRL_RX))
+		return 0;
+	VIRTIO_LOG(
+		ERR,
+		"%s: the device does not offer VIRTIO_NET_F_CTRL_RX (with CTRL_VQ; virtio 1.2 5.1.6.5.2): it has no MAC filter tables for secondary or multicast addresses; turn promiscuous or all-multicast mode on instead (QEMU: ctrl_rx=on, the default)",
+		hw->eth->data.name);
+	return -ENOTSUP;
+}
+
+/* Writes table @t of @n addresses (5.1.6.5.2); returns the bytes it takes. */
+static size_t mac_table_put(struct virtio_net_ctrl_mac *t, const struct prt_ether_addr *addrs,
+			    uint32_t n)
+{
+	t->entries = htole32(n);
+	if (n > 0)
+		memcpy(t->macs, addrs, n * sizeof(t->macs[0]));
+	return sizeof(*t) + n * sizeof(t->macs[0]);
+}
+
+int virtio_net_mac_table_set(struct virtio_hw *hw, const struct prt_ether_addr *uc, uint32_t nb_uc,
+			     const struct prt_ether_addr *mc, uint32_t nb_mc)
+{
+	uint8_t data[VIRTNET_CTRL_DATA_MAX] __attribute__((aligned(4)));
+	size_t len;
+	int ret = virtio_net_mac_table_check(hw, hw->features);
+
+	if (ret < 0)
+		return ret;
+	if (nb_uc > VIRTNET_MAC_TABLE_ENTRIES || nb_mc > VIRTNET_MAC_TABLE_ENTRIES - nb_uc) {
+		VIRTIO_LOG(
+			ERR,
+			"%s: MAC filter tables of %u unicast and %u multicast addresses; %d at most",
+			hw->eth->data.name, nb_uc, nb_mc, VIRTNET_MAC_TABLE_ENTRIES);
+		return -EINVAL;
+	}
+	/* The unicast table, then the multicast one right after it. */
+	len = mac_table_put((struct virtio_net_ctrl_mac *)(void *)data, uc, nb_uc);
+	len += mac_table_put((struct virtio_net_ctrl_mac *)(void *)(data + len), mc, nb_mc);
+	ret = virtio_net_ctrl_send(hw, VIRTIO_NET_CTRL_MAC, VIRTIO_NET_CTRL_MAC_TABLE_SET, data,
+				   len);
+	if (ret == -EIO)
+		VIRTIO_LOG(
+			ERR,
+			"%s: the device refused MAC filter tables of %u unicast and %u multicast addresses (VIRTIO_NET_CTRL_MAC_TABLE_SET); it keeps its previous ones",
+			hw->eth->data.name, nb_uc, nb_mc);
 	return ret;
 }

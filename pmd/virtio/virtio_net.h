@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "prt_ether.h"
 #include "virtio_ring.h"
 
 /* 5.1.3 Feature bits */
@@ -67,11 +68,36 @@ struct virtio_net_ctrl_hdr {
 #define VIRTIO_NET_CTRL_RX_PROMISC 0
 #define VIRTIO_NET_CTRL_RX_ALLMULTI 1
 #define VIRTIO_NET_CTRL_MAC 1 /* 5.1.6.5.2 Setting MAC Address Filtering */
+#define VIRTIO_NET_CTRL_MAC_TABLE_SET 0
 #define VIRTIO_NET_CTRL_MAC_ADDR_SET 1
 #define VIRTIO_NET_CTRL_MQ 4 /* 5.1.6.5.5 Automatic receive steering in multiqueue mode */
 #define VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET 0
 #define VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MIN 1
 #define VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX 0x8000
+
+/*
+ * 5.1.6.5.2: VIRTIO_NET_CTRL_MAC_TABLE_SET carries two of these back to
+ * back: the unicast table, then the multicast one.
+ */
+struct virtio_net_ctrl_mac {
+	uint32_t entries; /* le32 */
+	uint8_t macs[][6];
+} __attribute__((packed));
+
+/*
+ * The spec sets no size on the tables; QEMU's virtio-net filters on 64
+ * addresses, unicast and multicast together (MAC_TABLE_ENTRIES in
+ * hw/net/virtio-net.c), and accepts every address of a class whose table
+ * does not fit (uni_overflow, multi_overflow). prt stays within it: the
+ * port's address table holds the default address and 31 secondary ones
+ * (the unicast table: the default address is the device's own, set apart
+ * with VIRTIO_NET_CTRL_MAC_ADDR_SET), the multicast list 32: 63 <= 64.
+ */
+#define VIRTNET_MAC_TABLE_ENTRIES 64
+#define VIRTNET_MAX_MAC_ADDRS 32 /* dev_info.max_mac_addrs, the default included */
+#define VIRTNET_MAX_MC_ADDRS 32 /* dev_info.max_mc_addrs */
+_Static_assert(VIRTNET_MAX_MAC_ADDRS - 1 + VIRTNET_MAX_MC_ADDRS <= VIRTNET_MAC_TABLE_ENTRIES,
+	       "QEMU would accept every address of a table that does not fit");
 
 /** The features prt's virtio-net driver can use (a transport may remove some). */
 #define VIRTIO_NET_DRIVER_FEATURES                                             \
@@ -107,8 +133,9 @@ const char *virtio_net_features_str(uint64_t features, char *buf, size_t len);
 
 struct virtio_hw;
 
-/** Bytes of command data a control virtqueue command carries at most. */
-#define VIRTNET_CTRL_DATA_MAX 16
+/** Bytes of command data a control virtqueue command carries at most: a full MAC table. */
+#define VIRTNET_CTRL_DATA_MAX \
+	(2 * sizeof(struct virtio_net_ctrl_mac) + VIRTNET_MAC_TABLE_ENTRIES * PRT_ETHER_ADDR_LEN)
 
 /**
  * Creates the control virtqueue (5.1.6.5) of @p hw when VIRTIO_NET_F_CTRL_VQ
@@ -159,6 +186,31 @@ int virtio_net_mac_addr_check(struct virtio_hw *hw, uint64_t features);
  *         virtio_net_ctrl_send().
  */
 int virtio_net_mac_addr_set(struct virtio_hw *hw, const uint8_t mac[6]);
+
+/**
+ * Checks that @p features (negotiated, or to be) let the driver set the MAC
+ * filter tables: VIRTIO_NET_F_CTRL_RX (the tables belong to the receive
+ * filters; virtio 1.2, 5.1.6.5.2 and 5.1.3.1).
+ * @return 0; -ENOTSUP without it, logged with what the device lacks.
+ */
+int virtio_net_mac_table_check(struct virtio_hw *hw, uint64_t features);
+
+/**
+ * Gives the device its MAC filter tables with VIRTIO_NET_CTRL_MAC_TABLE_SET
+ * (virtio 1.2, 5.1.6.5.2): the @p nb_uc unicast addresses of @p uc and the
+ * @p nb_mc multicast ones of @p mc (either count may be 0), which replace
+ * those it had. While not promiscuous, the device then also accepts unicast
+ * frames to @p uc and, without all-multicast, multicast frames to @p mc
+ * only. The device must be live (DRIVER_OK) and VIRTIO_NET_F_CTRL_RX
+ * negotiated. Control thread only.
+ * @return 0; -EINVAL when @p nb_uc + @p nb_mc exceeds
+ *         VIRTNET_MAC_TABLE_ENTRIES; -ENOTSUP without VIRTIO_NET_F_CTRL_RX
+ *         (logged); -EIO when the device refused the tables (logged; it
+ *         keeps its previous ones) or the control queue broke; -ETIMEDOUT
+ *         as virtio_net_ctrl_send().
+ */
+int virtio_net_mac_table_set(struct virtio_hw *hw, const struct prt_ether_addr *uc, uint32_t nb_uc,
+			     const struct prt_ether_addr *mc, uint32_t nb_mc);
 
 /** Milliseconds a device may take to answer a control command. */
 #define VIRTNET_CTRL_TIMEOUT_MS 5000

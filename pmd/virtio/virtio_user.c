@@ -501,8 +501,9 @@ static int vu_ctrl_cmd(struct virtio_hw *hw, uint8_t cls, uint8_t cmd, const voi
 	uint16_t pairs;
 	int ret = 0;
 
-	if (cls == VIRTIO_NET_CTRL_RX &&
-	    (cmd == VIRTIO_NET_CTRL_RX_PROMISC || cmd == VIRTIO_NET_CTRL_RX_ALLMULTI))
+	if ((cls == VIRTIO_NET_CTRL_RX &&
+	     (cmd == VIRTIO_NET_CTRL_RX_PROMISC || cmd == VIRTIO_NET_CTRL_RX_ALLMULTI)) ||
+	    (cls == VIRTIO_NET_CTRL_MAC && cmd == VIRTIO_NET_CTRL_MAC_TABLE_SET))
 		return VIRTIO_NET_OK; /* the backend filters nothing */
 	if (cls == VIRTIO_NET_CTRL_MAC && cmd == VIRTIO_NET_CTRL_MAC_ADDR_SET) {
 		/* 5.1.6.5.2: recorded as the configuration's mac, as DPDK's

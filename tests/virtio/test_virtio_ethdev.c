@@ -8,6 +8,10 @@
  * Setting the MAC address: refused with -ENOTSUP without
  * VIRTIO_NET_F_CTRL_MAC_ADDR, else recorded while stopped and sent as
  * VIRTIO_NET_CTRL_MAC_ADDR_SET (5.1.6.5.2), a refusal reported.
+ * Secondary addresses and the multicast list: refused with -ENOTSUP (the
+ * tables kept) without VIRTIO_NET_F_CTRL_RX, else recorded while stopped;
+ * VIRTIO_NET_CTRL_MAC_TABLE_SET encoded as two le32-counted tables
+ * (5.1.6.5.2), a refusal reported.
  */
 #include <errno.h>
 #include <string.h>
@@ -267,6 +271,79 @@ static void mac_set_sent_as_ctrl_mac_addr_set(void **state)
 	assert_int_equal(prt_eth_dev_close(port), 0);
 }
 
+static const struct prt_ether_addr uc1 = { { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 } };
+static const struct prt_ether_addr uc2 = { { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 } };
+static const struct prt_ether_addr mc1 = { { 0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb } };
+
+static void mac_table_without_ctrl_rx_refused(void **state)
+{
+	struct prt_ether_addr a = uc1, set[] = { mc1 }, t[2];
+	struct fake *d = NULL;
+	uint16_t port;
+
+	(void)state;
+	assert_int_equal(fake_port(MODERN | F(VIRTIO_NET_F_CTRL_VQ), 1, 256, &d), 0);
+	port = d->hw.eth->data.port_id;
+	assert_int_equal(prt_eth_dev_mac_addr_add(port, &a, 0), -ENOTSUP);
+	assert_int_equal(prt_eth_dev_set_mc_addr_list(port, set, 1), -ENOTSUP);
+	assert_int_equal(prt_eth_dev_configure(port, 1, 1, NULL), 0);
+	assert_int_equal(prt_eth_dev_mac_addr_add(port, &a, 0), -ENOTSUP);
+	assert_int_equal(prt_eth_dev_set_mc_addr_list(port, set, 1), -ENOTSUP);
+	/* nothing recorded */
+	assert_int_equal(prt_eth_macaddrs_get(port, t, 2), 2);
+	assert_memory_equal(&t[1], "\0\0\0\0\0\0", 6);
+	assert_int_equal(d->hw.eth->data.nb_mc_addrs, 0);
+	assert_int_equal(virtio_net_mac_table_set(&d->hw, &uc1, 1, NULL, 0), -ENOTSUP);
+	assert_int_equal(d->nb_cmds, 0);
+	assert_int_equal(prt_eth_dev_close(port), 0);
+}
+
+static void mac_table_sent_as_ctrl_mac_table_set(void **state)
+{
+	const struct prt_ether_addr uc[] = { uc1, uc2 }, mc[] = { mc1 };
+	struct prt_ether_addr a = uc1, set[] = { mc1 }, many[VIRTNET_MAC_TABLE_ENTRIES] = { 0 };
+	struct fake *d = NULL;
+	const uint8_t *p;
+	uint16_t port;
+
+	(void)state;
+	assert_int_equal(fake_port(MODERN | F(VIRTIO_NET_F_CTRL_VQ) | F(VIRTIO_NET_F_CTRL_RX), 1,
+				   256, &d),
+			 0);
+	port = d->hw.eth->data.port_id;
+	assert_int_equal(prt_eth_dev_configure(port, 1, 1, NULL), 0);
+	/* stopped: recorded, sent at start */
+	assert_int_equal(prt_eth_dev_mac_addr_add(port, &a, 0), 0);
+	assert_int_equal(prt_eth_dev_set_mc_addr_list(port, set, 1), 0);
+	assert_int_equal(d->nb_cmds, 0);
+	/* what start and a live port send: two unicast, then one multicast address */
+	d->ack = VIRTIO_NET_OK;
+	assert_int_equal(virtio_net_mac_table_set(&d->hw, uc, 2, mc, 1), 0);
+	assert_int_equal(d->nb_cmds, 1);
+	assert_int_equal(d->cmd_class, VIRTIO_NET_CTRL_MAC);
+	assert_int_equal(d->cmd, VIRTIO_NET_CTRL_MAC_TABLE_SET);
+	assert_int_equal(d->cmd_len, 4 + 2 * 6 + 4 + 6);
+	p = d->cmd_data;
+	assert_memory_equal(p, "\x02\0\0\0", 4); /* le32 entries */
+	assert_memory_equal(p + 4, &uc1, 6);
+	assert_memory_equal(p + 10, &uc2, 6);
+	assert_memory_equal(p + 16, "\x01\0\0\0", 4);
+	assert_memory_equal(p + 20, &mc1, 6);
+	/* both empty: two zero counts */
+	assert_int_equal(virtio_net_mac_table_set(&d->hw, NULL, 0, NULL, 0), 0);
+	assert_int_equal(d->cmd_len, 8);
+	assert_memory_equal(d->cmd_data, "\0\0\0\0\0\0\0\0", 8);
+	/* more than the device's 64 entries: not sent */
+	assert_int_equal(virtio_net_mac_table_set(&d->hw, many, VIRTNET_MAC_TABLE_ENTRIES, mc, 1),
+			 -EINVAL);
+	assert_int_equal(d->nb_cmds, 2);
+	/* a device that answers VIRTIO_NET_ERR */
+	d->ack = VIRTIO_NET_ERR;
+	assert_int_equal(virtio_net_mac_table_set(&d->hw, uc, 2, mc, 1), -EIO);
+	assert_int_equal(d->nb_cmds, 3);
+	assert_int_equal(prt_eth_dev_close(port), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -277,6 +354,8 @@ int main(void)
 		cmocka_unit_test(legacy_device_refused),
 		cmocka_unit_test(mac_set_without_ctrl_mac_addr_refused),
 		cmocka_unit_test(mac_set_sent_as_ctrl_mac_addr_set),
+		cmocka_unit_test(mac_table_without_ctrl_rx_refused),
+		cmocka_unit_test(mac_table_sent_as_ctrl_mac_table_set),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
