@@ -7,6 +7,8 @@ backend's forwarding lcore on one CPU, the front-end's on the other; burst
 32, 64-byte frames, queue_size=256, one queue pair, split and packed rings.
 
   txonly  the front-end sends (txonly), the backend receives (rxonly)
+  txchain the same with frames of four 64-byte segments (--txpkts=64,64,64,64):
+          chained tx, through indirect tables where the device offers them
   rxonly  the backend sends (txonly), the front-end receives (rxonly)
   io      a loop: the front-end starts with one burst and forwards what comes
           back (io, --tx-first), the backend forwards it back (io)
@@ -52,6 +54,8 @@ DPDK_TESTPMD = "/usr/bin/dpdk-testpmd"
 MODES = {
     "txonly": (["--forward-mode=txonly"], ["--forward-mode=rxonly"], "Rx-pps"),
     "rxonly": (["--forward-mode=rxonly"], ["--forward-mode=txonly"], "Tx-pps"),
+    "txchain": (["--forward-mode=txonly", "--txpkts=64,64,64,64"],
+                ["--forward-mode=rxonly"], "Rx-pps"),
     "io": (["--forward-mode=io", "--port-topology=loop", "--tx-first"],
            ["--forward-mode=io", "--port-topology=loop"], "Rx-pps"),
 }
