@@ -258,6 +258,15 @@ static void callbacks_freed_with_port(void **state)
 	assert_int_equal(prt_eth_dev_close(port), 0);
 }
 
+/* Registers record(@own) and other(@kept) for port @port's link-state events. */
+static void register_own_and_kept(uint16_t port, struct seen *own, struct seen *kept)
+{
+	assert_int_equal(prt_eth_dev_callback_register(port, PRT_ETH_EVENT_INTR_LSC, record, own),
+			 0);
+	assert_int_equal(prt_eth_dev_callback_register(port, PRT_ETH_EVENT_INTR_LSC, other, kept),
+			 0);
+}
+
 /*
  * PRT_ETH_ALL: for the ports there are and those made later, after each
  * port's own callbacks; unregistering with PRT_ETH_ALL removes every
@@ -279,10 +288,7 @@ static void callbacks_for_every_port(void **state)
 			 0);
 	dev = fake_port(); /* made after the registration */
 	port = dev->data.port_id;
-	assert_int_equal(prt_eth_dev_callback_register(port, PRT_ETH_EVENT_INTR_LSC, record, &own),
-			 0);
-	assert_int_equal(prt_eth_dev_callback_register(port, PRT_ETH_EVENT_INTR_LSC, other, &kept),
-			 0);
+	register_own_and_kept(port, &own, &kept);
 	prt_eth_dev_callback_process(dev, PRT_ETH_EVENT_INTR_LSC, NULL);
 	assert_int_equal(all.calls, 1);
 	assert_int_equal(all.port, port);
@@ -297,10 +303,7 @@ static void callbacks_for_every_port(void **state)
 	assert_int_equal(prt_eth_dev_close(port), 0);
 	dev = fake_port();
 	port = dev->data.port_id;
-	assert_int_equal(prt_eth_dev_callback_register(port, PRT_ETH_EVENT_INTR_LSC, record, &own),
-			 0);
-	assert_int_equal(prt_eth_dev_callback_register(port, PRT_ETH_EVENT_INTR_LSC, other, &kept),
-			 0);
+	register_own_and_kept(port, &own, &kept);
 	prt_eth_dev_callback_process(dev, PRT_ETH_EVENT_INTR_LSC, NULL);
 	assert_int_equal(all.calls, 3);
 	assert_int_equal(own.calls, 2);
