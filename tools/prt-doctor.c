@@ -25,7 +25,9 @@
 
 #include "eal_memory.h"
 #include "pci_private.h"
-#include "vfio_private.h"
+#include "vfio_device.h"
+#include "vfio_explain.h"
+#include "vfio_host.h"
 
 static int failures, warnings;
 
@@ -42,14 +44,6 @@ static void report(const char *tag, const char *what, const char *fmt, ...)
 	printf("\n");
 	failures += strcmp(tag, "FAIL") == 0;
 	warnings += strcmp(tag, "warn") == 0;
-}
-
-static bool host_has(enum host_root root, const char *rel)
-{
-	char path[PATH_MAX];
-	struct stat st;
-
-	return host_path(path, sizeof(path), root, "%s", rel) == 0 && stat(path, &st) == 0;
 }
 
 /* Read-write access to a device node, for the user running prt. */
@@ -78,15 +72,15 @@ static enum prt_vfio_mode check_vfio(enum prt_vfio_mode asked)
 		report("warn", "IOMMU", "%s; prt falls back to no-IOMMU mode (no isolation)", msg);
 	else
 		report("FAIL", "IOMMU", "%s", msg);
-	if (host_has(HOST_DEV, "vfio/vfio"))
+	if (host_exists(HOST_DEV, "vfio/vfio"))
 		report(" ok ", "vfio", "loaded (/dev/vfio/vfio)");
 	else
 		report("FAIL", "vfio", "not loaded (no /dev/vfio/vfio): `modprobe vfio-pci`");
-	if (host_has(HOST_SYS, "bus/pci/drivers/vfio-pci"))
+	if (host_exists(HOST_SYS, "bus/pci/drivers/vfio-pci"))
 		report(" ok ", "vfio-pci", "loaded");
 	else
 		report("FAIL", "vfio-pci", "not loaded: `modprobe vfio-pci`");
-	if (host_has(HOST_DEV, "iommu") && host_has(HOST_SYS, "class/vfio-dev"))
+	if (host_exists(HOST_DEV, "iommu") && host_exists(HOST_SYS, "class/vfio-dev"))
 		report(" ok ", "iommufd", "available (/dev/iommu and VFIO device cdevs)");
 	else
 		report("warn", "iommufd",

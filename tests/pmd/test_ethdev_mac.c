@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * A port's addresses through the ethdev layer (pmd/ethdev_mac.c), over a
+ * A port's addresses through the ethdev layer (pmd/ethdev/ethdev_mac.c), over a
  * fake driver with a 3-entry address table and a 2-entry multicast list,
  * and over net_null, which has neither: secondary addresses added to free
  * slots and removed, an address added twice taking one slot, refusals

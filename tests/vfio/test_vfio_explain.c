@@ -11,7 +11,10 @@
 #include "fake_host.h"
 #include "prt_test.h"
 #include "eal_private.h"
-#include "vfio_private.h"
+#include "vfio_backend.h"
+#include "vfio_device.h"
+#include "vfio_explain.h"
+#include "vfio_host.h"
 
 static char msg[2048];
 

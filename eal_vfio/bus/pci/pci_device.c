@@ -15,7 +15,8 @@
 
 #include "pci_private.h"
 #include "prt_log.h"
-#include "vfio_private.h"
+#include "intr_private.h"
+#include "vfio_device.h"
 
 /* Config space registers (PCI Local Bus 3.0, 6.1, 6.2.2, 6.7). */
 #define PCI_COMMAND 0x04

@@ -12,7 +12,7 @@
 #include <sys/ioctl.h>
 
 #include "prt_log.h"
-#include "vfio_private.h"
+#include "vfio_backend.h"
 
 static int type1_open(struct vfio_backend *be)
 {

@@ -11,7 +11,7 @@
 
 #include "eal_memory.h"
 #include "eal_private.h"
-#include "vfio_private.h"
+#include "vfio_device.h"
 
 struct eal_config eal_cfg;
 static bool eal_initialised;

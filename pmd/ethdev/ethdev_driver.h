@@ -35,6 +35,7 @@
 
 #include "prt_ethdev.h"
 #include "prt_log.h"
+#include "prt_vdev.h"
 
 struct prt_eth_dev;
 
@@ -192,10 +193,15 @@ struct prt_eth_driver {
 	 * @return 0; a negative errno after one log line naming @p name.
 	 */
 	int (*probe_vdev)(const char *name, const char *args);
+	/** Its vdev bus driver when it has probe_vdev; set by the registry. */
+	struct prt_vdev_driver vdev;
 	struct prt_eth_driver *next; /**< set by the registry */
 };
 
-/** Adds @p drv to the registry (from a constructor; not thread-safe). */
+/**
+ * Adds @p drv to the registry (from a constructor; not thread-safe), and to
+ * the vdev bus when it has probe_vdev.
+ */
 void prt_eth_driver_register(struct prt_eth_driver *drv);
 
 /** Registers @p drv (a struct prt_eth_driver variable) when the library loads. */
@@ -204,9 +210,6 @@ void prt_eth_driver_register(struct prt_eth_driver *drv);
 	{                                                                            \
 		prt_eth_driver_register(&(drv));                                     \
 	}
-
-/** The driver a vdev name ("net_pcap0") belongs to; NULL when none. */
-const struct prt_eth_driver *prt_eth_driver_find_vdev(const char *name);
 
 /**
  * Creates a port named @p name with @p priv_size zeroed bytes of driver data

@@ -21,7 +21,8 @@
 #include <linux/iommufd.h>
 
 #include "prt_log.h"
-#include "vfio_private.h"
+#include "vfio_backend.h"
+#include "vfio_explain.h"
 
 static void refuse(const char *what, int err)
 {

@@ -7,7 +7,7 @@
  * CAP_SYS_RAWIO; prt says so once, loudly, when the backend opens.
  */
 #include "prt_log.h"
-#include "vfio_private.h"
+#include "vfio_backend.h"
 
 static int noiommu_open(struct vfio_backend *be)
 {

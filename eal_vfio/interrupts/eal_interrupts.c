@@ -18,7 +18,8 @@
 
 #include "prt_interrupts.h"
 #include "prt_log.h"
-#include "vfio_private.h"
+#include "intr_private.h"
+#include "vfio_explain.h"
 
 static const uint32_t irq_index[] = {
 	[PRT_INTR_MODE_INTX] = VFIO_PCI_INTX_IRQ_INDEX,

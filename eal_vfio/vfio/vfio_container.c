@@ -22,7 +22,8 @@
 #include <unistd.h>
 
 #include "prt_log.h"
-#include "vfio_private.h"
+#include "vfio_backend.h"
+#include "vfio_explain.h"
 
 static void refuse(const char *what, int err)
 {

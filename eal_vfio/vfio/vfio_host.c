@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "vfio_private.h"
+#include "vfio_host.h"
 
 static const char *host_root(enum host_root root)
 {
@@ -47,6 +47,14 @@ too_long:
 int host_pci_path(char *buf, size_t len, const char *bdf, const char *attr)
 {
 	return host_path(buf, len, HOST_SYS, "bus/pci/devices/%s%s%s", bdf, *attr ? "/" : "", attr);
+}
+
+bool host_exists(enum host_root root, const char *rel)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	return host_path(path, sizeof(path), root, "%s", rel) == 0 && stat(path, &st) == 0;
 }
 
 int host_read_line(const char *path, char *buf, size_t len)

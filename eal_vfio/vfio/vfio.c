@@ -20,7 +20,9 @@
 #include "eal_private.h"
 #include "prt_log.h"
 #include "prt_memory.h"
-#include "vfio_private.h"
+#include "vfio_backend.h"
+#include "vfio_device.h"
+#include "vfio_explain.h"
 
 /* One DMA mapping made (or to be made when a backend opens). */
 struct vfio_map {
@@ -53,14 +55,6 @@ enum prt_vfio_mode prt_vfio_mode_in_use(void)
 	m = be.ops ? be.ops->mode : PRT_VFIO_MODE_AUTO;
 	pthread_mutex_unlock(&vfio_lock);
 	return m;
-}
-
-static bool host_exists(enum host_root root, const char *rel)
-{
-	char path[PATH_MAX];
-	struct stat st;
-
-	return host_path(path, sizeof(path), root, "%s", rel) == 0 && stat(path, &st) == 0;
 }
 
 enum prt_vfio_mode vfio_host_mode(void)

@@ -14,7 +14,7 @@
 #include "pci_private.h"
 #include "prt_bus.h"
 #include "prt_log.h"
-#include "vfio_private.h"
+#include "vfio_explain.h"
 
 static struct prt_pci_driver *drivers;
 static struct prt_pci_device *devices;

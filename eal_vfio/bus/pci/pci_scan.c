@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 
 #include "pci_private.h"
-#include "vfio_private.h"
+#include "vfio_host.h"
 
 static int read_id(const char *bdf, const char *attr, uint64_t *v)
 {

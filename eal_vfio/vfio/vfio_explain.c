@@ -18,7 +18,8 @@
 
 #include <linux/capability.h>
 
-#include "vfio_private.h"
+#include "vfio_explain.h"
+#include "vfio_host.h"
 
 /* Appends to a message, never past its end. */
 static void msg_add(char *msg, size_t len, const char *fmt, ...) __prt_format_printf(3, 4);

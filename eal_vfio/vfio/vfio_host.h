@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The host as prt reads it: sysfs, /dev and /proc under roots that tests
+ * move, and the IOMMU group of a PCI device. Used by the VFIO backends, the
+ * PCI scan, the explanations and prt-doctor.
+ * Not installed.
+ */
+#ifndef VFIO_HOST_H
+#define VFIO_HOST_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "prt_common.h"
+
+/*
+ * Roots of the file systems prt reads. Tests point them at a fake tree with
+ * the environment variables PRT_SYSFS_ROOT, PRT_DEV_ROOT and PRT_PROC_ROOT
+ * (read at each use); by default /sys, /dev and /proc.
+ */
+enum host_root {
+	HOST_SYS,
+	HOST_DEV,
+	HOST_PROC,
+};
+
+/**
+ * Writes root + the path formatted from @p fmt into @p buf.
+ * @return 0; -ENAMETOOLONG when it does not fit (buf is then empty).
+ */
+int host_path(char *buf, size_t len, enum host_root root, const char *fmt, ...)
+	__prt_format_printf(4, 5);
+
+/**
+ * Reads the first line of file @p path into @p buf without its newline.
+ * @return the length; -errno of open/read (-ENOENT: no such file).
+ */
+int host_read_line(const char *path, char *buf, size_t len);
+
+/** Reads a number (decimal, or hex with 0x, as sysfs writes them) from @p path. */
+int host_read_u64(const char *path, uint64_t *v);
+
+/**
+ * The last component of the target of symlink @p path (e.g. "vfio-pci" for
+ * a device's driver link, "12" for its iommu_group link).
+ * @return 0; -ENOENT when there is no link; other -errno.
+ */
+int host_link_name(const char *path, char *buf, size_t len);
+
+/** Path of PCI device @p bdf's attribute @p attr in sysfs ("" attr: the device directory). */
+int host_pci_path(char *buf, size_t len, const char *bdf, const char *attr);
+
+/** True when root + @p rel exists (a file, a directory or a device node). */
+bool host_exists(enum host_root root, const char *rel);
+
+/** The IOMMU group of a device, as sysfs and /dev show it. */
+struct vfio_group_info {
+	int num; /**< the group number */
+	bool noiommu; /**< a no-IOMMU group (/dev/vfio/noiommu-N) */
+	char dev_path[PATH_MAX]; /**< /dev/vfio/N or /dev/vfio/noiommu-N */
+};
+
+/**
+ * Finds the IOMMU group of @p bdf.
+ * @return 0; -ENODEV when the device does not exist; -ENOENT when it has no
+ *         IOMMU group (no IOMMU and no no-IOMMU mode for it).
+ */
+int vfio_group_of(const char *bdf, struct vfio_group_info *g);
+
+#endif /* VFIO_HOST_H */
