@@ -216,6 +216,7 @@ void prt_vlog(int level, int type, const char *fmt, va_list ap)
 	char line[LOG_LINE_MAX];
 	const char *name = prt_log_type_name(type);
 	const char *tag = "";
+	int saved_errno = errno; /* callers log strerror(errno), then return -errno */
 	int n;
 
 	if (level <= PRT_LOG_ERR)
@@ -224,7 +225,7 @@ void prt_vlog(int level, int type, const char *fmt, va_list ap)
 		tag = "warning: ";
 	n = snprintf(line, sizeof(line), "%s: %s", name ? name : "?", tag);
 	if (n < 0)
-		return;
+		goto out;
 	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
 	n = (int)strlen(line);
 	if (n > 0 && line[n - 1] != '\n') {
@@ -234,6 +235,8 @@ void prt_vlog(int level, int type, const char *fmt, va_list ap)
 		line[n + 1] = '\0';
 	}
 	fputs(line, log_stream ? log_stream : stderr);
+out:
+	errno = saved_errno;
 }
 
 void prt_log(int level, int type, const char *fmt, ...)

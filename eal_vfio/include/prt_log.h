@@ -60,7 +60,8 @@ static inline int prt_log_enabled(int type, int level)
  * (stderr unless prt_log_set_stream() changed it), with a newline added when
  * @p fmt lacks one. The line is written with one call, so lines from several
  * threads never interleave. Prefer PRT_LOG(), which skips formatting when the
- * level is disabled. Thread-safe.
+ * level is disabled. Leaves errno as it was, so a caller may log
+ * strerror(errno) and then return -errno. Thread-safe.
  */
 void prt_log(int level, int type, const char *fmt, ...) __prt_format_printf(3, 4);
 

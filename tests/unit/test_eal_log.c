@@ -73,6 +73,30 @@ static void test_patterns(void **state)
 	assert_int_equal(prt_log_parse_arg("eal(,1"), -EINVAL);
 }
 
+/*
+ * Callers log strerror(errno) and then return -errno: a log line whose
+ * write fails (here: /dev/full, unbuffered, so the write happens inside the
+ * call and fails with ENOSPC) must leave errno as it was.
+ */
+static void test_errno_preserved(void **state)
+{
+	FILE *f = fopen("/dev/full", "w");
+
+	(void)state;
+	if (f == NULL)
+		skip();
+	setvbuf(f, NULL, _IONBF, 0);
+	prt_log_set_stream(f);
+	errno = EBUSY;
+	PRT_LOG(ERR, test_logtype, "device busy: %s", strerror(errno));
+	assert_int_equal(errno, EBUSY);
+	errno = EBUSY;
+	prt_log(PRT_LOG_ERR, test_logtype, "again");
+	assert_int_equal(errno, EBUSY);
+	prt_log_set_stream(NULL);
+	fclose(f);
+}
+
 static void test_levels(void **state)
 {
 	(void)state;
@@ -93,6 +117,7 @@ int main(void)
 		cmocka_unit_test(test_register_and_format),
 		cmocka_unit_test(test_patterns),
 		cmocka_unit_test(test_levels),
+		cmocka_unit_test(test_errno_preserved),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
