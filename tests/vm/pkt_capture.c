@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * pkt_capture: the guest side of the VM lab's replay test, for as long as no
- * prt driver exists. It captures frames on a NIC left on its kernel driver
+ * pkt_capture: the guest side of the VM lab's replay and hub tests (the
+ * guest has no tcpdump). It captures frames on a NIC left on its kernel driver
  * with an AF_PACKET socket and writes them as a pcap file, so that the host
  * can compare them byte for byte with what it replayed; with --echo it then
  * sends the same frames back out of the NIC, for the host's capture.

@@ -17,6 +17,10 @@
  * again. Arguments are extra EAL options (--log-level=debug). The lab fails
  * the run on any IOMMU fault in the guest's kernel log.
  *
+ * vfio_nic --fault instead makes the e1000e send a frame from an IOVA that
+ * no mapping covers, so that the lab's IOMMU fault check can be shown to
+ * catch it (type1 and iommufd).
+ *
  * Register offsets and bits: Intel 82574 datasheet (sections named below).
  */
 #include <errno.h>
@@ -386,6 +390,25 @@ static void test_user_dma_map(void **state)
 	munmap(raw, 2 * len);
 }
 
+/* Never mapped: below every hugepage segment and outside any IOVA prt hands out. */
+#define FAULT_IOVA 0x7f000000ull
+
+/* --fault: a transmit whose frame the NIC must read from FAULT_IOVA. */
+static int provoke_fault(void)
+{
+	struct prt_pci_device *d = find_e1000e();
+	uint8_t status;
+
+	if (!d) {
+		fprintf(stderr, "--fault needs an e1000e\n");
+		return 1;
+	}
+	status = e1000e_send_one(d, FAULT_IOVA);
+	printf("fault %s: asked the NIC to read a frame at unmapped IOVA %#llx (status 0x%02x)\n",
+	       d->name, FAULT_IOVA, status);
+	return 0;
+}
+
 int main(int main_argc, char **main_argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -396,7 +419,8 @@ int main(int main_argc, char **main_argv)
 	};
 	char *argv[16 + 2 * MAX_NICS], *argv2[16 + 2 * MAX_NICS], *nics, *tok, *save = NULL;
 	char mode_arg[32];
-	int argc = 0, fds_before, ret, failed;
+	int argc = 0, fds_before, ret, failed, argi = 1;
+	bool fault = false;
 
 	mode = getenv("PRT_VMLAB_MODE");
 	nics = getenv("PRT_VMLAB_NICS");
@@ -416,8 +440,12 @@ int main(int main_argc, char **main_argv)
 		argv[argc++] = "-a";
 		argv[argc++] = tok;
 	}
+	if (argi < main_argc && strcmp(main_argv[argi], "--fault") == 0) {
+		fault = true;
+		argi++;
+	}
 	/* Extra EAL options (e.g. --log-level=debug) from our own command line. */
-	for (int i = 1; i < main_argc && argc < 15 + 2 * MAX_NICS; i++)
+	for (int i = argi; i < main_argc && argc < 15 + 2 * MAX_NICS; i++)
 		argv[argc++] = main_argv[i];
 	argv[argc] = NULL;
 	memcpy(argv2, argv, sizeof(argv)); /* prt_eal_init() writes argv[0] into argv[ret] */
@@ -428,6 +456,12 @@ int main(int main_argc, char **main_argv)
 	if (ret < 0) {
 		fprintf(stderr, "prt_eal_init: %s\n", strerror(-ret));
 		return 1;
+	}
+	if (fault) {
+		failed = provoke_fault();
+		prt_eal_cleanup();
+		free(nics);
+		return failed;
 	}
 	failed = cmocka_run_group_tests(tests, NULL, NULL);
 	if (prt_eal_cleanup() != 0)
