@@ -195,8 +195,7 @@ int vfio_dma_map_refused(const struct vfio_backend *b, const char *what, int err
 			what, (unsigned long long)iova, (unsigned long long)(iova + len - 1));
 		break;
 	default:
-		vfio_explain_ioctl(what, err, msg, sizeof(msg));
-		PRT_LOG(ERR, PRT_LOGTYPE_VFIO, "%s", msg);
+		vfio_log_refusal(what, err);
 	}
 	return -err;
 }

@@ -25,14 +25,6 @@
 #include "vfio_backend.h"
 #include "vfio_explain.h"
 
-static void refuse(const char *what, int err)
-{
-	char msg[512];
-
-	vfio_explain_ioctl(what, err, msg, sizeof(msg));
-	PRT_LOG(ERR, PRT_LOGTYPE_VFIO, "%s", msg);
-}
-
 int vfio_container_open(struct vfio_backend *be, int type)
 {
 	char path[PATH_MAX], msg[512];
@@ -117,7 +109,7 @@ static int group_open(struct vfio_backend *be, const struct vfio_group_info *inf
 	}
 	if (ioctl(g->fd, VFIO_GROUP_GET_STATUS, &status) < 0) {
 		ret = -errno;
-		refuse("VFIO_GROUP_GET_STATUS", -ret);
+		vfio_log_refusal("VFIO_GROUP_GET_STATUS", -ret);
 		goto fail_close;
 	}
 	if (!(status.flags & VFIO_GROUP_FLAGS_VIABLE)) {
@@ -128,15 +120,16 @@ static int group_open(struct vfio_backend *be, const struct vfio_group_info *inf
 	}
 	if (ioctl(g->fd, VFIO_GROUP_SET_CONTAINER, &be->fd) < 0) {
 		ret = -errno;
-		refuse("VFIO_GROUP_SET_CONTAINER", -ret);
+		vfio_log_refusal("VFIO_GROUP_SET_CONTAINER", -ret);
 		goto fail_close;
 	}
 	if (!be->iommu_set) {
 		if (ioctl(be->fd, VFIO_SET_IOMMU, type) < 0) {
 			ret = -errno;
-			refuse(type == VFIO_NOIOMMU_IOMMU ? "VFIO_SET_IOMMU(VFIO_NOIOMMU_IOMMU)" :
-							    "VFIO_SET_IOMMU(VFIO_TYPE1v2_IOMMU)",
-			       -ret);
+			vfio_log_refusal(type == VFIO_NOIOMMU_IOMMU ?
+						 "VFIO_SET_IOMMU(VFIO_NOIOMMU_IOMMU)" :
+						 "VFIO_SET_IOMMU(VFIO_TYPE1v2_IOMMU)",
+					 -ret);
 			goto fail_unset;
 		}
 		be->iommu_set = true;
@@ -212,7 +205,7 @@ int vfio_container_attach(struct vfio_backend *be, const char *bdf, int type, in
 	*fd = ioctl(g->fd, VFIO_GROUP_GET_DEVICE_FD, bdf);
 	if (*fd < 0) {
 		ret = -errno;
-		refuse("VFIO_GROUP_GET_DEVICE_FD", -ret);
+		vfio_log_refusal("VFIO_GROUP_GET_DEVICE_FD", -ret);
 		goto fail;
 	}
 	g->dev_fds[g->nb_devices++] = *fd;

@@ -18,6 +18,7 @@
 
 #include <linux/capability.h>
 
+#include "prt_log.h"
 #include "vfio_explain.h"
 #include "vfio_host.h"
 
@@ -371,4 +372,13 @@ void vfio_explain_ioctl(const char *what, int err, char *msg, size_t len)
 	msg[0] = '\0';
 	msg_add(msg, len, "%s refused (%s): %s", what,
 		strerrorname_np(err) ? strerrorname_np(err) : "?", why);
+}
+
+int vfio_log_refusal(const char *what, int err)
+{
+	char msg[512];
+
+	vfio_explain_ioctl(what, err, msg, sizeof(msg));
+	PRT_LOG(ERR, PRT_LOGTYPE_VFIO, "%s", msg);
+	return -err;
 }

@@ -61,6 +61,13 @@ int vfio_explain_iommu(char *msg, size_t len);
 /** Why an ioctl @p what refused with @p err: the meaning of that errno for it. */
 void vfio_explain_ioctl(const char *what, int err, char *msg, size_t len);
 
+/**
+ * Logs (type vfio, level error) why ioctl @p what refused with errno @p err,
+ * as vfio_explain_ioctl() words it. Leaves errno as it was.
+ * @return -@p err, for `return vfio_log_refusal(...)`.
+ */
+int vfio_log_refusal(const char *what, int err);
+
 /** True when the process has capability @p cap (CAP_SYS_RAWIO, CAP_IPC_LOCK) in its effective set. */
 bool vfio_has_cap(int cap);
 

@@ -24,14 +24,6 @@
 #include "vfio_backend.h"
 #include "vfio_explain.h"
 
-static void refuse(const char *what, int err)
-{
-	char msg[512];
-
-	vfio_explain_ioctl(what, err, msg, sizeof(msg));
-	PRT_LOG(ERR, PRT_LOGTYPE_VFIO, "%s", msg);
-}
-
 static int iommufd_open(struct vfio_backend *be)
 {
 	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
@@ -54,7 +46,7 @@ static int iommufd_open(struct vfio_backend *be)
 	}
 	if (ioctl(fd, IOMMU_IOAS_ALLOC, &alloc) < 0) {
 		ret = -errno;
-		refuse("IOMMU_IOAS_ALLOC", -ret);
+		vfio_log_refusal("IOMMU_IOAS_ALLOC", -ret);
 		close(fd);
 		return ret;
 	}
@@ -149,13 +141,13 @@ static int iommufd_attach(struct vfio_backend *be, const char *bdf, int *fd)
 				"process or use another device",
 				bdf, strerrorname_np(-ret), msg[0] ? msg : "another process");
 		} else {
-			refuse("VFIO_DEVICE_BIND_IOMMUFD", -ret);
+			vfio_log_refusal("VFIO_DEVICE_BIND_IOMMUFD", -ret);
 		}
 		goto fail;
 	}
 	if (ioctl(*fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach) < 0) {
 		ret = -errno;
-		refuse("VFIO_DEVICE_ATTACH_IOMMUFD_PT", -ret);
+		vfio_log_refusal("VFIO_DEVICE_ATTACH_IOMMUFD_PT", -ret);
 		goto fail;
 	}
 	if (iommufd_read_ranges(be) < 0)
