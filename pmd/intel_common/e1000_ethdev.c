@@ -605,6 +605,12 @@ static int rx_buf_len_choose(struct e1000_adapter *ad)
 	return 0;
 }
 
+/*
+ * Transmit initialization, 82574 4.6.6 (the 82576 follows the same order with
+ * its per-queue TXDCTL): each ring's base, length, head and tail (TDBAL/H,
+ * TDLEN, TDH = TDT = 0: the queue registers of e1000_regs.h), the queue
+ * enabled (TXDCTL), then the unit (TCTL.EN).
+ */
 static int tx_start(struct e1000_adapter *ad)
 {
 	struct prt_eth_dev *dev = ad->dev;
@@ -623,14 +629,26 @@ static int tx_start(struct e1000_adapter *ad)
 		if (ret < 0)
 			return ret;
 	}
-	/* Transmit Control (82574 10.2.6.1, 82576 8.12.1): pad short frames, IEEE collision values. */
+	/*
+	 * Last, the unit (82574 4.6.6 step 5; TCTL 82574 10.2.6.1, 82576 8.12.1):
+	 * pad short frames, the IEEE collision threshold and the full-duplex
+	 * collision distance; TIPG with the copper values (10.2.6.2, 8.12.2).
+	 */
 	e1000_write(&ad->hw, E1000_TIPG, E1000_TIPG_DEFAULT);
 	e1000_write(&ad->hw, E1000_TCTL,
-		    E1000_TCTL_EN | E1000_TCTL_PSP | 0x0fu << E1000_TCTL_CT_SHIFT |
-			    0x3fu << E1000_TCTL_COLD_SHIFT | E1000_TCTL_RTLC);
+		    E1000_TCTL_EN | E1000_TCTL_PSP | E1000_TCTL_CT_IEEE |
+			    E1000_TCTL_COLD_FULL_DUPLEX | E1000_TCTL_RTLC);
 	return 0;
 }
 
+/*
+ * Receive initialization, 82574 4.6.5 (the 82576 in the same order, with its
+ * per-queue SRRCTL and RXDCTL): the receive set-up with RCTL.EN clear (buffer
+ * size, CRC strip, filters: 82574 10.2.5.1, 82576 8.10.1), each ring's base,
+ * length, head and tail (RDBAL/H, RDLEN, RDH, RDT: the queue registers of
+ * e1000_regs.h) with every descriptor given a buffer and RDT written last,
+ * RSS (MRQC, RETA, RSSRK), then RCTL.EN.
+ */
 static int rx_start(struct e1000_adapter *ad)
 {
 	struct prt_eth_dev *dev = ad->dev;

@@ -48,6 +48,13 @@ static int wait_reg(struct e1000_hw *hw, uint32_t reg, uint32_t mask, uint32_t w
 	return -ETIMEDOUT;
 }
 
+/*
+ * Global reset, 82574 4.6.2 (82576: CTRL.RST, 8.2.1): interrupts masked
+ * (IMC) and both units stopped, outstanding DMA drained (GIO master
+ * disable, 5.2.3.3), CTRL.RST, then the NVM auto-read (EECD.AUTO_RD,
+ * 10.2.2.3) that reloads the MAC address, the causes latched meanwhile
+ * cleared (ICR is clear-on-read) and CTRL_EXT.DRV_LOAD set.
+ */
 int e1000_hw_reset(struct e1000_hw *hw)
 {
 	uint32_t ctrl;

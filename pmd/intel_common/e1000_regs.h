@@ -164,8 +164,10 @@
 #define E1000_TCTL 0x00400
 #define E1000_TCTL_EN E1000_BIT(1)
 #define E1000_TCTL_PSP E1000_BIT(3) /* pad short packets */
-#define E1000_TCTL_CT_SHIFT 4 /* collision threshold */
-#define E1000_TCTL_COLD_SHIFT 12 /* collision distance */
+#define E1000_TCTL_CT(n) ((uint32_t)(n) << 4) /* collision threshold, bits 11:4 */
+#define E1000_TCTL_CT_IEEE E1000_TCTL_CT(0x0f) /* 15 retries, as 802.3 asks */
+#define E1000_TCTL_COLD(n) ((uint32_t)(n) << 12) /* collision distance (byte times), 21:12 */
+#define E1000_TCTL_COLD_FULL_DUPLEX E1000_TCTL_COLD(0x3f) /* 64 byte times */
 #define E1000_TCTL_RTLC E1000_BIT(24) /* retransmit on late collision */
 
 /* Transmit IPG: 82574 10.2.6.2, 82576 8.12.2 */
