@@ -69,11 +69,9 @@ static __prt_always_inline void prt_ring_copy(void *restrict dst, const void *re
  * @internal True when @p n slots from slot @p idx do not run past the last
  * slot. One slot never does; with one thread on the side (@p st) that is
  * said outright, since the compiler does not derive idx <= mask from
- * idx = head & mask (a single-object sp/sc call then has no wrap test:
- * measured, sp_sc_single_1core 0.92 -> 1.05 of DPDK). Not with several
- * threads: there the same change made the mempool's mp/mc single-object
- * path slower (26 -> 35 cycles per get + put; the cause is not found: this
- * VM has no PMU to look with).
+ * idx = head & mask, so a single-object sp/sc call has no wrap test. Not
+ * with several threads on the side: there the shortcut measured slower
+ * (doc/performance.md, "Rings, mempools, mbufs").
  */
 static __prt_always_inline int prt_ring_no_wrap(const struct prt_ring *r, uint32_t idx, uint32_t n,
 						int st)
