@@ -65,24 +65,6 @@ static inline bool mem_test_has_arg(int argc, char **argv, const char *opt)
 	return false;
 }
 
-/** "--lcores" value: every allowed CPU (at most 8); two lcores on one CPU when there is one. */
-static inline void mem_test_lcores(char *buf, size_t len)
-{
-	cpu_set_t set;
-	int n = 0, first = -1;
-
-	sched_getaffinity(0, sizeof(set), &set);
-	for (int c = 0; c < CPU_SETSIZE && n < 8; c++) {
-		if (!CPU_ISSET(c, &set))
-			continue;
-		if (first < 0)
-			first = c;
-		n += snprintf(buf + n, len - (size_t)n, "%s%d@%d", n ? "," : "", c, c);
-	}
-	if (CPU_COUNT(&set) == 1)
-		snprintf(buf, len, "%d@%d,%d@%d", first, first, first + 1, first);
-}
-
 /**
  * prt_eal_init() with --lcores on every CPU and the program's own arguments
  * (e.g. --no-huge, --iova-mode=pa, -m 128). Without --no-huge, skips unless
@@ -97,7 +79,7 @@ static inline int mem_test_eal_init(int argc, char **argv)
 
 	if (!mem_test_has_arg(argc, argv, "--no-huge"))
 		mem_test_need_hugepages(32);
-	mem_test_lcores(lcores, sizeof(lcores));
+	prt_test_lcores(lcores, sizeof(lcores));
 	for (int i = 1; i < argc && n < 31; i++)
 		args[n++] = argv[i];
 	args[n] = NULL;

@@ -59,22 +59,17 @@ static void do_bad_free(enum bad what, int fd)
 static void run_case(enum bad what, const char *expect)
 {
 	char out[1024] = "";
-	int pfd[2], status;
+	int fd, status;
 	ssize_t n, len = 0;
 	pid_t pid;
 
-	assert_int_equal(pipe(pfd), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		close(pfd[0]);
-		do_bad_free(what, pfd[1]);
-	}
-	close(pfd[1]);
-	while ((n = read(pfd[0], out + len, sizeof(out) - 1 - (size_t)len)) > 0)
+	pid = prt_test_fork_piped(&fd);
+	if (pid == 0)
+		do_bad_free(what, fd);
+	while ((n = read(fd, out + len, sizeof(out) - 1 - (size_t)len)) > 0)
 		len += n;
 	out[len] = '\0';
-	close(pfd[0]);
+	close(fd);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	printf("child said: %s", out);
 	assert_non_null(strstr(out, "prt_free("));

@@ -41,18 +41,10 @@ static void child(int fd, const char *huge_dir)
 
 static pid_t start_child(const char *huge_dir, int *rfd)
 {
-	int pfd[2];
-	pid_t pid;
+	pid_t pid = prt_test_fork_piped(rfd);
 
-	assert_int_equal(pipe(pfd), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		close(pfd[0]);
-		child(pfd[1], huge_dir);
-	}
-	close(pfd[1]);
-	*rfd = pfd[0];
+	if (pid == 0)
+		child(*rfd, huge_dir);
 	return pid;
 }
 

@@ -20,22 +20,9 @@ static char lcores_arg[64];
 static int setup(void **state)
 {
 	char *argv[] = { "prog", "--lcores", lcores_arg, "--no-huge", NULL };
-	cpu_set_t set;
-	int n = 0, first = -1;
 
 	(void)state;
-	sched_getaffinity(0, sizeof(set), &set);
-	for (int c = 0; c < CPU_SETSIZE && n < 8; c++) {
-		if (!CPU_ISSET(c, &set))
-			continue;
-		if (first < 0)
-			first = c;
-		n += snprintf(lcores_arg + n, sizeof(lcores_arg) - (size_t)n, "%s%d@%d",
-			      n ? "," : "", c, c);
-	}
-	if (CPU_COUNT(&set) == 1)
-		snprintf(lcores_arg, sizeof(lcores_arg), "%d@%d,%d@%d", first, first, first + 1,
-			 first);
+	prt_test_lcores(lcores_arg, sizeof(lcores_arg));
 	return prt_eal_init(4, argv) == 3 ? 0 : -1;
 }
 

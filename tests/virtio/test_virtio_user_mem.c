@@ -198,7 +198,7 @@ static int group_setup(void **state)
 
 	(void)state;
 	mem_test_need_hugepages(32);
-	mem_test_lcores(lcores, sizeof(lcores));
+	prt_test_lcores(lcores, sizeof(lcores));
 	snprintf(be.dir, sizeof(be.dir), "/tmp/prt-vu-memXXXXXX");
 	if (mkdtemp(be.dir) == NULL)
 		return -1;
