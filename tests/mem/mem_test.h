@@ -9,7 +9,6 @@
 #define MEM_TEST_H
 
 #include <dirent.h>
-#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
