@@ -54,6 +54,10 @@ def run(cmd, seconds):
     return out
 
 
+# testpmd-lite writes rates with the prefix that fits: "37 pps", "12.4 Kpps", "1.2 Mpps".
+SCALE = {"": 1, "K": 1e3, "M": 1e6, "G": 1e9, "T": 1e12}
+
+
 def median_mpps(per_second):
     """Median of the per-second totals after the first second, in Mpps."""
     rates = per_second[1:] or per_second
@@ -69,9 +73,10 @@ def prt_rate(testpmd, cpus, case, seconds):
         cmd += ["--vdev", v]
     cmd += ["--"] + COMMON + opts + [f"--run-time={seconds}"]
     out = run(cmd, seconds + 30)
-    key = 1 if what == "rx" else 2
-    totals = [float(m.group(key)) * 1e6
-              for m in re.finditer(r"^total:\s+rx\s+([\d.]+) Mpps, tx\s+([\d.]+) Mpps", out, re.M)]
+    key = 1 if what == "rx" else 3
+    totals = [float(m.group(key)) * SCALE[m.group(key + 1)]
+              for m in re.finditer(r"^total:\s+rx ([\d.]+) ([KMGT]?)pps .*, tx ([\d.]+) ([KMGT]?)pps",
+                                   out, re.M)]
     return median_mpps(totals)
 
 

@@ -13,11 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rate.h"
 #include "testpmd.h"
 
 static struct {
 	uint64_t ipackets;
 	uint64_t opackets;
+	uint64_t ibytes;
+	uint64_t obytes;
 } last[PRT_MAX_ETHPORTS];
 static uint64_t last_ns;
 
@@ -25,39 +28,54 @@ void tp_stats_begin(void)
 {
 	for (unsigned int i = 0; i < nb_fwd_ports; i++) {
 		prt_eth_stats_reset(fwd_ports[i]);
-		last[fwd_ports[i]].ipackets = 0;
-		last[fwd_ports[i]].opackets = 0;
+		memset(&last[fwd_ports[i]], 0, sizeof(last[0]));
 	}
 	last_ns = prt_time_ns();
+}
+
+/* "37 pps 17.8 Kbit/s": a packet rate and its bit rate (bytes as counted, times 8). */
+static const char *rates(char *buf, size_t len, double pps, double bytes_ps)
+{
+	char p[TP_RATE_STRLEN], b[TP_RATE_STRLEN];
+
+	snprintf(buf, len, "%s %s", tp_rate_format(p, sizeof(p), pps, "pps"),
+		 tp_rate_format(b, sizeof(b), bytes_ps * 8, "bit/s"));
+	return buf;
 }
 
 void tp_stats_periodic(void)
 {
 	uint64_t now = prt_time_ns();
-	double dt = (double)(now - last_ns) / 1e9, rx_total = 0, tx_total = 0;
+	double dt = (double)(now - last_ns) / 1e9;
+	double rx_total = 0, tx_total = 0, rxb_total = 0, txb_total = 0;
+	char rx_s[2 * TP_RATE_STRLEN], tx_s[2 * TP_RATE_STRLEN];
 
 	if (dt <= 0)
 		return;
 	for (unsigned int i = 0; i < nb_fwd_ports; i++) {
 		uint16_t p = fwd_ports[i];
 		struct prt_eth_stats st;
-		double rx, tx;
+		double rx, tx, rxb, txb;
 
 		if (prt_eth_stats_get(p, &st) < 0)
 			continue;
 		rx = (double)(st.ipackets - last[p].ipackets) / dt;
 		tx = (double)(st.opackets - last[p].opackets) / dt;
-		last[p].ipackets = st.ipackets;
-		last[p].opackets = st.opackets;
+		rxb = (double)(st.ibytes - last[p].ibytes) / dt;
+		txb = (double)(st.obytes - last[p].obytes) / dt;
+		last[p] = (typeof(last[p])){ st.ipackets, st.opackets, st.ibytes, st.obytes };
 		rx_total += rx;
 		tx_total += tx;
-		printf("port %u: rx %12" PRIu64 " pkts %8.3f Mpps | tx %12" PRIu64
-		       " pkts %8.3f Mpps | rx-missed %" PRIu64 " rx-errors %" PRIu64
-		       " tx-errors %" PRIu64 "\n",
-		       p, st.ipackets, rx / 1e6, st.opackets, tx / 1e6, st.imissed, st.ierrors,
-		       st.oerrors);
+		rxb_total += rxb;
+		txb_total += txb;
+		printf("port %u: rx %12" PRIu64 " pkts %s | tx %12" PRIu64
+		       " pkts %s | rx-missed %" PRIu64 " rx-errors %" PRIu64 " tx-errors %" PRIu64
+		       "\n",
+		       p, st.ipackets, rates(rx_s, sizeof(rx_s), rx, rxb), st.opackets,
+		       rates(tx_s, sizeof(tx_s), tx, txb), st.imissed, st.ierrors, st.oerrors);
 	}
-	printf("total:  rx %8.3f Mpps, tx %8.3f Mpps\n", rx_total / 1e6, tx_total / 1e6);
+	printf("total:  rx %s, tx %s\n", rates(rx_s, sizeof(rx_s), rx_total, rxb_total),
+	       rates(tx_s, sizeof(tx_s), tx_total, txb_total));
 	last_ns = now;
 }
 
@@ -170,12 +188,31 @@ int tp_stats_final(double seconds)
 		printf("  TX-packets: %-14" PRIu64 " TX-errors: %-14" PRIu64 " TX-bytes:  %" PRIu64
 		       "\n",
 		       st[i].opackets, st[i].oerrors, st[i].obytes);
+		if (seconds > 0) {
+			char pps[TP_RATE_STRLEN], bps[TP_RATE_STRLEN];
+
+			printf("  Rx-pps: %-18s Rx-bps: %s\n",
+			       tp_rate_format(pps, sizeof(pps), (double)st[i].ipackets / seconds,
+					      "pps"),
+			       tp_rate_format(bps, sizeof(bps), (double)st[i].ibytes * 8 / seconds,
+					      "bit/s"));
+			printf("  Tx-pps: %-18s Tx-bps: %s\n",
+			       tp_rate_format(pps, sizeof(pps), (double)st[i].opackets / seconds,
+					      "pps"),
+			       tp_rate_format(bps, sizeof(bps), (double)st[i].obytes * 8 / seconds,
+					      "bit/s"));
+		}
 		xstats_print(p);
 	}
 	packets = forwarded_packets(&dropped);
-	printf("forward: mode %s, %" PRIu64 " packets in %.3f s = %.3f Mpps, %" PRIu64
-	       " dropped (not taken by tx)\n",
-	       tp_cfg.engine->name, packets, seconds,
-	       seconds > 0 ? (double)packets / seconds / 1e6 : 0.0, dropped);
+	{
+		char rate[TP_RATE_STRLEN];
+
+		tp_rate_format(rate, sizeof(rate), seconds > 0 ? (double)packets / seconds : 0,
+			       "pps");
+		printf("forward: mode %s, %" PRIu64 " packets in %.3f s = %s, %" PRIu64
+		       " dropped (not taken by tx)\n",
+		       tp_cfg.engine->name, packets, seconds, rate, dropped);
+	}
 	return tp_cfg.json_path ? json_write(st, packets, seconds) : 0;
 }
