@@ -151,10 +151,14 @@ int prt_intr_callback_register(int fd, prt_intr_callback_t cb, void *arg);
 int prt_intr_callback_register_hangup(int fd, prt_intr_callback_t cb, void *arg);
 
 /**
- * Removes the callback of @p fd. When called from another thread while the
- * callback runs, it waits until the callback returns; a callback may
- * unregister itself. The thread stops when no callback is left.
- * @return 0; -ENOENT when @p fd has none.
+ * Removes the callback of @p fd. Called from any thread but the interrupt
+ * thread while that callback runs, it returns only once the callback has
+ * returned, also when the callback unregistered itself first (-ENOENT
+ * then): after it, nothing the callback uses is touched again and may be
+ * freed. A callback may unregister itself (it does not wait for itself).
+ * The thread stops when no callback is left. Thread-safe.
+ * @return 0; -ENOENT when @p fd has none (any running callback of it has
+ *         returned).
  */
 int prt_intr_callback_unregister(int fd);
 

@@ -41,6 +41,7 @@
 #ifndef PRT_PCI_H
 #define PRT_PCI_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -102,7 +103,20 @@ struct prt_pci_device {
 	void *driver_data; /**< the driver's own, set in probe() */
 	struct prt_intr_handle intr_handle; /**< interrupts, ready once opened */
 
-	/* The bus's own (read only for drivers). */
+	/*
+	 * The bus's own (read only for drivers). Lifetime: scanned (closed,
+	 * vfio_fd -1) -> opened by the bus before probe() -> closed exactly
+	 * once, by whichever comes first of the bus (probe failure, cleanup)
+	 * and the device-request handler on the interrupt thread (the kernel
+	 * wants the device back: removed is set, the driver's remove() runs,
+	 * then the close). close_lock makes the close one owner's: the other
+	 * finds vfio_fd -1. A caller on another thread first waits for a
+	 * running device-request handler to return (its callback unregistered),
+	 * so that the bus frees the device only after the handler is done.
+	 * req_efd stays open until the device is freed, so its number is
+	 * never another fd's while the handler may still be looked up.
+	 */
+	pthread_mutex_t close_lock;
 	int vfio_fd; /**< VFIO device fd, -1 when not open */
 	uint64_t region_offset[PRT_PCI_MAX_RESOURCE + 1]; /**< in vfio_fd: BARs 0-5, then config */
 	uint64_t region_size[PRT_PCI_MAX_RESOURCE + 1]; /**< config: 256, or 4096 for PCIe */

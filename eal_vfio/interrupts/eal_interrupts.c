@@ -354,13 +354,21 @@ int prt_intr_callback_register_hangup(int fd, prt_intr_callback_t cb, void *arg)
 
 int prt_intr_callback_unregister(int fd)
 {
-	bool self = thread_on && pthread_equal(pthread_self(), cb_thread);
 	struct intr_cb **p, *c;
+	bool self;
 
 	pthread_mutex_lock(&cb_lock);
+	self = thread_on && pthread_equal(pthread_self(), cb_thread);
 	for (p = &cbs; *p && (*p)->fd != fd; p = &(*p)->next)
 		;
 	if (!*p) {
+		/*
+		 * Not listed, but its callback may be running still, having
+		 * unregistered itself: the caller is about to free what that
+		 * callback uses (a port closing), so wait for it to return.
+		 */
+		while (!self && cb_running_fd == fd)
+			pthread_cond_wait(&cb_done, &cb_lock);
 		pthread_mutex_unlock(&cb_lock);
 		return -ENOENT;
 	}

@@ -602,7 +602,7 @@ static void vu_lsc_disable(struct virtio_hw *hw)
 
 	if (u->watch_fd < 0)
 		return;
-	/* -ENOENT when the handler unregistered itself; otherwise waits for it. */
+	/* Returns once a running vu_hangup() has returned, also when it unregistered itself. */
 	prt_intr_callback_unregister(u->watch_fd);
 	close(u->watch_fd);
 	u->watch_fd = -1;

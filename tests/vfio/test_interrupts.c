@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -183,6 +184,49 @@ static void test_callback_hangup(void **state)
 	assert_int_equal(prt_test_count_fds(), before);
 }
 
+/* A callback that unregisters itself, then goes on using its object for a while. */
+struct self_unreg {
+	int fd;
+	atomic_int unregistered; /* the callback took itself off the list */
+	atomic_int finished; /* the callback returned */
+};
+
+static void self_unregister(int fd, void *arg)
+{
+	struct self_unreg *s = arg;
+
+	prt_intr_callback_unregister(fd);
+	atomic_store(&s->unregistered, 1);
+	usleep(200 * 1000); /* still using s: the application must not free it yet */
+	atomic_store(&s->finished, 1);
+}
+
+/*
+ * The vhost-user hang-up and the device-request handlers unregister
+ * themselves and go on using their port; the application closing that port
+ * unregisters the same fd. That call must not return (and let it free the
+ * port) while the callback still runs, even though the fd is no longer
+ * listed.
+ */
+static void test_unregister_waits_for_running(void **state)
+{
+	struct self_unreg s = { .fd = eventfd(0, EFD_NONBLOCK) };
+	int before = prt_test_count_fds() - 1;
+
+	(void)state;
+	assert_int_equal(prt_intr_callback_register(s.fd, self_unregister, &s), 0);
+	signal_fd(s.fd);
+	while (!atomic_load(&s.unregistered))
+		usleep(1000);
+	assert_int_equal(prt_intr_callback_unregister(s.fd), -ENOENT);
+	assert_int_equal(atomic_load(&s.finished), 1);
+	close(s.fd);
+	/* the thread stopped with its last callback */
+	for (int i = 0; i < 1000 && prt_test_count_fds() != before; i++)
+		usleep(1000);
+	assert_int_equal(prt_test_count_fds(), before);
+}
+
 /*
  * Disabling a handle's vectors takes their callbacks with them: the fds
  * close under a driver on hot-unplug, and a callback left on a closed fd
@@ -211,9 +255,12 @@ static void test_disable_unregisters(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_epoll_wait_ack),	    cmocka_unit_test(test_enable_checks),
-		cmocka_unit_test(test_callback_thread),	    cmocka_unit_test(test_callback_hangup),
+		cmocka_unit_test(test_epoll_wait_ack),
+		cmocka_unit_test(test_enable_checks),
+		cmocka_unit_test(test_callback_thread),
+		cmocka_unit_test(test_callback_hangup),
 		cmocka_unit_test(test_disable_unregisters),
+		cmocka_unit_test(test_unregister_waits_for_running),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -316,6 +316,8 @@ static int request_irq_setup(struct prt_pci_device *dev, uint32_t num_irqs)
 	if (num_irqs <= VFIO_PCI_REQ_IRQ_INDEX ||
 	    ioctl(dev->vfio_fd, VFIO_DEVICE_GET_IRQ_INFO, &info) < 0 || info.count == 0)
 		return 0; /* an older kernel: unbind waits for the process to close the device */
+	if (dev->req_efd >= 0)
+		close(dev->req_efd); /* an earlier open's, kept until now (pci_device_free()) */
 	dev->req_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (dev->req_efd < 0)
 		return -errno;
@@ -333,15 +335,14 @@ static int request_irq_setup(struct prt_pci_device *dev, uint32_t num_irqs)
 	return ret;
 }
 
-static void request_irq_teardown(struct prt_pci_device *dev)
+/* Stops the device-request interrupt on the device (its eventfd stays open: pci_device_free()). */
+static void request_irq_stop(struct prt_pci_device *dev)
 {
 	if (dev->req_efd < 0)
 		return;
 	prt_intr_callback_unregister(dev->req_efd);
 	vfio_set_irqs(dev->vfio_fd, VFIO_PCI_REQ_IRQ_INDEX,
 		      VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, 0, NULL);
-	close(dev->req_efd);
-	dev->req_efd = -1;
 }
 
 int pci_device_open(struct prt_pci_device *dev, uint32_t drv_flags)
@@ -390,7 +391,8 @@ int pci_device_open(struct prt_pci_device *dev, uint32_t drv_flags)
 	return 0;
 
 fail_master:
-	prt_pci_set_bus_master(dev, false);
+	if (drv_flags & PRT_PCI_DRV_NEED_MAPPING) /* only what this open turned on */
+		prt_pci_set_bus_master(dev, false);
 fail_unmap:
 	unmap_bars(dev);
 fail_close:
@@ -404,11 +406,20 @@ fail_close:
 void pci_device_close(struct prt_pci_device *dev)
 {
 	struct vfio_device_info info = { .argsz = sizeof(info) };
-	int fd = dev->vfio_fd;
+	int fd;
 
+	/*
+	 * Not under close_lock: from another thread this waits for a running
+	 * device_request() to return, and that handler closes the device
+	 * itself (from the handler, it does not wait for itself).
+	 */
+	if (dev->req_efd >= 0)
+		prt_intr_callback_unregister(dev->req_efd);
+	pthread_mutex_lock(&dev->close_lock);
+	fd = dev->vfio_fd;
 	if (fd < 0)
-		return;
-	request_irq_teardown(dev);
+		goto out; /* closed already, by the other owner */
+	request_irq_stop(dev);
 	prt_intr_disable(&dev->intr_handle);
 	if (!dev->removed) {
 		prt_pci_set_bus_master(dev, false);
@@ -422,11 +433,16 @@ void pci_device_close(struct prt_pci_device *dev)
 	dev->intr_handle.dev_fd = -1;
 	/* Last: closing the fd is what lets the kernel finish an unbind. */
 	vfio_device_close(dev->name, fd);
+out:
+	pthread_mutex_unlock(&dev->close_lock);
 }
 
 void pci_device_free(struct prt_pci_device *dev)
 {
 	pci_device_close(dev);
+	if (dev->req_efd >= 0)
+		close(dev->req_efd);
 	unmap_bars(dev);
+	pthread_mutex_destroy(&dev->close_lock);
 	free(dev);
 }

@@ -84,6 +84,7 @@ int pci_scan_one(const char *bdf, struct prt_pci_device **out)
 	dev->iommu_group = vfio_group_of(bdf, &g) == 0 ? g.num : -1;
 	read_resources(dev);
 	dev->devargs = "";
+	pthread_mutex_init(&dev->close_lock, NULL);
 	dev->vfio_fd = -1;
 	dev->req_efd = -1;
 	dev->intr_handle.dev_fd = -1;
