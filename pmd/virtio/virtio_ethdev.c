@@ -43,8 +43,9 @@ static int virtio_handshake(struct virtio_hw *hw, uint64_t wanted)
 	uint64_t features;
 	int ret;
 
-	hw->ops->reset(hw);
-	ret = status_add(hw, &status, VIRTIO_CONFIG_S_ACKNOWLEDGE);
+	ret = hw->ops->reset(hw);
+	if (ret == 0)
+		ret = status_add(hw, &status, VIRTIO_CONFIG_S_ACKNOWLEDGE);
 	if (ret == 0)
 		ret = status_add(hw, &status, VIRTIO_CONFIG_S_DRIVER);
 	if (ret < 0)
@@ -167,8 +168,9 @@ int virtio_ethdev_init(struct virtio_hw *hw)
 	hw->eth->rx_pkt_burst = virtio_recv_pkts;
 	hw->eth->tx_pkt_burst = virtio_xmit_pkts;
 	/* 3.1.1: the driver may read the configuration before accepting the device. */
-	hw->ops->reset(hw);
-	ret = status_add(hw, &status, VIRTIO_CONFIG_S_ACKNOWLEDGE);
+	ret = hw->ops->reset(hw);
+	if (ret == 0)
+		ret = status_add(hw, &status, VIRTIO_CONFIG_S_ACKNOWLEDGE);
 	if (ret == 0)
 		ret = status_add(hw, &status, VIRTIO_CONFIG_S_DRIVER);
 	if (ret < 0)
@@ -177,8 +179,8 @@ int virtio_ethdev_init(struct virtio_hw *hw)
 	ret = virtio_net_negotiate(hw->device_features, hw->wanted_features, &unused);
 	if (ret == 0)
 		ret = read_config(hw);
-	hw->ops->reset(hw);
-	return ret;
+	/* A device that cannot reset cannot be given queues later: refuse it now. */
+	return hw->ops->reset(hw) < 0 ? -ETIMEDOUT : ret;
 }
 
 /* ---- ethdev ops ---- */
@@ -238,7 +240,8 @@ static int virtio_dev_configure(struct prt_eth_dev *dev)
 			hw->queue_max[q] = hw->ops->get_queue_size(hw, q);
 		ret = virtio_net_ctrl_create(hw);
 	}
-	hw->ops->reset(hw);
+	if (hw->ops->reset(hw) < 0 && ret == 0)
+		ret = -ETIMEDOUT;
 	return ret;
 }
 
@@ -492,8 +495,12 @@ static int virtio_dev_stop(struct prt_eth_dev *dev)
 	if (hw->lsc_on)
 		hw->ops->lsc_disable(hw);
 	hw->lsc_on = false;
-	/* 2.4: after the reset the device uses no buffer: they can go back. */
-	hw->ops->reset(hw);
+	/*
+	 * 2.4: after the reset the device uses no buffer: they can go back. A
+	 * reset that timed out (logged) leaves nothing better to do than the
+	 * same: the port is stopped either way, and start will try again.
+	 */
+	(void)hw->ops->reset(hw);
 	queues_reset(dev);
 	if (hw->intr_ready)
 		hw->ops->intr_release(hw);

@@ -47,8 +47,12 @@ struct virtio_ops {
 	uint8_t (*get_status)(struct virtio_hw *hw);
 	/** Writes device_status (2.1); -errno when the transport failed to carry it. */
 	int (*set_status)(struct virtio_hw *hw, uint8_t status);
-	/** Resets the device (status 0): it stops using every queue (2.4). */
-	void (*reset)(struct virtio_hw *hw);
+	/**
+	 * Resets the device (status 0): it stops using every queue (2.4).
+	 * @return 0; -ETIMEDOUT when the device did not finish it (logged:
+	 *         the device is unusable, nothing may rely on its queues).
+	 */
+	int (*reset)(struct virtio_hw *hw);
 	/**
 	 * Reads @p len bytes of the device configuration (5.1.4) at @p offset.
 	 * @return 0; -EINVAL beyond the configuration; -ENODEV when the device

@@ -30,6 +30,7 @@
 #include "virtio_hw.h"
 #include "virtio_logs.h"
 #include "virtio_net.h"
+#include "virtio_pci.h"
 
 /* 4.1.4 Virtio Structure PCI Capabilities */
 #define PCI_CAP_ID_VNDR 0x09
@@ -78,7 +79,6 @@ static_assert(sizeof(struct virtio_pci_common_cfg) == 56, "4.1.4.3 layout");
 #define VIRTIO_MSI_NO_VECTOR 0xffff
 
 /* How long a reset may take to read back 0 (4.1.4.3.2). */
-#define VIRTIO_PCI_RESET_TIMEOUT_MS 1000
 
 #define VP_MAX_VQS (2 * VIRTIO_MAX_QUEUE_PAIRS + 1)
 
@@ -142,40 +142,103 @@ static int vp_set_status(struct virtio_hw *hw, uint8_t status)
 	return 0;
 }
 
-static void vp_reset(struct virtio_hw *hw)
+int virtio_pci_reset_wait(const struct virtio_pci_cfg_access *a, unsigned int timeout_ms)
 {
-	struct virtio_pci *vp = vp_of(hw);
-	uint64_t deadline = prt_time_ns() + VIRTIO_PCI_RESET_TIMEOUT_MS * 1000000ull;
+	uint64_t deadline = prt_time_ns() + timeout_ms * 1000000ull;
 
-	if (vp->pdev->removed)
-		return; /* the BARs read all ones now: nothing to reset */
-	prt_write8(0, &vp->common->device_status);
+	a->status_write(a->arg, 0);
 	/* 4.1.4.3.2: the reset is done when device_status reads 0. */
-	while (prt_read8(&vp->common->device_status) != 0) {
-		if (prt_time_ns() > deadline) {
-			VIRTIO_LOG(ERR, "%s: the device did not finish its reset within %d ms",
-				   vp_name(vp), VIRTIO_PCI_RESET_TIMEOUT_MS);
-			return;
-		}
+	while (a->status_read(a->arg) != 0) {
+		if (prt_time_ns() > deadline)
+			return -ETIMEDOUT;
 		nanosleep(&(struct timespec){ .tv_nsec = 100000 }, NULL);
 	}
+	return 0;
+}
+
+int virtio_pci_read_config(const struct virtio_pci_cfg_access *a, size_t offset, void *buf,
+			   size_t len)
+{
+	uint8_t *dst = buf;
+
+	/* 4.1.4.3.1 / 2.5.1: read again if config_generation moved meanwhile. */
+	for (unsigned int tries = 0; tries < VIRTIO_PCI_GENERATION_RETRIES; tries++) {
+		uint8_t gen = a->generation_read(a->arg);
+
+		for (size_t i = 0; i < len; i++)
+			dst[i] = a->cfg_read8(a->arg, offset + i);
+		if (gen == a->generation_read(a->arg))
+			return 0;
+	}
+	return -EIO;
+}
+
+/* The waits' access to a PCI device: its common and device configuration in the BARs. */
+static uint8_t vp_status_read(void *arg)
+{
+	return prt_read8(&((struct virtio_pci *)arg)->common->device_status);
+}
+
+static void vp_status_write(void *arg, uint8_t status)
+{
+	prt_write8(status, &((struct virtio_pci *)arg)->common->device_status);
+}
+
+static uint8_t vp_generation_read(void *arg)
+{
+	return prt_read8(&((struct virtio_pci *)arg)->common->config_generation);
+}
+
+static uint8_t vp_cfg_read8(void *arg, size_t offset)
+{
+	return prt_read8(&((struct virtio_pci *)arg)->dev_cfg[offset]);
+}
+
+static struct virtio_pci_cfg_access vp_access(struct virtio_pci *vp)
+{
+	return (struct virtio_pci_cfg_access){
+		.status_read = vp_status_read,
+		.status_write = vp_status_write,
+		.generation_read = vp_generation_read,
+		.cfg_read8 = vp_cfg_read8,
+		.arg = vp,
+	};
+}
+
+static int vp_reset(struct virtio_hw *hw)
+{
+	struct virtio_pci *vp = vp_of(hw);
+	struct virtio_pci_cfg_access a = vp_access(vp);
+
+	if (vp->pdev->removed)
+		return 0; /* the BARs read all ones now: nothing to reset */
+	if (virtio_pci_reset_wait(&a, VIRTIO_PCI_RESET_TIMEOUT_MS) < 0) {
+		VIRTIO_LOG(ERR,
+			   "%s: the device did not finish its reset within %d ms (device_status "
+			   "never read 0, virtio 1.2 4.1.4.3.2): it cannot be used; reset it "
+			   "(echo 1 > /sys/bus/pci/devices/%s/reset) or check the hypervisor",
+			   vp_name(vp), VIRTIO_PCI_RESET_TIMEOUT_MS, vp->pdev->name);
+		return -ETIMEDOUT;
+	}
+	return 0;
 }
 
 static int vp_read_dev_config(struct virtio_hw *hw, size_t offset, void *buf, size_t len)
 {
 	struct virtio_pci *vp = vp_of(hw);
-	uint8_t gen, *dst = buf;
+	struct virtio_pci_cfg_access a = vp_access(vp);
 
 	if (offset > vp->dev_cfg_len || len > vp->dev_cfg_len - offset)
 		return -EINVAL;
 	if (vp->pdev->removed)
 		return -ENODEV; /* the BARs read all ones: a link "up", among others */
-	/* 4.1.4.3.1 / 2.5.1: read again if config_generation moved meanwhile. */
-	do {
-		gen = prt_read8(&vp->common->config_generation);
-		for (size_t i = 0; i < len; i++)
-			dst[i] = prt_read8(&vp->dev_cfg[offset + i]);
-	} while (gen != prt_read8(&vp->common->config_generation));
+	if (virtio_pci_read_config(&a, offset, buf, len) < 0) {
+		VIRTIO_LOG(ERR,
+			   "%s: config_generation changed on each of %d reads of the device "
+			   "configuration (virtio 1.2 4.1.4.3.1): the device is broken",
+			   vp_name(vp), VIRTIO_PCI_GENERATION_RETRIES);
+		return -EIO;
+	}
 	return 0;
 }
 

@@ -415,7 +415,7 @@ static int vu_set_status(struct virtio_hw *hw, uint8_t status)
 	return ret;
 }
 
-static void vu_reset(struct virtio_hw *hw)
+static int vu_reset(struct virtio_hw *hw)
 {
 	struct virtio_user *u = vu_of(hw);
 
@@ -425,6 +425,7 @@ static void vu_reset(struct virtio_hw *hw)
 	u->status = 0;
 	pthread_mutex_unlock(&u->lock);
 	vu_mem_unlisten(u);
+	return 0;
 }
 
 /* True while the backend holds its end of the socket; a close is counted once. Call with u->lock. */

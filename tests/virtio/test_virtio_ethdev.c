@@ -65,9 +65,14 @@ static int f_set_status(struct virtio_hw *hw, uint8_t s)
 	return 0;
 }
 
-static void f_reset(struct virtio_hw *hw)
+/* What the next resets return: 0, or -ETIMEDOUT for a device whose status never reads 0. */
+static int fake_reset_ret;
+
+static int f_reset(struct virtio_hw *hw)
 {
-	fake_of(hw)->status = 0;
+	if (fake_reset_ret == 0)
+		fake_of(hw)->status = 0;
+	return fake_reset_ret;
 }
 
 static int f_read_dev_config(struct virtio_hw *hw, size_t off, void *buf, size_t len)
@@ -216,6 +221,18 @@ static void legacy_device_refused(void **state)
 	assert_int_equal(prt_eth_dev_count_avail(), 0);
 }
 
+/* A device whose reset never completes is refused at probe, not used. */
+static void reset_timeout_refused(void **state)
+{
+	struct fake *d = NULL;
+
+	(void)state;
+	fake_reset_ret = -ETIMEDOUT;
+	assert_int_equal(fake_port(MODERN, 1, 256, &d), -ETIMEDOUT);
+	fake_reset_ret = 0;
+	assert_int_equal(prt_eth_dev_count_avail(), 0);
+}
+
 static const struct prt_ether_addr new_mac = { { 0x02, 0x00, 0x00, 0xab, 0xcd, 0xef } };
 
 static void mac_set_without_ctrl_mac_addr_refused(void **state)
@@ -352,6 +369,7 @@ int main(void)
 		cmocka_unit_test(zero_queue_pairs_refused),
 		cmocka_unit_test(no_queues_refused),
 		cmocka_unit_test(legacy_device_refused),
+		cmocka_unit_test(reset_timeout_refused),
 		cmocka_unit_test(mac_set_without_ctrl_mac_addr_refused),
 		cmocka_unit_test(mac_set_sent_as_ctrl_mac_addr_set),
 		cmocka_unit_test(mac_table_without_ctrl_rx_refused),
