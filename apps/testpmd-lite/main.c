@@ -10,20 +10,38 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "testpmd.h"
 
 #define WATCH_PERIOD_MS 10
 
+/*
+ * SIGINT/SIGTERM: the first asks for a clean stop (the final statistics are
+ * printed), also during start-up; a second one ends the program at once,
+ * for a run whose workers or start-up hang. Async-signal-safe: a lock-free
+ * atomic, write(2) and _exit(2) only.
+ */
+static atomic_int signals_received;
+
 static void on_signal(int sig)
 {
-	(void)sig;
-	atomic_store(&tp_stop, true); /* lock-free: async-signal-safe */
+	static const char msg[] = "testpmd-lite: second signal: exiting now\n";
+
+	if (atomic_fetch_add(&signals_received, 1) > 0) {
+		if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+			/* nothing more to do about it */
+		}
+		_exit(128 + sig);
+	}
+	atomic_store(&tp_stop, true);
 }
 
+/* Before anything else, so that a signal during start-up is not lost. */
 static void signals_install(void)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
+	/* SA_RESTART: start-up's blocking calls (a FIFO's open) go on after the first. */
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
@@ -126,6 +144,7 @@ int main(int argc, char **argv)
 	int n, ret;
 
 	setvbuf(stdout, NULL, _IOLBF, 0); /* scripts wait for "forwarding started" */
+	signals_install();
 	n = prt_eal_init(argc, argv);
 	if (n < 0)
 		return n == -ECANCELED ? 0 : 1; /* the EAL said why */
@@ -133,7 +152,6 @@ int main(int argc, char **argv)
 	argv += n;
 	ret = tp_parse_args(argc, argv);
 	if (ret == 0) {
-		signals_install();
 		ret = run();
 		tp_ports_close();
 	}
