@@ -115,8 +115,9 @@ static int pcap_stats_reset(struct prt_eth_dev *dev)
 	for (unsigned int i = 0; i < PCAP_MAX_QUEUES; i++) {
 		struct pcap_rx_queue *r = &priv->rxq[i];
 		struct pcap_tx_queue *t = &priv->txq[i];
-		uint64_t *c[] = { &r->pkts,   &r->bytes, &r->oversize, &r->runts, &r->read_errors,
-				  &r->nombuf, &t->pkts,	 &t->bytes,    &t->errs };
+		uint64_t *c[] = { &r->pkts,	   &r->bytes,  &r->oversize,  &r->runts,
+				  &r->read_errors, &r->nombuf, &r->truncated, &t->pkts,
+				  &t->bytes,	   &t->errs };
 
 		for (unsigned int k = 0; k < PRT_DIM(c); k++)
 			__atomic_store_n(c[k], 0, __ATOMIC_RELAXED);
@@ -124,11 +125,15 @@ static int pcap_stats_reset(struct prt_eth_dev *dev)
 	return 0;
 }
 
-/* Driver xstats: why frames were dropped on rx, summed over the queues. */
+/*
+ * Driver xstats, summed over the queues: why frames were dropped on rx, and
+ * the records delivered shorter than the frame was (caplen < len).
+ */
 static const char *const pcap_xstat_names[] = {
 	"rx_oversize_errors",
 	"rx_runt_errors",
 	"rx_read_errors",
+	"rx_truncated",
 };
 
 static int pcap_xstats_get_names(struct prt_eth_dev *dev, struct prt_eth_xstat_name *names,
@@ -152,6 +157,7 @@ static int pcap_xstats_get(struct prt_eth_dev *dev, struct prt_eth_xstat *xs, un
 		xs[0].value += prt_eth_counter_read(&priv->rxq[i].oversize);
 		xs[1].value += prt_eth_counter_read(&priv->rxq[i].runts);
 		xs[2].value += prt_eth_counter_read(&priv->rxq[i].read_errors);
+		xs[3].value += prt_eth_counter_read(&priv->rxq[i].truncated);
 	}
 	return PRT_DIM(pcap_xstat_names);
 }

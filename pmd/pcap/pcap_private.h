@@ -41,6 +41,7 @@ struct pcap_rx_queue {
 	uint64_t oversize; /**< longer than max_frame: dropped */
 	uint64_t runts; /**< shorter than an Ethernet header: dropped */
 	uint64_t read_errors; /**< libpcap read failures (a truncated file) */
+	uint64_t truncated; /**< captured short of the frame (caplen < len): delivered as captured */
 	uint64_t nombuf;
 } __prt_cache_aligned;
 

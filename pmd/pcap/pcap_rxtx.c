@@ -3,7 +3,10 @@
  * net_pcap's burst functions. Rx copies each captured frame into an mbuf,
  * or a chain of them when it is larger than one; frames longer than the
  * port's largest frame or shorter than an Ethernet header are dropped and
- * counted (xstats rx_oversize_errors, rx_runt_errors), never truncated.
+ * counted (xstats rx_oversize_errors, rx_runt_errors), never truncated. A
+ * record captured short of its frame (caplen < len: `tcpdump -s N`) is
+ * delivered as captured, caplen bytes, as DPDK's net_pcap does, and counted
+ * (rx_truncated): the rest of that frame is not in the file.
  * Tx writes each frame, gathering chains into one buffer first.
  */
 #include <errno.h>
@@ -132,6 +135,8 @@ uint16_t pcap_rx_burst(void *queue, struct prt_mbuf **pkts, uint16_t n)
 			continue;
 		}
 		pkts[got] = rx_copy(q, data, hdr->caplen);
+		if (likely(pkts[got] != NULL) && unlikely(hdr->caplen < hdr->len))
+			prt_eth_counter_add(&q->truncated, 1);
 		if (unlikely(pkts[got] == NULL)) {
 			/* Keep the frame for the next burst: libpcap's buffer holds it
 			 * until the next pcap_next_ex(). */

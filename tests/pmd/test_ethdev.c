@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <pcap/pcap.h>
+
 #include "prt_test.h"
 
 #include "prt_eal.h"
@@ -18,21 +20,23 @@
 
 static struct prt_mempool *pool;
 static struct prt_mempool *small_pool; /* 256-byte mbufs: frames chain */
-static uint16_t null0, ring0, ring1, ring2, pcap0;
-static char vdev_pcap[512];
+static uint16_t null0, ring0, ring1, ring2, pcap0, pcap1;
+static char vdev_pcap[512], vdev_zoo[600], zoo_path[512];
 
 static int setup(void **state)
 {
 	const char *src = getenv("PRT_SOURCE_ROOT");
-	char *argv[] = { "test",      "-l",	   "0",
-			 "--no-huge", "--vdev",	   "net_null0,size=100",
-			 "--vdev",    "net_ring0", "--vdev",
-			 "net_ring1", "--vdev",	   "net_ring2,peer=net_ring1",
-			 "--vdev",    vdev_pcap,   NULL };
+	char *argv[] = {
+		"test",	  "-l",	       "0",	 "--no-huge", "--vdev", "net_null0,size=100",
+		"--vdev", "net_ring0", "--vdev", "net_ring1", "--vdev", "net_ring2,peer=net_ring1",
+		"--vdev", vdev_pcap,   "--vdev", vdev_zoo,    NULL
+	};
 
 	(void)state;
 	snprintf(vdev_pcap, sizeof(vdev_pcap), "net_pcap0,rx_pcap=%s/tests/data/mptcp-v0.pcap",
 		 src ? src : "..");
+	snprintf(zoo_path, sizeof(zoo_path), "%s/tests/data/zoo.pcap", src ? src : "..");
+	snprintf(vdev_zoo, sizeof(vdev_zoo), "net_pcap1,rx_pcap=%s", zoo_path);
 	if (prt_eal_init((int)PRT_DIM(argv) - 1, argv) < 0)
 		return -1;
 	pool = prt_pktmbuf_pool_create("test_pool", 4096, 64, 0, 2048 + PRT_PKTMBUF_HEADROOM,
@@ -45,7 +49,8 @@ static int setup(void **state)
 	    prt_eth_dev_get_port_by_name("net_ring0", &ring0) ||
 	    prt_eth_dev_get_port_by_name("net_ring1", &ring1) ||
 	    prt_eth_dev_get_port_by_name("net_ring2", &ring2) ||
-	    prt_eth_dev_get_port_by_name("net_pcap0", &pcap0))
+	    prt_eth_dev_get_port_by_name("net_pcap0", &pcap0) ||
+	    prt_eth_dev_get_port_by_name("net_pcap1", &pcap1))
 		return -1;
 	return 0;
 }
@@ -74,7 +79,7 @@ static void port_up(uint16_t port, struct prt_mempool *mp)
 static void test_probe_order(void **state)
 {
 	(void)state;
-	assert_int_equal(prt_eth_dev_count_avail(), 5);
+	assert_int_equal(prt_eth_dev_count_avail(), 6);
 	assert_int_equal(null0, 0);
 	assert_int_equal(pcap0, 4);
 	assert_string_equal(prt_eth_dev_name(ring2), "net_ring2");
@@ -224,6 +229,51 @@ static void test_pcap_chains_and_eof(void **state)
 	assert_int_equal(prt_eth_dev_stop(pcap0), 0);
 }
 
+/*
+ * net_pcap and records captured short of the frame (caplen < len, as
+ * `tcpdump -s N` writes them): delivered as captured, caplen bytes, as
+ * DPDK's net_pcap does, and counted in rx_truncated. zoo.pcap holds such
+ * records; libpcap, read here, says how many the port must deliver.
+ */
+static void test_pcap_truncated_records(void **state)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *hdr;
+	const uint8_t *data;
+	uint64_t want_frames = 0, want_bytes = 0, want_truncated = 0, frames = 0, bytes = 0;
+	uint64_t truncated = 0;
+	struct prt_mbuf *pkts[32];
+	pcap_t *p = pcap_open_offline(zoo_path, errbuf);
+	int spins = 0;
+
+	(void)state;
+	assert_non_null(p);
+	while (pcap_next_ex(p, &hdr, &data) == 1) {
+		if (hdr->caplen < PRT_ETHER_HDR_LEN || hdr->caplen > 1500 + PRT_ETHER_HDR_CRC_LEN)
+			continue; /* runts and oversize frames: dropped, counted apart */
+		want_frames++;
+		want_bytes += hdr->caplen;
+		want_truncated += hdr->caplen < hdr->len;
+	}
+	pcap_close(p);
+	assert_true(want_truncated > 0);
+
+	port_up(pcap1, pool);
+	while (prt_eth_rx_eof(pcap1) == 0 && spins++ < 1000000) {
+		uint16_t n = prt_eth_rx_burst(pcap1, 0, pkts, 32);
+
+		for (uint16_t i = 0; i < n; i++)
+			bytes += pkts[i]->pkt_len;
+		frames += n;
+		prt_pktmbuf_free_bulk(pkts, n);
+	}
+	assert_int_equal(frames, want_frames);
+	assert_int_equal(bytes, want_bytes);
+	assert_int_equal(prt_eth_xstats_get_by_name(pcap1, "rx_truncated", &truncated), 0);
+	assert_int_equal(truncated, want_truncated);
+	assert_int_equal(prt_eth_dev_stop(pcap1), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -233,6 +283,7 @@ int main(void)
 		cmocka_unit_test(test_ring_loopback_zero_copy),
 		cmocka_unit_test(test_ring_pair_and_tx_buffer),
 		cmocka_unit_test(test_pcap_chains_and_eof),
+		cmocka_unit_test(test_pcap_truncated_records),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
