@@ -352,9 +352,23 @@ static int e1000_allmulticast_disable(struct prt_eth_dev *dev)
 	return rx_filters_apply(dev);
 }
 
+/* The longest frame each rx queue gathers (e1000_rx_queue.max_rx_pktlen), from the MTU. */
+static void rxq_frame_limit_set(struct prt_eth_dev *dev)
+{
+	uint32_t len = (uint32_t)dev->data.mtu + PRT_ETHER_HDR_CRC_LEN + 2 * 4; /* QinQ tags */
+
+	for (uint16_t q = 0; q < dev->data.nb_rx_queues; q++) {
+		struct e1000_rx_queue *rxq = dev->data.rx_queues[q];
+
+		if (rxq)
+			__atomic_store_n(&rxq->max_rx_pktlen, len, __ATOMIC_RELAXED);
+	}
+}
+
 static int e1000_mtu_set(struct prt_eth_dev *dev, uint16_t mtu)
 {
 	dev->data.mtu = mtu;
+	rxq_frame_limit_set(dev);
 	return rx_filters_apply(dev);
 }
 
@@ -656,6 +670,7 @@ static int rx_start(struct e1000_adapter *ad)
 	int ret;
 
 	rx_buf_len_choose(ad);
+	rxq_frame_limit_set(dev);
 	rctl_bits = ad->chip->rx_init(ad);
 	rctl_write(ad, rctl_bits, false);
 	for (uint16_t q = 0; q < dev->data.nb_rx_queues; q++) {
@@ -755,7 +770,7 @@ static int e1000_dev_close(struct prt_eth_dev *dev)
 /* Driver counters beyond the hardware's: what the rings saw (e1000_ring.h). */
 static const char *const soft_xstat_names[] = {
 	"rx_bad_length_descriptors", "rx_frame_error_descriptors", "tx_dropped_bad_frames",
-	"ring_head_errors",	     "link_status_interrupts",
+	"ring_head_errors",	     "link_status_interrupts",	   "rx_oversize_frames",
 };
 
 static void soft_xstats(struct prt_eth_dev *dev, uint64_t v[PRT_DIM(soft_xstat_names)])
@@ -767,6 +782,7 @@ static void soft_xstats(struct prt_eth_dev *dev, uint64_t v[PRT_DIM(soft_xstat_n
 		v[0] += __atomic_load_n(&rxq->ring.stats.bad_len, __ATOMIC_RELAXED);
 		v[1] += __atomic_load_n(&rxq->ring.stats.frame_errors, __ATOMIC_RELAXED);
 		v[3] += rxq->ring.stats.bad_head;
+		v[5] += prt_eth_counter_read(&rxq->oversize);
 	}
 	for (uint16_t q = 0; q < dev->data.nb_tx_queues; q++) {
 		const struct e1000_tx_queue *txq = dev->data.tx_queues[q];
@@ -833,6 +849,7 @@ static int e1000_stats_reset(struct prt_eth_dev *dev)
 		__atomic_store_n(&rxq->packets, 0, __ATOMIC_RELAXED);
 		__atomic_store_n(&rxq->bytes, 0, __ATOMIC_RELAXED);
 		__atomic_store_n(&rxq->errors, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&rxq->oversize, 0, __ATOMIC_RELAXED);
 	}
 	for (uint16_t q = 0; q < dev->data.nb_tx_queues; q++) {
 		struct e1000_tx_queue *txq = dev->data.tx_queues[q];

@@ -61,10 +61,25 @@ uint16_t e1000_recv_pkts(void *rxq, struct prt_mbuf **rx_pkts, uint16_t nb_pkts)
 		e1000_rx_ring_refill(&q->ring, q->spare, rx_buf_iova(q->spare));
 		q->spare = NULL;
 		m = d.cookie;
-		if (unlikely(d.len == E1000_RX_LEN_BAD)) {
+		if (unlikely(d.len == E1000_RX_LEN_BAD || q->pkt_bad)) {
 			/* Its bytes cannot be trusted: drop the whole frame at EOP. */
 			prt_pktmbuf_free(m);
 			q->pkt_bad = true;
+		} else if (unlikely(q->pkt_first != NULL &&
+				    q->pkt_first->pkt_len + d.len >
+					    __atomic_load_n(&q->max_rx_pktlen, __ATOMIC_RELAXED))) {
+			/*
+			 * Longer than any frame the port takes: a device that
+			 * never sets EOP would chain the whole pool (and wrap
+			 * nb_segs). Drop what was gathered now, the rest as it
+			 * comes, and the frame at EOP.
+			 */
+			prt_pktmbuf_free(q->pkt_first);
+			prt_pktmbuf_free(m);
+			q->pkt_first = NULL;
+			q->pkt_last = NULL;
+			q->pkt_bad = true;
+			prt_eth_counter_add(&q->oversize, 1);
 		} else {
 			m->data_len = (uint16_t)d.len;
 			if (q->pkt_first == NULL) {

@@ -45,6 +45,12 @@ struct e1000_rx_queue {
 	struct prt_mbuf *pkt_first; /**< frame being gathered over descriptors */
 	struct prt_mbuf *pkt_last;
 	bool pkt_bad; /**< a descriptor of the frame being gathered was bad: drop it at EOP */
+	/**
+	 * Longest frame the port takes, in bytes (MTU + header + two VLAN tags):
+	 * a device that never sets EOP cannot chain more than this. Written by
+	 * the control thread (relaxed atomic), read per descriptor.
+	 */
+	uint32_t max_rx_pktlen;
 	bool rss_hash; /**< report the RSS hash (PRT_MBUF_F_RX_RSS_HASH) */
 	uint8_t stopped; /**< set (relaxed atomic) when the port broke */
 	uint16_t port_id;
@@ -53,7 +59,8 @@ struct e1000_rx_queue {
 	/* Written by the polling lcore only (prt_eth_counter_add). */
 	uint64_t packets;
 	uint64_t bytes;
-	uint64_t errors; /**< frames dropped: bad length or error bits */
+	uint64_t errors; /**< frames dropped: bad length, error bits, too long */
+	uint64_t oversize; /**< of those, chains longer than max_rx_pktlen (EOP late or never) */
 	const struct prt_memzone *mz; /**< the descriptors */
 	void *cookies[]; /**< ring.nb_desc entries: the mbuf of each descriptor */
 };
