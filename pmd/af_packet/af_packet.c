@@ -226,7 +226,13 @@ static uint16_t afp_tx(void *queue, struct prt_mbuf **pkts, uint16_t n)
 
 		for (; m && v < PRT_DIM(iov) && v - first < AFP_MAX_SEGS; m = m->next, v++)
 			iov[v] = (struct iovec){ prt_pktmbuf_mtod(m, void *), m->data_len };
-		if (m != NULL) { /* out of iovecs: send what fits now, the rest next call */
+		if (m != NULL && v - first == AFP_MAX_SEGS && i == 0) {
+			/* More segments than a frame may have: it would wait here forever. */
+			prt_pktmbuf_free(pkts[0]);
+			prt_eth_counter_add(&q->errs, 1);
+			return 1;
+		}
+		if (m != NULL) { /* out of iovecs (or that frame comes first next call) */
 			v = first;
 			n = i;
 			break;

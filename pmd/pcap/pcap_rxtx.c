@@ -161,18 +161,25 @@ uint16_t pcap_rx_none_burst(void *queue, struct prt_mbuf **pkts, uint16_t n)
 	return 0;
 }
 
-/* The frame's bytes, contiguous: the mbuf's own, or gathered into @q->gather. */
+/*
+ * The frame's bytes, contiguous: the mbuf's own, or gathered into
+ * @q->gather (PCAP_SNAPLEN bytes). NULL for a chain whose segments do not
+ * add up to its pkt_len: the walk never writes past the buffer, whatever
+ * the chain's nb_segs and pkt_len say.
+ */
 static const uint8_t *tx_linear(struct pcap_tx_queue *q, struct prt_mbuf *m)
 {
 	uint32_t off = 0;
 
-	if (m->nb_segs == 1)
-		return prt_pktmbuf_mtod(m, const uint8_t *);
+	if (m->next == NULL)
+		return m->data_len == m->pkt_len ? prt_pktmbuf_mtod(m, const uint8_t *) : NULL;
 	for (struct prt_mbuf *s = m; s; s = s->next) {
+		if (s->data_len > m->pkt_len - off)
+			return NULL;
 		memcpy(q->gather + off, prt_pktmbuf_mtod(s, const uint8_t *), s->data_len);
 		off += s->data_len;
 	}
-	return q->gather;
+	return off == m->pkt_len ? q->gather : NULL;
 }
 
 uint16_t pcap_tx_burst(void *queue, struct prt_mbuf **pkts, uint16_t n)
@@ -191,6 +198,10 @@ uint16_t pcap_tx_burst(void *queue, struct prt_mbuf **pkts, uint16_t n)
 			continue;
 		}
 		data = tx_linear(q, m);
+		if (unlikely(data == NULL)) { /* a malformed chain: dropped, counted */
+			prt_eth_counter_add(&q->errs, 1);
+			continue;
+		}
 		if (q->live) {
 			if (pcap_sendpacket(q->pcap, data, (int)m->pkt_len) != 0) {
 				prt_eth_counter_add(&q->errs, 1);

@@ -342,27 +342,45 @@ static int tx_add_chain(struct virtnet_tx *txq, struct prt_mbuf *m)
 	struct vq_seg segs[VIRTIO_TX_MAX_SEGS + 1];
 	uint16_t nsegs = (uint16_t)(m->nb_segs + 1), i = 1;
 	bool indirect = txq->vq->indirect && nsegs <= VIRTIO_TX_INDIRECT_MAX;
+	const struct prt_mbuf *s = m;
 	struct virtnet_tx_region *r;
 	uint64_t raddr;
 	uint16_t id;
 
 	if (virtqueue_free_count(txq->vq) < (indirect ? 1 : nsegs))
 		return -ENOSPC;
+	/* At most the nb_segs it claims: the size of segs and of the indirect table. */
+	for (; s != NULL && i < nsegs; s = s->next, i++)
+		segs[i] = (struct vq_seg){
+			.addr = mbuf_addr(s, txq->mbuf_addr_off) + s->data_off,
+			.len = s->data_len,
+		};
+	if (unlikely(s != NULL || i != nsegs))
+		return -EINVAL; /* the chain is not as long as its nb_segs says */
 	id = virtqueue_next_id(txq->vq);
 	r = &txq->regions[id];
 	raddr = txq->regions_addr + id * sizeof(*r);
 	tx_hdr_fill(&r->hdr, m, txq->csum);
 	segs[0] = (struct vq_seg){ .addr = raddr + offsetof(struct virtnet_tx_region, hdr),
 				   .len = VIRTIO_NET_HDR_LEN };
-	for (const struct prt_mbuf *s = m; s != NULL; s = s->next, i++)
-		segs[i] = (struct vq_seg){
-			.addr = mbuf_addr(s, txq->mbuf_addr_off) + s->data_off,
-			.len = s->data_len,
-		};
 	if (indirect)
 		return virtqueue_add_indirect(txq->vq, m, segs, i, r->indirect,
 					      raddr + offsetof(struct virtnet_tx_region, indirect));
 	return virtqueue_add_chain(txq->vq, m, segs, i);
+}
+
+/*
+ * Frees a chain whose nb_segs does not match it, segment by segment:
+ * prt_pktmbuf_free() trusts (and with debug checks, asserts) the header.
+ */
+static void tx_drop_malformed(struct prt_mbuf *m)
+{
+	while (m != NULL) {
+		struct prt_mbuf *next = m->next;
+
+		prt_pktmbuf_free_seg(m);
+		m = next;
+	}
 }
 
 uint16_t virtio_xmit_pkts(void *queue, struct prt_mbuf **pkts, uint16_t n)
@@ -370,8 +388,9 @@ uint16_t virtio_xmit_pkts(void *queue, struct prt_mbuf **pkts, uint16_t n)
 	struct virtnet_tx *txq = queue;
 	struct virtqueue *vq = txq->vq;
 	struct vq_seg segs[VIRTIO_BATCH];
-	uint16_t done = 0, batch = 0, i;
+	uint16_t done = 0, batch = 0, dropped = 0, i;
 	uint64_t bytes = 0;
+	int ret;
 
 	if (virtqueue_free_count(vq) < PRT_MAX(n, txq->free_thresh))
 		tx_reclaim(txq);
@@ -411,11 +430,18 @@ uint16_t virtio_xmit_pkts(void *queue, struct prt_mbuf **pkts, uint16_t n)
 		}
 		if (unlikely(m->nb_segs > VIRTIO_TX_MAX_SEGS)) {
 			prt_pktmbuf_free(m); /* taken and counted: never silently lost */
-			prt_eth_counter_add(&txq->stats.errors, 1);
+			dropped++;
 			done++;
 			continue;
 		}
-		if (tx_add_chain(txq, m) < 0)
+		ret = tx_add_chain(txq, m);
+		if (unlikely(ret == -EINVAL)) {
+			tx_drop_malformed(m); /* taken and counted: never silently lost */
+			dropped++;
+			done++;
+			continue;
+		}
+		if (ret < 0)
 			break;
 		bytes += m->pkt_len;
 		done++;
@@ -429,7 +455,9 @@ uint16_t virtio_xmit_pkts(void *queue, struct prt_mbuf **pkts, uint16_t n)
 	for (uint16_t j = done; j < i; j++)
 		bytes -= pkts[j]->pkt_len;
 	virtqueue_kick(vq);
-	prt_eth_counter_add(&txq->stats.packets, done);
+	if (unlikely(dropped))
+		prt_eth_counter_add(&txq->stats.errors, dropped);
+	prt_eth_counter_add(&txq->stats.packets, done - dropped);
 	prt_eth_counter_add(&txq->stats.bytes, bytes);
 	return done;
 }

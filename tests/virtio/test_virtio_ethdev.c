@@ -16,6 +16,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "prt_eal.h"
+#include "prt_mbuf.h"
 #include "prt_test.h"
 #include "virtio_hw.h"
 #include "virtio_net.h"
@@ -361,6 +363,69 @@ static void mac_table_sent_as_ctrl_mac_table_set(void **state)
 	assert_int_equal(prt_eth_dev_close(port), 0);
 }
 
+/*
+ * A chain longer than its nb_segs says (up to 70 segments, nb_segs 2): the
+ * tx path walks at most nb_segs segments into its arrays (segs on the
+ * stack, the indirect table) and drops the frame, counted, instead of
+ * writing past them.
+ */
+static void tx_chain_longer_than_nb_segs_dropped(void **state)
+{
+	struct prt_mempool *mp = prt_pktmbuf_pool_create(
+		"tx_chain", 1024, 0, 0, 2048 + PRT_PKTMBUF_HEADROOM, PRT_SOCKET_ID_ANY);
+	struct prt_mbuf *head, *last;
+	struct prt_eth_stats st;
+	struct fake *d = NULL;
+	uint16_t port;
+
+	(void)state;
+	assert_non_null(mp);
+	assert_int_equal(fake_port(MODERN | F(VIRTIO_F_INDIRECT_DESC), 1, 256, &d), 0);
+	port = d->hw.eth->data.port_id;
+	assert_int_equal(prt_eth_dev_configure(port, 1, 1, NULL), 0);
+	assert_int_equal(prt_eth_rx_queue_setup(port, 0, 256, PRT_SOCKET_ID_ANY, NULL, mp), 0);
+	assert_int_equal(prt_eth_tx_queue_setup(port, 0, 256, PRT_SOCKET_ID_ANY, NULL), 0);
+	assert_int_equal(prt_eth_dev_start(port), 0);
+	for (int lie = 0; lie < 2;
+	     lie++) { /* 70 segments: past segs; 5: past the indirect table's 2 */
+		head = last = prt_pktmbuf_alloc(mp);
+		assert_non_null(head);
+		prt_pktmbuf_append(head, 60);
+		for (int k = 1; k < (lie ? 5 : 70); k++) {
+			struct prt_mbuf *m = prt_pktmbuf_alloc(mp);
+
+			assert_non_null(m);
+			prt_pktmbuf_append(m, 60);
+			last->next = m;
+			last = m;
+			head->pkt_len += 60;
+		}
+		head->nb_segs = 2; /* a lie */
+		assert_int_equal(prt_eth_tx_burst(port, 0, &head, 1), 1);
+	}
+	assert_int_equal(prt_eth_stats_get(port, &st), 0);
+	assert_int_equal(st.oerrors, 2);
+	assert_int_equal(st.opackets, 0);
+	assert_int_equal(prt_eth_dev_stop(port), 0);
+	assert_int_equal(prt_eth_dev_close(port), 0);
+	assert_int_equal(prt_mempool_in_use_count(mp), 0);
+	prt_mempool_free(mp);
+}
+
+static int eal_up(void **state)
+{
+	char *argv[] = { "test", "-l", "0", "--no-huge", "--no-pci", "-m", "128", NULL };
+
+	(void)state;
+	return prt_eal_init((int)PRT_DIM(argv) - 1, argv) < 0 ? -1 : 0;
+}
+
+static int eal_down(void **state)
+{
+	(void)state;
+	return prt_eal_cleanup();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -374,7 +439,8 @@ int main(void)
 		cmocka_unit_test(mac_set_sent_as_ctrl_mac_addr_set),
 		cmocka_unit_test(mac_table_without_ctrl_rx_refused),
 		cmocka_unit_test(mac_table_sent_as_ctrl_mac_table_set),
+		cmocka_unit_test(tx_chain_longer_than_nb_segs_dropped),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, eal_up, eal_down);
 }
