@@ -7,7 +7,10 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "eal_memory.h"
 #include "eal_private.h"
@@ -16,6 +19,62 @@
 struct eal_config eal_cfg;
 static bool eal_initialised;
 static pthread_mutex_t eal_init_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* A NULL-terminated copy of @argv[from, to), for /eal/params and /eal/app_params. */
+static char **args_copy(char **argv, int from, int to)
+{
+	char **v = calloc((size_t)(to > from ? to - from : 0) + 1, sizeof(*v));
+
+	for (int i = from; v != NULL && i < to; i++) {
+		v[i - from] = strdup(argv[i]);
+		if (v[i - from] == NULL) {
+			eal_args_free(v);
+			return NULL;
+		}
+	}
+	return v;
+}
+
+void eal_args_free(char **v)
+{
+	for (size_t i = 0; v != NULL && v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* The runtime directory for @cfg's --file-prefix, as DPDK names it. */
+static int runtime_dir_set(struct eal_config *cfg)
+{
+	const char *base = "/var/run";
+	int n;
+
+	if (geteuid() != 0) {
+		base = getenv("XDG_RUNTIME_DIR");
+		if (base == NULL || *base == '\0')
+			base = "/tmp";
+	}
+	n = asprintf(&cfg->runtime_dir, "%s/dpdk/%s", base, cfg->file_prefix);
+	if (n < 0) {
+		cfg->runtime_dir = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* What the command line keeps after parsing: its copy, the runtime directory. */
+static int config_keep_args(struct eal_config *cfg, int argc, char **argv, int consumed)
+{
+	int eal_end = consumed;
+
+	/* The EAL's arguments without the "--" that ends them. */
+	if (consumed > 0 && strcmp(argv[consumed], "--") == 0)
+		eal_end--;
+	cfg->eal_args = args_copy(argv, 1, eal_end + 1);
+	cfg->app_args = args_copy(argv, consumed + 1, argc);
+	if (cfg->eal_args == NULL || cfg->app_args == NULL)
+		return -ENOMEM;
+	return runtime_dir_set(cfg);
+}
 
 int prt_eal_init(int argc, char **argv)
 {
@@ -41,6 +100,11 @@ int prt_eal_init(int argc, char **argv)
 		prt_eal_usage(stdout);
 		eal_config_free(&cfg);
 		ret = -ECANCELED;
+		goto out;
+	}
+	ret = config_keep_args(&cfg, argc, argv, consumed);
+	if (ret < 0) {
+		eal_config_free(&cfg);
 		goto out;
 	}
 	if (cfg.iova_mode == PRT_IOVA_DC)
@@ -102,6 +166,11 @@ enum prt_iova_mode prt_eal_iova_mode(void)
 enum prt_vfio_mode prt_eal_vfio_mode(void)
 {
 	return eal_cfg.vfio_mode;
+}
+
+const char *prt_eal_runtime_dir(void)
+{
+	return eal_cfg.runtime_dir;
 }
 
 int prt_eal_has_hugepages(void)

@@ -74,6 +74,11 @@ int prt_log_level_parse(const char *s)
 		return PRT_LOG_ERR;
 	if (strcasecmp(s, "warn") == 0)
 		return PRT_LOG_WARNING;
+	/* DPDK's spellings (rte_log's --log-level). */
+	if (strcasecmp(s, "emergency") == 0)
+		return PRT_LOG_EMERG;
+	if (strcasecmp(s, "critical") == 0)
+		return PRT_LOG_CRIT;
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (errno || *end || v < PRT_LOG_EMERG || v > PRT_LOG_DEBUG)

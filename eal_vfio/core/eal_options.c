@@ -2,10 +2,13 @@
 /*
  * The EAL's command line: DPDK-compatible options, checked strictly.
  *
- * Every error is one line on stderr naming the option, the bad value and
- * what would be valid. Parsing fills a caller-provided configuration and
- * applies nothing until every option has been accepted (log levels are applied
- * last), so a rejected command line changes nothing.
+ * One table entry per option: its names, its value, its help line and the
+ * handler that checks the value into struct eal_config. Every error is one
+ * line on stderr naming the option, the bad value and what would be valid.
+ * Parsing fills a caller-provided configuration and applies nothing until
+ * every option has been accepted (log levels are applied last, then the
+ * options DPDK needs and prt does not are logged, once each), so a rejected
+ * command line changes nothing.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -16,67 +19,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "eal_private.h"
+#include "eal_options.h"
 
 #define WHY_LEN 256
-
-enum opt_id {
-	OPT_LCORE_LIST,
-	OPT_LCORES,
-	OPT_COREMASK,
-	OPT_MAIN_LCORE,
-	OPT_ALLOW,
-	OPT_BLOCK,
-	OPT_VDEV,
-	OPT_NO_PCI,
-	OPT_NO_HUGE,
-	OPT_HUGE_DIR,
-	OPT_MEMORY,
-	OPT_SOCKET_MEM,
-	OPT_IN_MEMORY,
-	OPT_IOVA_MODE,
-	OPT_VFIO_MODE,
-	OPT_LOG_LEVEL,
-	OPT_MEM_CHANNELS,
-	OPT_HELP,
-};
-
-struct eal_option {
-	const char *name; /* long name, without "--" */
-	char short_name; /* 0 when none */
-	bool has_arg;
-	enum opt_id id;
-	const char *arg_name; /* for the usage text */
-	const char *help;
-};
-
-static const struct eal_option options[] = {
-	{ NULL, 'l', true, OPT_LCORE_LIST, "LIST", "lcores to run on, lcore id = CPU id: '0-3,6'" },
-	{ "lcores", 0, true, OPT_LCORES, "MAP",
-	  "lcore to CPU map: '0-3', '1@2,2@(3-4)', '(0-1)@5'" },
-	{ NULL, 'c', true, OPT_COREMASK, "MASK", "lcores as a hex mask of CPU ids: '0x3'" },
-	{ "main-lcore", 0, true, OPT_MAIN_LCORE, "ID", "lcore that runs main() (default: lowest)" },
-	{ "allow", 'a', true, OPT_ALLOW, "BDF[,ARGS]", "use only these PCI devices (repeatable)" },
-	{ "block", 'b', true, OPT_BLOCK, "BDF", "do not use this PCI device (repeatable)" },
-	{ "vdev", 0, true, OPT_VDEV, "NAME[,K=V...]",
-	  "software port, e.g. 'net_pcap0,rx_pcap=in.pcap' (repeatable)" },
-	{ "no-pci", 0, false, OPT_NO_PCI, NULL, "do not scan the PCI bus" },
-	{ "no-huge", 0, false, OPT_NO_HUGE, NULL,
-	  "anonymous memory instead of hugepages (tests; IOVA as VA only)" },
-	{ "huge-dir", 0, true, OPT_HUGE_DIR, "DIR",
-	  "back memory with files in this hugetlbfs mount (default: memfd, no files)" },
-	{ NULL, 'm', true, OPT_MEMORY, "MB", "memory to reserve at start-up, in MiB" },
-	{ "socket-mem", 0, true, OPT_SOCKET_MEM, "MB,MB,...", "memory per NUMA node, in MiB" },
-	{ "in-memory", 0, false, OPT_IN_MEMORY, NULL, "keep no files at all (prt's default)" },
-	{ "iova-mode", 0, true, OPT_IOVA_MODE, "va|pa", "device addresses: virtual or physical" },
-	{ "vfio-mode", 0, true, OPT_VFIO_MODE, "auto|iommufd|type1|noiommu",
-	  "how to reach devices through VFIO (default auto)" },
-	{ "log-level", 0, true, OPT_LOG_LEVEL, "[TYPE:]LEVEL",
-	  "e.g. 'debug', 'pmd.virtio:debug', 'pmd.*:info', 'eal,8' (regex)" },
-	{ NULL, 'n', true, OPT_MEM_CHANNELS, "N",
-	  "memory channels (accepted for DPDK command lines; prt does not need it)" },
-	{ "help", 'h', false, OPT_HELP, NULL, "print this help" },
-};
+/** Longest --file-prefix: it names a directory under /var/run/dpdk. */
+#define EAL_FILE_PREFIX_MAX 64
 
 /* Why an option was refused, for the one line on stderr. */
 static int opt_error(const char *opt, const char *val, const char *fmt, ...)
@@ -95,310 +42,6 @@ static int opt_error(const char *opt, const char *val, const char *fmt, ...)
 	else
 		prt_log(PRT_LOG_ERR, PRT_LOGTYPE_EAL, "option %s: %s", opt, why);
 	return -EINVAL;
-}
-
-/* Reads a decimal number (digits only, no sign); returns the end or NULL. */
-static const char *read_uint(const char *s, unsigned long *v)
-{
-	char *end;
-
-	if (!isdigit((unsigned char)*s))
-		return NULL;
-	errno = 0;
-	*v = strtoul(s, &end, 10);
-	if (errno == ERANGE)
-		return NULL;
-	return end;
-}
-
-/* Formats the CPUs of @set as a list "0-3,6" into @buf. */
-static void format_cpuset(const cpu_set_t *set, char *buf, size_t len)
-{
-	size_t n = 0;
-
-	buf[0] = '\0';
-	for (int c = 0; c < CPU_SETSIZE && n < len; c++) {
-		int last = c;
-
-		if (!CPU_ISSET(c, set))
-			continue;
-		while (last + 1 < CPU_SETSIZE && CPU_ISSET(last + 1, set))
-			last++;
-		n += (size_t)snprintf(buf + n, len - n, n ? ",%d" : "%d", c);
-		if (last > c && n < len)
-			n += (size_t)snprintf(buf + n, len - n, "-%d", last);
-		c = last;
-	}
-	if (buf[0] == '\0')
-		snprintf(buf, len, "none");
-}
-
-/* Parses "N" or "N-M" at *p; advances *p. */
-static int read_range(const char **p, unsigned long *lo, unsigned long *hi, char *why, size_t len)
-{
-	const char *s = *p, *e;
-
-	e = read_uint(s, lo);
-	if (e == NULL) {
-		if (*s == ',' || *s == '\0' || *s == ')')
-			snprintf(why, len, "an empty element; separate numbers with single commas");
-		else
-			snprintf(why, len,
-				 "'%c' is not a number; write numbers and ranges like '0-3,6'", *s);
-		return -EINVAL;
-	}
-	*hi = *lo;
-	if (*e == '-') {
-		const char *e2 = read_uint(e + 1, hi);
-
-		if (e2 == NULL) {
-			snprintf(why, len, "range '%.*s' has no end; write it like '1-3'",
-				 (int)(e - s + 1), s);
-			return -EINVAL;
-		}
-		if (*hi < *lo) {
-			snprintf(why, len,
-				 "range %lu-%lu is reversed; write the lower end first (%lu-%lu)",
-				 *lo, *hi, *hi, *lo);
-			return -EINVAL;
-		}
-		e = e2;
-	}
-	*p = e;
-	return 0;
-}
-
-/* Reads "N" or "N-M" at *p into @set (ids up to CPU_SETSIZE - 1); advances *p. */
-static int read_range_into(const char **p, cpu_set_t *set, char *why, size_t len)
-{
-	unsigned long lo, hi;
-
-	if (read_range(p, &lo, &hi, why, len) < 0)
-		return -EINVAL;
-	if (hi >= CPU_SETSIZE) {
-		snprintf(why, len, "%lu is over the largest id %d", hi, CPU_SETSIZE - 1);
-		return -EINVAL;
-	}
-	for (unsigned long c = lo; c <= hi; c++)
-		CPU_SET((int)c, set);
-	return 0;
-}
-
-int eal_parse_cpulist(const char *s, cpu_set_t *set, char *why, size_t len)
-{
-	CPU_ZERO(set);
-	if (*s == '\0') {
-		snprintf(why, len, "an empty list; give CPUs like '0-3,6'");
-		return -EINVAL;
-	}
-	for (;;) {
-		if (read_range_into(&s, set, why, len) < 0)
-			return -EINVAL;
-		if (*s == '\0')
-			return 0;
-		if (*s != ',') {
-			snprintf(why, len, "unexpected '%c'; write CPUs like '0-3,6'", *s);
-			return -EINVAL;
-		}
-		s++;
-	}
-}
-
-/* What the machine offers: CPUs that exist, and those this process may use. */
-struct cpu_env {
-	long nr_cpus;
-	cpu_set_t allowed;
-	char allowed_str[128];
-};
-
-static int cpu_env_get(struct cpu_env *env)
-{
-	env->nr_cpus = sysconf(_SC_NPROCESSORS_CONF);
-	if (sched_getaffinity(0, sizeof(env->allowed), &env->allowed) != 0)
-		return -errno;
-	format_cpuset(&env->allowed, env->allowed_str, sizeof(env->allowed_str));
-	return 0;
-}
-
-/* Checks that every CPU of @set exists and is allowed to this process. */
-static int check_cpus(const struct cpu_env *env, const cpu_set_t *set, char *why, size_t len)
-{
-	for (int c = 0; c < CPU_SETSIZE; c++) {
-		if (!CPU_ISSET(c, set))
-			continue;
-		if (c >= env->nr_cpus) {
-			snprintf(why, len, "CPU %d does not exist; this machine has CPUs 0-%ld", c,
-				 env->nr_cpus - 1);
-			return -EINVAL;
-		}
-		if (!CPU_ISSET(c, &env->allowed)) {
-			snprintf(why, len,
-				 "CPU %d is not in this process's affinity mask (allowed: %s); "
-				 "check taskset or the cgroup cpuset",
-				 c, env->allowed_str);
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
-
-static int add_lcore(struct eal_config *cfg, unsigned long id, const cpu_set_t *cpus, char *why,
-		     size_t len)
-{
-	if (id >= PRT_MAX_LCORE) {
-		snprintf(why, len, "lcore id %lu is over the maximum %d", id, PRT_MAX_LCORE - 1);
-		return -EINVAL;
-	}
-	if (cfg->lcores[id].enabled) {
-		snprintf(why, len, "lcore %lu is given twice", id);
-		return -EINVAL;
-	}
-	cfg->lcores[id].enabled = true;
-	cfg->lcores[id].cpuset = *cpus;
-	cfg->lcore_count++;
-	return 0;
-}
-
-static void reset_lcores(struct eal_config *cfg)
-{
-	memset(cfg->lcores, 0, sizeof(cfg->lcores));
-	cfg->lcore_count = 0;
-}
-
-/* -l 0-3,6: each lcore runs on the CPU of the same number. */
-static int parse_lcore_list(struct eal_config *cfg, const struct cpu_env *env, const char *s,
-			    char *why, size_t len)
-{
-	cpu_set_t set;
-
-	reset_lcores(cfg);
-	if (eal_parse_cpulist(s, &set, why, len) < 0)
-		return -EINVAL;
-	for (int c = 0; c < CPU_SETSIZE; c++) {
-		cpu_set_t one;
-
-		if (!CPU_ISSET(c, &set))
-			continue;
-		CPU_ZERO(&one);
-		CPU_SET(c, &one);
-		if (add_lcore(cfg, (unsigned long)c, &one, why, len) < 0 ||
-		    check_cpus(env, &one, why, len) < 0)
-			return -EINVAL;
-	}
-	return 0;
-}
-
-/* A set "N", "N-M" or "(list)" at *p, as --lcores writes lcore and CPU sets. */
-static int read_set(const char **p, cpu_set_t *set, char *why, size_t len)
-{
-	const char *s = *p;
-
-	CPU_ZERO(set);
-	if (*s != '(')
-		return read_range_into(p, set, why, len);
-	s++;
-	for (;;) {
-		if (read_range_into(&s, set, why, len) < 0)
-			return -EINVAL;
-		if (*s == ')')
-			break;
-		if (*s != ',') {
-			snprintf(why, len, "unclosed '('; write groups like '(0-1)@(2,3)'");
-			return -EINVAL;
-		}
-		s++;
-	}
-	*p = s + 1;
-	return 0;
-}
-
-/* --lcores '0-3', '1@2,2@(3-4)', '(0-1)@5'. */
-static int parse_lcores_map(struct eal_config *cfg, const struct cpu_env *env, const char *s,
-			    char *why, size_t len)
-{
-	reset_lcores(cfg);
-	if (*s == '\0') {
-		snprintf(why, len, "an empty map; give lcores like '0-3' or '1@2,2@(3-4)'");
-		return -EINVAL;
-	}
-	for (;;) {
-		cpu_set_t ids, cpus;
-		bool mapped = false;
-
-		if (read_set(&s, &ids, why, len) < 0)
-			return -EINVAL;
-		if (*s == '@') {
-			s++;
-			if (read_set(&s, &cpus, why, len) < 0)
-				return -EINVAL;
-			if (check_cpus(env, &cpus, why, len) < 0)
-				return -EINVAL;
-			mapped = true;
-		}
-		for (int id = 0; id < CPU_SETSIZE; id++) {
-			if (!CPU_ISSET(id, &ids))
-				continue;
-			if (!mapped) {
-				CPU_ZERO(&cpus);
-				CPU_SET(id, &cpus);
-			}
-			if (add_lcore(cfg, (unsigned long)id, &cpus, why, len) < 0 ||
-			    (!mapped && check_cpus(env, &cpus, why, len) < 0))
-				return -EINVAL;
-		}
-		if (*s == '\0')
-			return 0;
-		if (*s != ',') {
-			snprintf(why, len, "unexpected '%c'; write the map like '1@2,2@(3-4)'", *s);
-			return -EINVAL;
-		}
-		s++;
-	}
-}
-
-/* -c 0x3: a hex mask of lcore ids, each on the CPU of the same number. */
-static int parse_coremask(struct eal_config *cfg, const struct cpu_env *env, const char *s,
-			  char *why, size_t len)
-{
-	size_t n;
-	int bit = 0;
-
-	reset_lcores(cfg);
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		s += 2;
-	n = strlen(s);
-	if (n == 0) {
-		snprintf(why, len, "an empty mask; write it in hex like '0x3'");
-		return -EINVAL;
-	}
-	for (size_t i = n; i-- > 0; bit += 4) {
-		int v;
-
-		if (!isxdigit((unsigned char)s[i])) {
-			snprintf(why, len, "'%c' is not a hex digit; write the mask like '0x3'",
-				 s[i]);
-			return -EINVAL;
-		}
-		v = isdigit((unsigned char)s[i]) ? s[i] - '0' :
-						   tolower((unsigned char)s[i]) - 'a' + 10;
-		for (int b = 0; b < 4; b++) {
-			cpu_set_t one;
-
-			if (!(v & (1 << b)))
-				continue;
-			CPU_ZERO(&one);
-			if (bit + b < CPU_SETSIZE)
-				CPU_SET(bit + b, &one);
-			if (add_lcore(cfg, (unsigned long)(bit + b), &one, why, len) < 0 ||
-			    check_cpus(env, &one, why, len) < 0)
-				return -EINVAL;
-		}
-	}
-	if (cfg->lcore_count == 0) {
-		snprintf(why, len, "the mask selects no lcore");
-		return -EINVAL;
-	}
-	return 0;
 }
 
 static int parse_pci_rule(struct eal_config *cfg, const char *opt, const char *val, bool allow)
@@ -481,7 +124,7 @@ static int parse_vdev(struct eal_config *cfg, const char *opt, const char *val)
 static int parse_mb(const char *opt, const char *val, uint64_t *mb)
 {
 	unsigned long v;
-	const char *e = read_uint(val, &v);
+	const char *e = eal_read_uint(val, &v);
 
 	if (e == NULL || *e != '\0')
 		return opt_error(opt, val, "not a whole number of MiB; write e.g. 512");
@@ -502,7 +145,7 @@ static int parse_socket_mem(struct eal_config *cfg, const char *opt, const char 
 
 	for (;;) {
 		unsigned long v;
-		const char *e = read_uint(s, &v);
+		const char *e = eal_read_uint(s, &v);
 
 		if (e == NULL)
 			return opt_error(opt, val,
@@ -577,6 +220,348 @@ static int parse_choice(const char *opt, const char *val, const char *const *nam
 	return opt_error(opt, val, "unknown value; valid: %s", valid);
 }
 
+/* The state of one parse: the configuration being filled and what is applied at the end. */
+struct eal_parse {
+	struct eal_config *cfg;
+	struct eal_cpu_env env;
+	int main_lcore; /* -1: not given */
+	const char **log_args; /* --log-level values, applied once all are accepted */
+	unsigned int nb_log_args;
+	const char *noop_value[64]; /* per option: the value of a no-op option seen */
+	bool noop_seen[64];
+};
+
+enum opt_arg {
+	OPT_ARG_NONE,
+	OPT_ARG_REQUIRED,
+	OPT_ARG_OPTIONAL, /* only as --name=value */
+};
+
+struct eal_option {
+	const char *name; /* long name, without "--" */
+	char short_name; /* 0 when none */
+	enum opt_arg arg;
+	const char *arg_name; /* for the usage text */
+	const char *help;
+	/* Checks @val (NULL for OPT_ARG_NONE) into p->cfg; NULL: nothing to check. */
+	int (*parse)(struct eal_parse *p, const char *opt, const char *val);
+	/* Non-NULL: accepted for DPDK command lines, and why prt needs nothing more. */
+	const char *noop;
+};
+
+static int opt_lcore_list(struct eal_parse *p, const char *opt, const char *val)
+{
+	char why[WHY_LEN];
+
+	if (eal_parse_lcore_list(p->cfg, &p->env, val, why, sizeof(why)) < 0)
+		return opt_error(opt, val, "%s", why);
+	return 0;
+}
+
+static int opt_lcores(struct eal_parse *p, const char *opt, const char *val)
+{
+	char why[WHY_LEN];
+
+	if (eal_parse_lcores_map(p->cfg, &p->env, val, why, sizeof(why)) < 0)
+		return opt_error(opt, val, "%s", why);
+	return 0;
+}
+
+static int opt_coremask(struct eal_parse *p, const char *opt, const char *val)
+{
+	char why[WHY_LEN];
+
+	if (eal_parse_coremask(p->cfg, &p->env, val, why, sizeof(why)) < 0)
+		return opt_error(opt, val, "%s", why);
+	return 0;
+}
+
+static int opt_main_lcore(struct eal_parse *p, const char *opt, const char *val)
+{
+	unsigned long id;
+	const char *e = eal_read_uint(val, &id);
+
+	if (e == NULL || *e != '\0' || id >= PRT_MAX_LCORE)
+		return opt_error(opt, val, "not an lcore id; give a number 0-%d",
+				 PRT_MAX_LCORE - 1);
+	p->main_lcore = (int)id;
+	return 0;
+}
+
+static int opt_allow(struct eal_parse *p, const char *opt, const char *val)
+{
+	return parse_pci_rule(p->cfg, opt, val, true);
+}
+
+static int opt_block(struct eal_parse *p, const char *opt, const char *val)
+{
+	return parse_pci_rule(p->cfg, opt, val, false);
+}
+
+static int opt_vdev(struct eal_parse *p, const char *opt, const char *val)
+{
+	return parse_vdev(p->cfg, opt, val);
+}
+
+static int opt_no_pci(struct eal_parse *p, const char *opt, const char *val)
+{
+	(void)opt;
+	(void)val;
+	p->cfg->pci_list_mode = EAL_PCI_LIST_ALLOW; /* an empty allow list */
+	return 0;
+}
+
+static int opt_no_huge(struct eal_parse *p, const char *opt, const char *val)
+{
+	(void)opt;
+	(void)val;
+	p->cfg->no_huge = true;
+	return 0;
+}
+
+static int opt_huge_dir(struct eal_parse *p, const char *opt, const char *val)
+{
+	if (*val == '\0')
+		return opt_error(opt, val, "an empty path; name a hugetlbfs mount");
+	free(p->cfg->huge_dir);
+	p->cfg->huge_dir = strdup(val);
+	return p->cfg->huge_dir ? 0 : -ENOMEM;
+}
+
+static int opt_memory(struct eal_parse *p, const char *opt, const char *val)
+{
+	return parse_mb(opt, val, &p->cfg->mem_mb);
+}
+
+static int opt_socket_mem(struct eal_parse *p, const char *opt, const char *val)
+{
+	memset(p->cfg->socket_mem_mb, 0, sizeof(p->cfg->socket_mem_mb));
+	return parse_socket_mem(p->cfg, opt, val);
+}
+
+static int opt_in_memory(struct eal_parse *p, const char *opt, const char *val)
+{
+	(void)opt;
+	(void)val;
+	p->cfg->in_memory = true;
+	return 0;
+}
+
+static int opt_legacy_mem(struct eal_parse *p, const char *opt, const char *val)
+{
+	(void)opt;
+	(void)val;
+	p->cfg->legacy_mem = true;
+	return 0;
+}
+
+static int opt_iova_mode(struct eal_parse *p, const char *opt, const char *val)
+{
+	static const char *const names[] = { "pa", "va" };
+	int v = parse_choice(opt, val, names, (int)PRT_DIM(names));
+
+	if (v < 0)
+		return v;
+	p->cfg->iova_mode = v == 0 ? PRT_IOVA_PA : PRT_IOVA_VA;
+	return 0;
+}
+
+static int opt_vfio_mode(struct eal_parse *p, const char *opt, const char *val)
+{
+	static const char *const names[] = { "auto", "iommufd", "type1", "noiommu" };
+	int v = parse_choice(opt, val, names, (int)PRT_DIM(names));
+
+	if (v < 0)
+		return v;
+	p->cfg->vfio_mode = (enum prt_vfio_mode)v;
+	return 0;
+}
+
+static int opt_log_level(struct eal_parse *p, const char *opt, const char *val)
+{
+	int ret = check_log_level(opt, val);
+
+	if (ret == 0)
+		p->log_args[p->nb_log_args++] = val;
+	return ret;
+}
+
+/* -n and -r: DPDK's hints for spreading objects over memory channels and ranks. */
+static int check_count(const char *opt, const char *val, unsigned long max, const char *what)
+{
+	unsigned long n;
+	const char *e = eal_read_uint(val, &n);
+
+	if (e == NULL || *e != '\0' || n == 0 || n > max)
+		return opt_error(opt, val, "not a number of %s (1-%lu)", what, max);
+	return 0;
+}
+
+static int opt_mem_channels(struct eal_parse *p, const char *opt, const char *val)
+{
+	(void)p;
+	return check_count(opt, val, 32, "memory channels");
+}
+
+static int opt_mem_ranks(struct eal_parse *p, const char *opt, const char *val)
+{
+	(void)p;
+	return check_count(opt, val, 16, "memory ranks");
+}
+
+static int opt_file_prefix(struct eal_parse *p, const char *opt, const char *val)
+{
+	size_t n = strlen(val);
+
+	if (n == 0)
+		return opt_error(opt, val, "an empty prefix; give a name such as 'vm1'");
+	if (n > EAL_FILE_PREFIX_MAX)
+		return opt_error(opt, val, "longer than %d characters", EAL_FILE_PREFIX_MAX);
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)val[i]) && !strchr("_-.", val[i]))
+			return opt_error(opt, val,
+					 "'%c' in the prefix; it names a directory: use letters, "
+					 "digits, '_', '-' and '.'",
+					 val[i]);
+	if (strcmp(val, ".") == 0 || strcmp(val, "..") == 0)
+		return opt_error(opt, val, "not a directory name; give a name such as 'vm1'");
+	free(p->cfg->file_prefix);
+	p->cfg->file_prefix = strdup(val);
+	return p->cfg->file_prefix ? 0 : -ENOMEM;
+}
+
+static int opt_proc_type(struct eal_parse *p, const char *opt, const char *val)
+{
+	static const char *const names[] = { "primary", "auto", "secondary" };
+	int v = parse_choice(opt, val, names, (int)PRT_DIM(names));
+
+	(void)p;
+	if (v == 2)
+		return opt_error(opt, val,
+				 "prt has no secondary processes: each prt process owns its "
+				 "devices and memory. To read a running prt's statistics, use its "
+				 "telemetry socket (dpdk-telemetry.py, doc/telemetry.md)");
+	return v < 0 ? v : 0;
+}
+
+static int opt_telemetry(struct eal_parse *p, const char *opt, const char *val)
+{
+	(void)opt;
+	(void)val;
+	p->cfg->no_telemetry = false;
+	return 0;
+}
+
+static int opt_no_telemetry(struct eal_parse *p, const char *opt, const char *val)
+{
+	(void)opt;
+	(void)val;
+	p->cfg->no_telemetry = true;
+	return 0;
+}
+
+static int opt_huge_unlink(struct eal_parse *p, const char *opt, const char *val)
+{
+	static const char *const names[] = { "existing", "always", "never" };
+
+	(void)p;
+	return val == NULL ? 0 : PRT_MIN(parse_choice(opt, val, names, (int)PRT_DIM(names)), 0);
+}
+
+static int opt_base_virtaddr(struct eal_parse *p, const char *opt, const char *val)
+{
+	unsigned long long addr;
+	char *end;
+
+	(void)p;
+	errno = 0;
+	addr = strtoull(val, &end, 16);
+	if (!isxdigit((unsigned char)val[0]) || *end != '\0' || errno == ERANGE || addr == 0)
+		return opt_error(opt, val,
+				 "not a virtual address; write it in hex, e.g. 0x7f0000000000");
+	if (addr & ((unsigned long long)sysconf(_SC_PAGESIZE) - 1))
+		return opt_error(opt, val, "not aligned to the page size (%ld bytes)",
+				 sysconf(_SC_PAGESIZE));
+	return 0;
+}
+
+static int opt_help(struct eal_parse *p, const char *opt, const char *val)
+{
+	(void)opt;
+	(void)val;
+	p->cfg->help = true;
+	return 0;
+}
+
+static const struct eal_option options[] = {
+	{ NULL, 'l', OPT_ARG_REQUIRED, "LIST", "lcores to run on, lcore id = CPU id: '0-3,6'",
+	  opt_lcore_list, NULL },
+	{ "lcores", 0, OPT_ARG_REQUIRED, "MAP", "lcore to CPU map: '0-3', '1@2,2@(3-4)', '(0-1)@5'",
+	  opt_lcores, NULL },
+	{ NULL, 'c', OPT_ARG_REQUIRED, "MASK", "lcores as a hex mask of CPU ids: '0x3'",
+	  opt_coremask, NULL },
+	{ "main-lcore", 0, OPT_ARG_REQUIRED, "ID", "lcore that runs main() (default: lowest)",
+	  opt_main_lcore, NULL },
+	{ "allow", 'a', OPT_ARG_REQUIRED, "BDF[,ARGS]", "use only these PCI devices (repeatable)",
+	  opt_allow, NULL },
+	{ "block", 'b', OPT_ARG_REQUIRED, "BDF", "do not use this PCI device (repeatable)",
+	  opt_block, NULL },
+	{ "vdev", 0, OPT_ARG_REQUIRED, "NAME[,K=V...]",
+	  "software port, e.g. 'net_pcap0,rx_pcap=in.pcap' (repeatable)", opt_vdev, NULL },
+	{ "no-pci", 0, OPT_ARG_NONE, NULL, "do not scan the PCI bus", opt_no_pci, NULL },
+	{ "no-huge", 0, OPT_ARG_NONE, NULL,
+	  "anonymous memory instead of hugepages (tests; IOVA as VA only)", opt_no_huge, NULL },
+	{ "huge-dir", 0, OPT_ARG_REQUIRED, "DIR",
+	  "back memory with files in this hugetlbfs mount (default: memfd, no files)", opt_huge_dir,
+	  NULL },
+	{ NULL, 'm', OPT_ARG_REQUIRED, "MB", "memory to reserve at start-up, in MiB", opt_memory,
+	  NULL },
+	{ "socket-mem", 0, OPT_ARG_REQUIRED, "MB,MB,...", "memory per NUMA node, in MiB",
+	  opt_socket_mem, NULL },
+	{ "legacy-mem", 0, OPT_ARG_NONE, NULL,
+	  "memory is reserved at start-up only; the heaps never grow", opt_legacy_mem, NULL },
+	{ "in-memory", 0, OPT_ARG_NONE, NULL, "keep no files at all (prt's default)", opt_in_memory,
+	  NULL },
+	{ "iova-mode", 0, OPT_ARG_REQUIRED, "va|pa", "device addresses: virtual or physical",
+	  opt_iova_mode, NULL },
+	{ "vfio-mode", 0, OPT_ARG_REQUIRED, "auto|iommufd|type1|noiommu",
+	  "how to reach devices through VFIO (default auto)", opt_vfio_mode, NULL },
+	{ "log-level", 0, OPT_ARG_REQUIRED, "[TYPE:]LEVEL",
+	  "e.g. 'debug', 'pmd.virtio:debug', 'pmd.*:info', 'eal,8' (regex)", opt_log_level, NULL },
+	{ "file-prefix", 0, OPT_ARG_REQUIRED, "NAME",
+	  "names the runtime directory (telemetry socket): /var/run/dpdk/NAME (default rte)",
+	  opt_file_prefix, NULL },
+	{ "telemetry", 0, OPT_ARG_NONE, NULL, "serve the telemetry socket (the default)",
+	  opt_telemetry, NULL },
+	{ "no-telemetry", 0, OPT_ARG_NONE, NULL, "no telemetry socket", opt_no_telemetry, NULL },
+	{ "proc-type", 0, OPT_ARG_REQUIRED, "primary|auto",
+	  "accepted for DPDK command lines; prt always runs as the primary", opt_proc_type,
+	  "prt always runs as the primary process" },
+	{ NULL, 'n', OPT_ARG_REQUIRED, "N", "memory channels (accepted; prt does not need it)",
+	  opt_mem_channels, "prt's mempools do not spread objects over memory channels" },
+	{ NULL, 'r', OPT_ARG_REQUIRED, "N", "memory ranks (accepted; prt does not need it)",
+	  opt_mem_ranks, "prt's mempools do not spread objects over memory ranks" },
+	{ "single-file-segments", 0, OPT_ARG_NONE, NULL,
+	  "accepted; prt maps each segment from one file already", NULL,
+	  "prt maps each memory segment from one memfd or file, never a file per page" },
+	{ "huge-unlink", 0, OPT_ARG_OPTIONAL, "[=existing|always|never]",
+	  "accepted; prt's hugepage files never have a name", opt_huge_unlink,
+	  "prt's hugepage files are memfds or O_TMPFILE files, which have no name to unlink "
+	  "or keep" },
+	{ "no-shconf", 0, OPT_ARG_NONE, NULL, "accepted; prt keeps no shared configuration", NULL,
+	  "prt keeps no shared configuration files (it has no secondary processes)" },
+	{ "match-allocations", 0, OPT_ARG_NONE, NULL,
+	  "accepted; prt gives no memory back before cleanup", NULL,
+	  "prt gives no hugepage back to the system before cleanup, so no segment is split" },
+	{ "base-virtaddr", 0, OPT_ARG_REQUIRED, "ADDR",
+	  "accepted; no secondary process needs prt's addresses", opt_base_virtaddr,
+	  "prt has no secondary processes that must map memory at the same addresses" },
+	{ "help", 'h', OPT_ARG_NONE, NULL, "print this help", opt_help, NULL },
+};
+
+_Static_assert(PRT_DIM(options) <= PRT_DIM(((struct eal_parse *)0)->noop_seen),
+	       "struct eal_parse tracks no-op options per table entry");
+
 static const struct eal_option *find_option(const char *arg, const char **inline_val, char *name,
 					    size_t len)
 {
@@ -608,21 +593,10 @@ static const struct eal_option *find_option(const char *arg, const char **inline
 }
 
 /* Checks made once every option is known: the combinations. */
-static int check_config(struct eal_config *cfg, const struct cpu_env *env, int main_lcore)
+static int check_config(struct eal_config *cfg, const struct eal_cpu_env *env, int main_lcore)
 {
-	char why[WHY_LEN];
-
-	if (cfg->lcore_count == 0) { /* default: every CPU this process may use */
-		for (int c = 0; c < CPU_SETSIZE && c < PRT_MAX_LCORE; c++) {
-			cpu_set_t one;
-
-			if (!CPU_ISSET(c, &env->allowed))
-				continue;
-			CPU_ZERO(&one);
-			CPU_SET(c, &one);
-			add_lcore(cfg, (unsigned long)c, &one, why, sizeof(why));
-		}
-	}
+	if (cfg->lcore_count == 0) /* default: every CPU this process may use */
+		eal_lcores_default(cfg, env);
 	if (main_lcore >= 0) {
 		char s[16];
 
@@ -665,154 +639,94 @@ static int check_config(struct eal_config *cfg, const struct cpu_env *env, int m
 	return 0;
 }
 
+/* Takes one option at argv[*i] (and its value), advancing *i past what it used. */
+static int parse_one(struct eal_parse *p, int argc, char **argv, int *i)
+{
+	const char *arg = argv[*i], *val;
+	const struct eal_option *o;
+	char name[64];
+	int ret;
+
+	o = find_option(arg, &val, name, sizeof(name));
+	if (o == NULL)
+		return opt_error(name, NULL,
+				 "unknown EAL option; EAL options come first and end at '--' "
+				 "(see -h)");
+	if (o->arg == OPT_ARG_NONE && val != NULL)
+		return opt_error(name, val, "this option takes no value");
+	if (o->arg == OPT_ARG_REQUIRED && val == NULL) {
+		if (*i + 1 >= argc)
+			return opt_error(name, NULL, "needs a value: %s %s", name, o->arg_name);
+		val = argv[++*i];
+	}
+	ret = o->parse ? o->parse(p, name, val) : 0;
+	if (ret == 0 && o->noop) {
+		p->noop_seen[o - options] = true;
+		p->noop_value[o - options] = val;
+	}
+	return ret;
+}
+
+/* Says, once each, which DPDK options were accepted without effect, and why. */
+static void log_noops(const struct eal_parse *p)
+{
+	for (size_t k = 0; k < PRT_DIM(options); k++) {
+		const struct eal_option *o = &options[k];
+		char name[32];
+
+		if (!p->noop_seen[k])
+			continue;
+		if (o->name)
+			snprintf(name, sizeof(name), "--%s", o->name);
+		else
+			snprintf(name, sizeof(name), "-%c", o->short_name);
+		prt_log(PRT_LOG_INFO, PRT_LOGTYPE_EAL, "option %s%s%s: accepted, nothing to do: %s",
+			name, p->noop_value[k] ? " " : "", p->noop_value[k] ? p->noop_value[k] : "",
+			o->noop);
+	}
+}
+
 int eal_parse_args(int argc, char **argv, struct eal_config *cfg)
 {
-	static const char *const iova_names[] = { "dc", "pa", "va" };
-	static const char *const vfio_names[] = { "auto", "iommufd", "type1", "noiommu" };
-	const char **log_args;
-	unsigned int nb_log_args = 0;
-	struct cpu_env env;
-	int main_lcore = -1;
-	int i, ret = 0;
+	struct eal_parse p = { .cfg = cfg, .main_lcore = -1 };
+	int i, ret;
 
-	ret = cpu_env_get(&env);
+	ret = eal_cpu_env_get(&p.env);
 	if (ret < 0) {
 		prt_log(PRT_LOG_ERR, PRT_LOGTYPE_EAL, "cannot read this process's CPU affinity: %s",
 			strerror(-ret));
 		return ret;
 	}
-	log_args = calloc((size_t)argc + 1, sizeof(*log_args));
-	if (log_args == NULL)
+	p.log_args = calloc((size_t)argc + 1, sizeof(*p.log_args));
+	if (p.log_args == NULL)
 		return -ENOMEM;
-
 	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i], *val;
-		const struct eal_option *o;
-		char name[64], why[WHY_LEN];
-		int v;
-
-		if (strcmp(arg, "--") == 0) {
+		if (strcmp(argv[i], "--") == 0) {
 			i++;
 			break;
 		}
-		if (arg[0] != '-' || arg[1] == '\0')
+		if (argv[i][0] != '-' || argv[i][1] == '\0')
 			break; /* the program's own arguments */
-		o = find_option(arg, &val, name, sizeof(name));
-		if (o == NULL) {
-			ret = opt_error(
-				name, NULL,
-				"unknown EAL option; EAL options come first and end at '--' "
-				"(see -h)");
-			goto out;
-		}
-		if (!o->has_arg && val != NULL) {
-			ret = opt_error(name, val, "this option takes no value");
-			goto out;
-		}
-		if (o->has_arg && val == NULL) {
-			if (i + 1 >= argc) {
-				ret = opt_error(name, NULL, "needs a value: %s %s", name,
-						o->arg_name);
-				goto out;
-			}
-			val = argv[++i];
-		}
-		switch (o->id) {
-		case OPT_LCORE_LIST:
-		case OPT_LCORES:
-		case OPT_COREMASK:
-			ret = o->id == OPT_LCORE_LIST ?
-				      parse_lcore_list(cfg, &env, val, why, sizeof(why)) :
-			      o->id == OPT_LCORES ?
-				      parse_lcores_map(cfg, &env, val, why, sizeof(why)) :
-				      parse_coremask(cfg, &env, val, why, sizeof(why));
-			if (ret < 0)
-				ret = opt_error(name, val, "%s", why);
-			break;
-		case OPT_MAIN_LCORE: {
-			unsigned long id;
-			const char *e = read_uint(val, &id);
-
-			if (e == NULL || *e != '\0' || id >= PRT_MAX_LCORE)
-				ret = opt_error(name, val, "not an lcore id; give a number 0-%d",
-						PRT_MAX_LCORE - 1);
-			else
-				main_lcore = (int)id;
-			break;
-		}
-		case OPT_ALLOW:
-		case OPT_BLOCK:
-			ret = parse_pci_rule(cfg, name, val, o->id == OPT_ALLOW);
-			break;
-		case OPT_VDEV:
-			ret = parse_vdev(cfg, name, val);
-			break;
-		case OPT_NO_PCI:
-			cfg->pci_list_mode = EAL_PCI_LIST_ALLOW; /* an empty allow list */
-			break;
-		case OPT_NO_HUGE:
-			cfg->no_huge = true;
-			break;
-		case OPT_HUGE_DIR:
-			if (*val == '\0') {
-				ret = opt_error(name, val, "an empty path; name a hugetlbfs mount");
-				break;
-			}
-			free(cfg->huge_dir);
-			cfg->huge_dir = strdup(val);
-			if (cfg->huge_dir == NULL)
-				ret = -ENOMEM;
-			break;
-		case OPT_MEMORY:
-			ret = parse_mb(name, val, &cfg->mem_mb);
-			break;
-		case OPT_SOCKET_MEM:
-			memset(cfg->socket_mem_mb, 0, sizeof(cfg->socket_mem_mb));
-			ret = parse_socket_mem(cfg, name, val);
-			break;
-		case OPT_IN_MEMORY:
-			cfg->in_memory = true;
-			break;
-		case OPT_IOVA_MODE:
-			v = parse_choice(name, val, iova_names + 1, 2);
-			if (v >= 0)
-				cfg->iova_mode = v == 0 ? PRT_IOVA_PA : PRT_IOVA_VA;
-			ret = v < 0 ? v : 0;
-			break;
-		case OPT_VFIO_MODE:
-			v = parse_choice(name, val, vfio_names, (int)PRT_DIM(vfio_names));
-			if (v >= 0)
-				cfg->vfio_mode = (enum prt_vfio_mode)v;
-			ret = v < 0 ? v : 0;
-			break;
-		case OPT_LOG_LEVEL:
-			ret = check_log_level(name, val);
-			log_args[nb_log_args++] = val;
-			break;
-		case OPT_MEM_CHANNELS: {
-			unsigned long n;
-			const char *e = read_uint(val, &n);
-
-			if (e == NULL || *e != '\0' || n == 0 || n > 32)
-				ret = opt_error(name, val,
-						"not a number of memory channels (1-32)");
-			break;
-		}
-		case OPT_HELP:
-			cfg->help = true;
-			break;
-		}
+		ret = parse_one(&p, argc, argv, &i);
 		if (ret < 0 || cfg->help)
 			goto out;
 	}
-	ret = check_config(cfg, &env, main_lcore);
+	ret = check_config(cfg, &p.env, p.main_lcore);
 	if (ret < 0)
 		goto out;
-	for (unsigned int k = 0; k < nb_log_args; k++)
-		prt_log_parse_arg(log_args[k]);
+	if (cfg->file_prefix == NULL) {
+		cfg->file_prefix = strdup("rte");
+		if (cfg->file_prefix == NULL) {
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
+	for (unsigned int k = 0; k < p.nb_log_args; k++)
+		prt_log_parse_arg(p.log_args[k]);
+	log_noops(&p);
 	ret = i - 1;
 out:
-	free(log_args);
+	free(p.log_args);
 	return ret;
 }
 
@@ -827,6 +741,10 @@ void eal_config_free(struct eal_config *cfg)
 	}
 	free(cfg->vdevs);
 	free(cfg->huge_dir);
+	free(cfg->file_prefix);
+	free(cfg->runtime_dir);
+	eal_args_free(cfg->eal_args);
+	eal_args_free(cfg->app_args);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -835,9 +753,9 @@ void prt_eal_usage(FILE *f)
 	fprintf(f, "EAL options (they come first; the program's own options follow '--'):\n");
 	for (size_t i = 0; i < PRT_DIM(options); i++) {
 		const struct eal_option *o = &options[i];
+		const char *sp = o->arg == OPT_ARG_REQUIRED ? " " : "";
+		const char *an = o->arg != OPT_ARG_NONE ? o->arg_name : "";
 		char left[64];
-
-		const char *sp = o->has_arg ? " " : "", *an = o->has_arg ? o->arg_name : "";
 
 		if (o->name && o->short_name)
 			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name, o->name, sp,

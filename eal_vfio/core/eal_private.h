@@ -61,8 +61,19 @@ struct eal_config {
 	uint64_t socket_mem_mb[EAL_MAX_NUMA_NODES]; /**< --socket-mem */
 	bool socket_mem_set;
 
+	bool legacy_mem; /**< --legacy-mem: the heaps keep their start-up size */
+
 	enum prt_iova_mode iova_mode;
 	enum prt_vfio_mode vfio_mode;
+
+	char *file_prefix; /**< --file-prefix; "rte" when not given */
+	char *runtime_dir; /**< prt_eal_runtime_dir() */
+	bool no_telemetry; /**< --no-telemetry */
+
+	/* The command line, for /eal/params and /eal/app_params (telemetry): the
+	 * EAL's arguments and the program's own, each NULL-terminated. */
+	char **eal_args;
+	char **app_args;
 	bool help;
 };
 
@@ -77,8 +88,11 @@ extern struct eal_config eal_cfg;
  */
 int eal_parse_args(int argc, char **argv, struct eal_config *cfg);
 
-/** Frees what eal_parse_args() allocated in @p cfg. */
+/** Frees what eal_parse_args() and prt_eal_init() allocated in @p cfg. */
 void eal_config_free(struct eal_config *cfg);
+
+/** Frees a NULL-terminated argument copy (struct eal_config's eal_args, app_args); NULL is fine. */
+void eal_args_free(char **v);
 
 /**
  * Parses a CPU list "0-3,5" (as -l and cpusets take it) into @p set.

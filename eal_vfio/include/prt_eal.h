@@ -83,6 +83,18 @@ enum prt_vfio_mode prt_eal_vfio_mode(void);
 /** Non-zero when memory comes from hugepages (no --no-huge). */
 int prt_eal_has_hugepages(void);
 
+/**
+ * The runtime directory, where DPDK's tools look for this process's sockets
+ * (the telemetry socket): /var/run/dpdk/PREFIX as root, else
+ * $XDG_RUNTIME_DIR/dpdk/PREFIX (/tmp/dpdk/PREFIX without XDG_RUNTIME_DIR),
+ * PREFIX being --file-prefix ("rte" by default). As
+ * rte_eal_get_runtime_dir(). The directory is created by what puts a file in
+ * it, not by prt_eal_init().
+ * @return the path, owned by the EAL, valid until prt_eal_cleanup(); NULL
+ *         before prt_eal_init().
+ */
+const char *prt_eal_runtime_dir(void);
+
 /** Number of --vdev options given. */
 unsigned int prt_eal_vdev_count(void);
 

@@ -121,8 +121,10 @@ int prt_log_set_level_pattern(const char *pattern, int is_regex, int level);
  */
 int prt_log_parse_arg(const char *arg);
 
-/** Parses a level name or number; returns the level or -EINVAL. */
-int prt_log_level_parse(const char *s);
+/**
+ * Parses a level: a name (also DPDK's "emergency" and "critical", and "err",
+ * "warn") or a number 1-8. @return the level; -EINVAL.
+ */
 
 /** The name of @p level ("error", "debug", ...), "?" when out of range. */
 const char *prt_log_level_name(int level);

@@ -14,7 +14,8 @@
  * lcore, each taking chunks on its own node first.
  *
  * Later, a heap that runs out grows by a segment of at least EAL_GROW_MIN
- * bytes on its node (eal_memory_grow()), faulted in by the thread that asked.
+ * bytes on its node (eal_memory_grow()), faulted in by the thread that asked;
+ * with --legacy-mem it does not grow.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -368,6 +369,13 @@ int eal_memory_grow(int socket, size_t min_len, uint64_t pgsz_mask)
 	char sz[16];
 	int ret;
 
+	if (eal_cfg.legacy_mem) {
+		PRT_LOG(ERR, PRT_LOGTYPE_MEM,
+			"the heap on node %d is full, and --legacy-mem keeps memory at its start-up "
+			"size: reserve more with -m or --socket-mem, or drop --legacy-mem",
+			socket);
+		return -ENOMEM;
+	}
 	ret = grow_backing(pgsz_mask, &b);
 	if (ret < 0)
 		return ret;

@@ -12,8 +12,9 @@
 #include "prt_test.h"
 
 #include "prt_eal.h"
+#include "prt_malloc.h"
 
-#define MAX_ARGS 12
+#define MAX_ARGS 24
 
 struct bad_case {
 	const char *args[MAX_ARGS]; /* after argv[0], NULL-terminated */
@@ -81,6 +82,17 @@ static const struct bad_case bad_cases[] = {
 	{ { "-z" }, "-z", NULL, "unknown EAL option" },
 	{ { "--no-huge=1" }, "--no-huge", "1", "takes no value" },
 	{ { "-n", "0" }, "-n", "0", "memory channels" },
+	{ { "-r", "17" }, "-r", "17", "memory ranks (1-16)" },
+	{ { "--proc-type", "secondary" }, "--proc-type", "secondary", "telemetry socket" },
+	{ { "--proc-type=primaryx" }, "--proc-type", "primaryx", "valid: primary, auto, secondary" },
+	{ { "--file-prefix", "" }, "--file-prefix", "", "empty prefix" },
+	{ { "--file-prefix", "a/b" }, "--file-prefix", "a/b", "'/' in the prefix" },
+	{ { "--file-prefix=.." }, "--file-prefix", "..", "not a directory name" },
+	{ { "--base-virtaddr", "zz" }, "--base-virtaddr", "zz", "in hex" },
+	{ { "--base-virtaddr", "0x100001" }, "--base-virtaddr", "0x100001", "page size" },
+	{ { "--huge-unlink=sometimes" }, "--huge-unlink", "sometimes", "valid: existing, always" },
+	{ { "--single-file-segments=1" }, "--single-file-segments", "1", "takes no value" },
+	{ { "--telemetry=on" }, "--telemetry", "on", "takes no value" },
 };
 
 /* Runs prt_eal_init on argv0 + @args with the log captured; returns the output in @out. */
@@ -198,6 +210,91 @@ static void test_modes_and_memory(void **state)
 	assert_int_equal(prt_eal_cleanup(), 0);
 }
 
+/* Every option DPDK 22.11 scripts pass and prt accepts, in one command line. */
+static void test_dpdk_options(void **state)
+{
+	const char *args[] = { "-l",
+			       "0",
+			       "-n",
+			       "4",
+			       "-r",
+			       "2",
+			       "--no-huge",
+			       "--file-prefix",
+			       "vm1",
+			       "--proc-type=auto",
+			       "--single-file-segments",
+			       "--huge-unlink",
+			       "--no-shconf",
+			       "--no-shconf",
+			       "--match-allocations",
+			       "--base-virtaddr=0x7f0000000000",
+			       "--no-telemetry",
+			       "--log-level=eal:info",
+			       "--log-level=ring:critical",
+			       "--",
+			       "--app-opt",
+			       NULL };
+	char out[4096], want[256];
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+	(void)state;
+	assert_int_equal(run_init(args, out, sizeof(out)), 20);
+	assert_int_equal(prt_log_get_level(PRT_LOGTYPE_RING), PRT_LOG_CRIT);
+	/* Each no-op said once, at info level, with why. */
+	assert_non_null(strstr(out, "option -n 4: accepted, nothing to do: prt's mempools"));
+	assert_non_null(
+		strstr(out, "option --proc-type auto: accepted, nothing to do: prt always"));
+	assert_non_null(strstr(out, "option --single-file-segments: accepted, nothing to do"));
+	assert_non_null(strstr(out, "option --huge-unlink: accepted"));
+	assert_non_null(strstr(out, "option --match-allocations: accepted"));
+	assert_non_null(strstr(out, "option --base-virtaddr 0x7f0000000000: accepted"));
+	assert_non_null(strstr(out, "option --no-shconf: accepted"));
+	assert_null(strstr(strstr(out, "option --no-shconf: accepted") + 20, "--no-shconf"));
+	assert_null(strstr(out, "--no-telemetry: accepted")); /* not a no-op */
+	if (geteuid() == 0)
+		snprintf(want, sizeof(want), "/var/run/dpdk/vm1");
+	else
+		snprintf(want, sizeof(want), "%s/dpdk/vm1", xdg && *xdg ? xdg : "/tmp");
+	assert_string_equal(prt_eal_runtime_dir(), want);
+	assert_int_equal(prt_eal_cleanup(), 0);
+	assert_null(prt_eal_runtime_dir());
+}
+
+static void test_runtime_dir_default(void **state)
+{
+	const char *args[] = { "-l", "0", "--no-huge", NULL };
+	char out[1024];
+
+	(void)state;
+	assert_int_equal(run_init(args, out, sizeof(out)), 3);
+	assert_non_null(strstr(prt_eal_runtime_dir(), "/dpdk/rte"));
+	assert_int_equal(prt_eal_cleanup(), 0);
+}
+
+/* --legacy-mem: what start-up reserved is all there is; without it the heap grows. */
+static void test_legacy_mem(void **state)
+{
+	const char *legacy[] = { "-l", "0", "--no-huge", "-m", "64", "--legacy-mem", NULL };
+	const char *dynamic[] = { "-l", "0", "--no-huge", "-m", "64", NULL };
+	char out[2048];
+	void *p;
+
+	(void)state;
+	assert_int_equal(run_init(legacy, out, sizeof(out)), 6);
+	prt_log_set_stream(tmpfile());
+	p = prt_malloc(NULL, 96u << 20, 0);
+	prt_log_set_stream(NULL);
+	assert_null(p);
+	assert_int_equal(prt_eal_cleanup(), 0);
+
+	assert_int_equal(run_init(dynamic, out, sizeof(out)), 5);
+	p = prt_malloc(NULL, 96u << 20, 0);
+	assert_non_null(p);
+	prt_free(p);
+	assert_int_equal(prt_eal_cleanup(), 0);
+}
+
 static void test_help(void **state)
 {
 	char *argv[] = { "prog", "-h", NULL };
@@ -236,6 +333,9 @@ int main(void)
 		cmocka_unit_test(test_stops_at_first_non_option),
 		cmocka_unit_test(test_modes_and_memory),
 		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_dpdk_options),
+		cmocka_unit_test(test_runtime_dir_default),
+		cmocka_unit_test(test_legacy_mem),
 		cmocka_unit_test(test_not_in_affinity),
 	};
 
