@@ -125,6 +125,7 @@ int prt_log_parse_arg(const char *arg);
  * Parses a level: a name (also DPDK's "emergency" and "critical", and "err",
  * "warn") or a number 1-8. @return the level; -EINVAL.
  */
+int prt_log_level_parse(const char *s);
 
 /** The name of @p level ("error", "debug", ...), "?" when out of range. */
 const char *prt_log_level_name(int level);
