@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prt_atomic.h"
 #include "rate.h"
 #include "testpmd.h"
 
@@ -111,9 +112,9 @@ static uint64_t forwarded_packets(uint64_t *dropped)
 	for (unsigned int i = 0; i < nb_fwd_streams; i++) {
 		const struct fwd_stream *fs = &fwd_streams[i];
 
-		n += __atomic_load_n(tp_cfg.engine->sends ? &fs->tx_packets : &fs->rx_packets,
-				     __ATOMIC_RELAXED);
-		*dropped += __atomic_load_n(&fs->fwd_dropped, __ATOMIC_RELAXED);
+		n += prt_atomic_load(tp_cfg.engine->sends ? &fs->tx_packets : &fs->rx_packets,
+				     memory_order_relaxed);
+		*dropped += prt_atomic_load(&fs->fwd_dropped, memory_order_relaxed);
 	}
 	return n;
 }
@@ -161,9 +162,9 @@ static void streams_print(void)
 		       fs->rx_port, fs->rx_queue, fs->tx_port, fs->tx_queue);
 		printf("  RX-packets: %-14" PRIu64 " TX-packets: %-14" PRIu64
 		       " TX-dropped: %" PRIu64 "\n",
-		       __atomic_load_n(&fs->rx_packets, __ATOMIC_RELAXED),
-		       __atomic_load_n(&fs->tx_packets, __ATOMIC_RELAXED),
-		       __atomic_load_n(&fs->fwd_dropped, __ATOMIC_RELAXED));
+		       prt_atomic_load(&fs->rx_packets, memory_order_relaxed),
+		       prt_atomic_load(&fs->tx_packets, memory_order_relaxed),
+		       prt_atomic_load(&fs->fwd_dropped, memory_order_relaxed));
 	}
 }
 

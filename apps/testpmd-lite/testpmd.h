@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "prt_atomic.h"
 #include "prt_eal.h"
 #include "prt_ethdev.h"
 #include "prt_mbuf.h"
@@ -160,7 +161,7 @@ int tp_stats_final(double seconds);
 /** Adds @p n to a counter only this lcore writes (readable from the main lcore). */
 static inline void tp_count(uint64_t *c, uint64_t n)
 {
-	__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + n, __ATOMIC_RELAXED);
+	prt_atomic_store(c, prt_atomic_load(c, memory_order_relaxed) + n, memory_order_relaxed);
 }
 
 /** Sends @p n frames of @p pkts on @p fs's tx queue; frees (and counts) what tx refused. */

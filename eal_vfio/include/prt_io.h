@@ -26,6 +26,7 @@
 #ifndef PRT_IO_H
 #define PRT_IO_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "prt_common.h"
@@ -57,12 +58,12 @@ static __prt_always_inline void prt_mb(void)
 #else
 static __prt_always_inline void prt_mb(void)
 {
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	atomic_thread_fence(memory_order_seq_cst);
 }
-#define prt_wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
-#define prt_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
-#define prt_io_wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
-#define prt_io_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define prt_wmb() atomic_thread_fence(memory_order_release)
+#define prt_rmb() atomic_thread_fence(memory_order_acquire)
+#define prt_io_wmb() atomic_thread_fence(memory_order_release)
+#define prt_io_rmb() atomic_thread_fence(memory_order_acquire)
 #endif
 
 /*

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "eal_memory.h"
+#include "prt_atomic.h"
 #include "prt_lcore.h"
 
 #define EAL_DEFAULT_MB 64
@@ -38,7 +39,7 @@ static struct eal_mem_backing backing; /* page_sz 0: anonymous (--no-huge) */
 
 bool eal_memory_ready(void)
 {
-	return __atomic_load_n(&ready, __ATOMIC_ACQUIRE);
+	return prt_atomic_load(&ready, memory_order_acquire);
 }
 
 /* Bytes wanted on each node at start-up; returns true when the amount is
@@ -314,7 +315,7 @@ int eal_memory_init(void)
 		eal_memseg_release_all();
 		return ret;
 	}
-	__atomic_store_n(&ready, true, __ATOMIC_RELEASE);
+	prt_atomic_store(&ready, true, memory_order_release);
 	return 0;
 
 fail_unmap:
@@ -325,7 +326,7 @@ fail_unmap:
 
 void eal_memory_cleanup(void)
 {
-	__atomic_store_n(&ready, false, __ATOMIC_RELEASE);
+	prt_atomic_store(&ready, false, memory_order_release);
 	eal_memzone_reset();
 	eal_malloc_heaps_reset();
 	eal_memseg_release_all();

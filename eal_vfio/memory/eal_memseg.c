@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "eal_memory.h"
+#include "prt_atomic.h"
 
 #define LISTENER_NAMESIZE 32
 
@@ -43,7 +44,7 @@ void eal_mem_hotplug_unlock(void)
 
 static bool seg_accepted(const struct eal_memseg *seg)
 {
-	return __atomic_load_n(&seg->accepted, __ATOMIC_ACQUIRE);
+	return prt_atomic_load(&seg->accepted, memory_order_acquire);
 }
 
 struct eal_memseg *eal_memseg_find(const void *addr)
@@ -100,7 +101,7 @@ struct eal_memseg *eal_memseg_publish(struct eal_memseg *seg)
 		errno = -ret;
 		return NULL;
 	}
-	__atomic_store_n(&s->accepted, true, __ATOMIC_RELEASE);
+	prt_atomic_store(&s->accepted, true, memory_order_release);
 	return s;
 }
 

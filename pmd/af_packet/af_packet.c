@@ -39,6 +39,7 @@
 
 #include "ethdev_driver.h"
 #include "kvargs.h"
+#include "prt_atomic.h"
 #include "prt_mbuf.h"
 
 PRT_LOG_REGISTER(afp_logtype, pmd.net.af_packet, NOTICE);
@@ -158,8 +159,8 @@ static struct prt_mbuf *afp_copy(struct afp_rx_queue *q, const struct tpacket3_h
 static void afp_block_release(struct afp_rx_queue *q)
 {
 	/* Release: our reads of the block happen before the kernel may refill it. */
-	__atomic_store_n(&afp_block(q, q->cur)->hdr.bh1.block_status, TP_STATUS_KERNEL,
-			 __ATOMIC_RELEASE);
+	prt_atomic_store(&afp_block(q, q->cur)->hdr.bh1.block_status, TP_STATUS_KERNEL,
+			 memory_order_release);
 	q->cur = (q->cur + 1) % q->nb_blocks;
 }
 
@@ -176,7 +177,7 @@ static uint16_t afp_rx(void *queue, struct prt_mbuf **pkts, uint16_t n)
 		if (q->left == 0) {
 			/* Acquire: pairs with the kernel's store of TP_STATUS_USER after
 			 * it wrote the block's frames. */
-			if (!(__atomic_load_n(&bd->hdr.bh1.block_status, __ATOMIC_ACQUIRE) &
+			if (!(prt_atomic_load(&bd->hdr.bh1.block_status, memory_order_acquire) &
 			      TP_STATUS_USER))
 				break;
 			q->left = bd->hdr.bh1.num_pkts;

@@ -33,6 +33,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "prt_atomic.h"
 #include "prt_ethdev.h"
 #include "prt_log.h"
 #include "prt_vdev.h"
@@ -145,7 +146,10 @@ struct prt_eth_dev_data {
 	 * Written by the driver's link_update and link-state interrupt, with
 	 * prt_eth_linkstatus_set() where another thread may read it.
 	 */
-	struct prt_eth_link link;
+	union {
+		struct prt_eth_link link;
+		uint64_t link_raw; /**< @c link as one word, for the atomic accesses */
+	};
 	uint32_t dev_flags; /**< PRT_ETH_DEV_INTR_*: set by the driver at probe */
 	/**
 	 * The address table (as DPDK's data->mac_addrs): slot 0, also named
@@ -236,13 +240,13 @@ struct prt_eth_dev *prt_eth_dev_get(uint16_t port_id);
  */
 static inline void prt_eth_counter_add(uint64_t *c, uint64_t n)
 {
-	__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + n, __ATOMIC_RELAXED);
+	prt_atomic_store(c, prt_atomic_load(c, memory_order_relaxed) + n, memory_order_relaxed);
 }
 
 /** Reads a counter written with prt_eth_counter_add() (from any thread). */
 static inline uint64_t prt_eth_counter_read(const uint64_t *c)
 {
-	return __atomic_load_n(c, __ATOMIC_RELAXED);
+	return prt_atomic_load(c, memory_order_relaxed);
 }
 
 /** Adds rx queue @p q's counters to @p st (totals, and per queue for the first ones). */
@@ -279,6 +283,9 @@ static inline void prt_eth_stats_add_txq(struct prt_eth_stats *st, uint16_t q, u
  */
 int prt_eth_link_update_virtual(struct prt_eth_dev *dev, int wait);
 
+_Static_assert(sizeof(struct prt_eth_link) == sizeof(uint64_t),
+	       "the link state is read and written as one 64-bit atomic");
+
 /**
  * Stores @p link as the port's link state in one atomic write, for readers
  * on other threads (an event callback, the control thread).
@@ -287,16 +294,24 @@ int prt_eth_link_update_virtual(struct prt_eth_dev *dev, int wait);
  */
 static inline int prt_eth_linkstatus_set(struct prt_eth_dev *dev, const struct prt_eth_link *link)
 {
-	struct prt_eth_link old, new_link = *link;
+	union {
+		struct prt_eth_link link;
+		uint64_t raw;
+	} old, new_link = { .link = *link };
 
-	__atomic_exchange(&dev->data.link, &new_link, &old, __ATOMIC_SEQ_CST);
-	return old.link_status == link->link_status ? -1 : 0;
+	old.raw = prt_atomic_exchange(&dev->data.link_raw, new_link.raw, memory_order_seq_cst);
+	return old.link.link_status == link->link_status ? -1 : 0;
 }
 
 /** Reads the port's link state in one atomic read into @p link. */
 static inline void prt_eth_linkstatus_get(const struct prt_eth_dev *dev, struct prt_eth_link *link)
 {
-	__atomic_load(&dev->data.link, link, __ATOMIC_SEQ_CST);
+	union {
+		struct prt_eth_link link;
+		uint64_t raw;
+	} v = { .raw = prt_atomic_load(&dev->data.link_raw, memory_order_seq_cst) };
+
+	*link = v.link;
 }
 
 /**

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "prt_atomic.h"
 #include "prt_malloc.h"
 
 #include "e1000_ethdev.h"
@@ -66,13 +67,13 @@ static void port_break(struct e1000_adapter *ad, const char *why)
 		struct e1000_rx_queue *rxq = dev->data.rx_queues[q];
 
 		if (rxq != NULL)
-			__atomic_store_n(&rxq->stopped, 1, __ATOMIC_RELAXED);
+			prt_atomic_store(&rxq->stopped, 1, memory_order_relaxed);
 	}
 	for (uint16_t q = 0; q < dev->data.nb_tx_queues; q++) {
 		struct e1000_tx_queue *txq = dev->data.tx_queues[q];
 
 		if (txq != NULL)
-			__atomic_store_n(&txq->stopped, 1, __ATOMIC_RELAXED);
+			prt_atomic_store(&txq->stopped, 1, memory_order_relaxed);
 	}
 	if (e1000_hw_alive(&ad->hw)) {
 		ad->chip->intr_off(ad);
@@ -361,7 +362,7 @@ static void rxq_frame_limit_set(struct prt_eth_dev *dev)
 		struct e1000_rx_queue *rxq = dev->data.rx_queues[q];
 
 		if (rxq)
-			__atomic_store_n(&rxq->max_rx_pktlen, len, __ATOMIC_RELAXED);
+			prt_atomic_store(&rxq->max_rx_pktlen, len, memory_order_relaxed);
 	}
 }
 
@@ -779,8 +780,8 @@ static void soft_xstats(struct prt_eth_dev *dev, uint64_t v[PRT_DIM(soft_xstat_n
 	for (uint16_t q = 0; q < dev->data.nb_rx_queues; q++) {
 		const struct e1000_rx_queue *rxq = dev->data.rx_queues[q];
 
-		v[0] += __atomic_load_n(&rxq->ring.stats.bad_len, __ATOMIC_RELAXED);
-		v[1] += __atomic_load_n(&rxq->ring.stats.frame_errors, __ATOMIC_RELAXED);
+		v[0] += prt_atomic_load(&rxq->ring.stats.bad_len, memory_order_relaxed);
+		v[1] += prt_atomic_load(&rxq->ring.stats.frame_errors, memory_order_relaxed);
 		v[3] += rxq->ring.stats.bad_head;
 		v[5] += prt_eth_counter_read(&rxq->oversize);
 	}
@@ -842,21 +843,21 @@ static int e1000_stats_reset(struct prt_eth_dev *dev)
 
 	hw_stats_update(ad);
 	memset(&ad->hw_stats, 0, sizeof(ad->hw_stats));
-	__atomic_store_n(&ad->lsc_intr, 0, __ATOMIC_RELAXED);
+	prt_atomic_store(&ad->lsc_intr, 0, memory_order_relaxed);
 	for (uint16_t q = 0; q < dev->data.nb_rx_queues; q++) {
 		struct e1000_rx_queue *rxq = dev->data.rx_queues[q];
 
-		__atomic_store_n(&rxq->packets, 0, __ATOMIC_RELAXED);
-		__atomic_store_n(&rxq->bytes, 0, __ATOMIC_RELAXED);
-		__atomic_store_n(&rxq->errors, 0, __ATOMIC_RELAXED);
-		__atomic_store_n(&rxq->oversize, 0, __ATOMIC_RELAXED);
+		prt_atomic_store(&rxq->packets, 0, memory_order_relaxed);
+		prt_atomic_store(&rxq->bytes, 0, memory_order_relaxed);
+		prt_atomic_store(&rxq->errors, 0, memory_order_relaxed);
+		prt_atomic_store(&rxq->oversize, 0, memory_order_relaxed);
 	}
 	for (uint16_t q = 0; q < dev->data.nb_tx_queues; q++) {
 		struct e1000_tx_queue *txq = dev->data.tx_queues[q];
 
-		__atomic_store_n(&txq->packets, 0, __ATOMIC_RELAXED);
-		__atomic_store_n(&txq->bytes, 0, __ATOMIC_RELAXED);
-		__atomic_store_n(&txq->errors, 0, __ATOMIC_RELAXED);
+		prt_atomic_store(&txq->packets, 0, memory_order_relaxed);
+		prt_atomic_store(&txq->bytes, 0, memory_order_relaxed);
+		prt_atomic_store(&txq->errors, 0, memory_order_relaxed);
 	}
 	return 0;
 }

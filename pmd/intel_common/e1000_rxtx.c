@@ -5,6 +5,7 @@
 #include "ethdev_driver.h"
 
 #include "e1000_rxtx.h"
+#include "prt_atomic.h"
 
 /* IOVA the device writes a received frame to: the buffer after the headroom. */
 static inline prt_iova_t rx_buf_iova(const struct prt_mbuf *m)
@@ -42,7 +43,7 @@ uint16_t e1000_recv_pkts(void *rxq, struct prt_mbuf **rx_pkts, uint16_t nb_pkts)
 	uint64_t bytes = 0, errors = 0;
 	uint16_t nb_rx = 0;
 
-	if (unlikely(__atomic_load_n(&q->stopped, __ATOMIC_RELAXED)))
+	if (unlikely(prt_atomic_load(&q->stopped, memory_order_relaxed)))
 		return 0;
 	while (nb_rx < nb_pkts) {
 		struct e1000_rx_done d;
@@ -67,7 +68,8 @@ uint16_t e1000_recv_pkts(void *rxq, struct prt_mbuf **rx_pkts, uint16_t nb_pkts)
 			q->pkt_bad = true;
 		} else if (unlikely(q->pkt_first != NULL &&
 				    q->pkt_first->pkt_len + d.len >
-					    __atomic_load_n(&q->max_rx_pktlen, __ATOMIC_RELAXED))) {
+					    prt_atomic_load(&q->max_rx_pktlen,
+							    memory_order_relaxed))) {
 			/*
 			 * Longer than any frame the port takes: a device that
 			 * never sets EOP would chain the whole pool (and wrap
@@ -179,7 +181,7 @@ uint16_t e1000_xmit_pkts(void *txq, struct prt_mbuf **tx_pkts, uint16_t nb_pkts)
 	uint64_t bytes = 0, errors = 0;
 	uint16_t nb_tx, nb_desc = 0;
 
-	if (unlikely(__atomic_load_n(&q->stopped, __ATOMIC_RELAXED)))
+	if (unlikely(prt_atomic_load(&q->stopped, memory_order_relaxed)))
 		return 0;
 	if (t->nb_free < q->free_thresh)
 		tx_reclaim(q);

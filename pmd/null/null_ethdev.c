@@ -14,6 +14,7 @@
 
 #include "ethdev_driver.h"
 #include "kvargs.h"
+#include "prt_atomic.h"
 #include "prt_mbuf.h"
 
 PRT_LOG_REGISTER(null_logtype, pmd.net.null, NOTICE);
@@ -161,10 +162,10 @@ static int null_stats_reset(struct prt_eth_dev *dev)
 	struct null_private *priv = dev->dev_private;
 
 	for (unsigned int q = 0; q < NULL_MAX_QUEUES; q++) {
-		__atomic_store_n(&priv->rxq[q].pkts, 0, __ATOMIC_RELAXED);
-		__atomic_store_n(&priv->rxq[q].bytes, 0, __ATOMIC_RELAXED);
-		__atomic_store_n(&priv->txq[q].pkts, 0, __ATOMIC_RELAXED);
-		__atomic_store_n(&priv->txq[q].bytes, 0, __ATOMIC_RELAXED);
+		prt_atomic_store(&priv->rxq[q].pkts, 0, memory_order_relaxed);
+		prt_atomic_store(&priv->rxq[q].bytes, 0, memory_order_relaxed);
+		prt_atomic_store(&priv->txq[q].pkts, 0, memory_order_relaxed);
+		prt_atomic_store(&priv->txq[q].bytes, 0, memory_order_relaxed);
 	}
 	return 0;
 }

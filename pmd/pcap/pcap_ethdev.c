@@ -22,6 +22,7 @@
 
 #include "kvargs.h"
 #include "pcap_private.h"
+#include "prt_atomic.h"
 #include "prt_mbuf.h"
 
 PRT_LOG_REGISTER(pcap_logtype, pmd.net.pcap, NOTICE);
@@ -120,7 +121,7 @@ static int pcap_stats_reset(struct prt_eth_dev *dev)
 				  &t->bytes,	   &t->errs };
 
 		for (unsigned int k = 0; k < PRT_DIM(c); k++)
-			__atomic_store_n(c[k], 0, __ATOMIC_RELAXED);
+			prt_atomic_store(c[k], 0, memory_order_relaxed);
 	}
 	return 0;
 }

@@ -24,6 +24,7 @@
 
 #include "ethdev_driver.h"
 #include "kvargs.h"
+#include "prt_atomic.h"
 #include "prt_mbuf.h"
 #include "prt_ring.h"
 
@@ -180,9 +181,9 @@ static int ring_stats_reset(struct prt_eth_dev *dev)
 		struct ring_queue *qs[] = { &priv->rxq[q], &priv->txq[q] };
 
 		for (unsigned int i = 0; i < PRT_DIM(qs); i++) {
-			__atomic_store_n(&qs[i]->pkts, 0, __ATOMIC_RELAXED);
-			__atomic_store_n(&qs[i]->bytes, 0, __ATOMIC_RELAXED);
-			__atomic_store_n(&qs[i]->errs, 0, __ATOMIC_RELAXED);
+			prt_atomic_store(&qs[i]->pkts, 0, memory_order_relaxed);
+			prt_atomic_store(&qs[i]->bytes, 0, memory_order_relaxed);
+			prt_atomic_store(&qs[i]->errs, 0, memory_order_relaxed);
 		}
 	}
 	return 0;

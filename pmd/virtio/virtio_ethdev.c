@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "prt_atomic.h"
 #include "virtio_hw.h"
 #include "virtio_logs.h"
 #include "virtio_net.h"
@@ -754,7 +755,7 @@ static void xstat_zero(unsigned int i, const char *name, uint64_t *c, void *arg)
 	(void)i;
 	(void)name;
 	(void)arg;
-	__atomic_store_n(c, 0, __ATOMIC_RELAXED);
+	prt_atomic_store(c, 0, memory_order_relaxed);
 }
 
 static int virtio_xstats_get_names(struct prt_eth_dev *dev, struct prt_eth_xstat_name *names,

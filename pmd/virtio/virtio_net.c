@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "prt_atomic.h"
 #include "prt_cycles.h"
 #include "virtio_hw.h"
 #include "virtio_logs.h"
@@ -226,7 +227,7 @@ int virtio_net_ctrl_send(struct virtio_hw *hw, uint8_t cls, uint8_t cmd, const v
 		cvq->vq->broken = true;
 		return ret;
 	}
-	if (__atomic_load_n(&cvq->buf->ack, __ATOMIC_RELAXED) != VIRTIO_NET_OK) {
+	if (prt_atomic_load(&cvq->buf->ack, memory_order_relaxed) != VIRTIO_NET_OK) {
 		VIRTIO_LOG(ERR, "%s: the device refused control command class %u cmd %u",
 			   hw->eth->data.name, cls, cmd);
 		return -EIO;

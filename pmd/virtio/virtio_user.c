@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "kvargs.h"
+#include "prt_atomic.h"
 #include "prt_interrupts.h"
 #include "prt_memory.h"
 #include "vhost_user.h"
@@ -459,7 +460,7 @@ static int vu_read_dev_config(struct virtio_hw *hw, size_t offset, void *buf, si
 	 * interrupt thread reads this too, and the control thread owns the
 	 * socket. */
 	pthread_mutex_lock(&u->lock);
-	if (!__atomic_load_n(&u->backend_gone, __ATOMIC_ACQUIRE) && vu_connected(u))
+	if (!prt_atomic_load(&u->backend_gone, memory_order_acquire) && vu_connected(u))
 		cfg.status = VIRTIO_NET_S_LINK_UP;
 	pthread_mutex_unlock(&u->lock);
 	memcpy(cfg.mac, u->mac.addr_bytes, sizeof(cfg.mac));
@@ -565,7 +566,7 @@ static void vu_hangup(int fd, void *arg)
 	prt_intr_callback_unregister(fd); /* a hang-up stays: once is enough */
 	VIRTIO_LOG(ERR, "%s: the vhost-user backend at %s closed the connection; link down",
 		   vu_name(u), u->path);
-	__atomic_store_n(&u->backend_gone, true, __ATOMIC_RELEASE);
+	prt_atomic_store(&u->backend_gone, true, memory_order_release);
 	virtio_lsc_handle(&u->hw);
 }
 

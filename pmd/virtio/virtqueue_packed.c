@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 
+#include "prt_atomic.h"
 #include "virtqueue.h"
 #include "virtqueue_private.h"
 
@@ -97,7 +98,7 @@ uint16_t vq_packed_add_bufs(struct virtqueue *vq, void *const *cookies, const st
 		d->id = id;
 		/* 2.8.6 / 2.8.21.3: the flags make the descriptor available, so
 		 * they are written last, with release after addr/len/id. */
-		__atomic_store_n(&d->flags, (uint16_t)(wflag | avail), __ATOMIC_RELEASE);
+		prt_atomic_store(&d->flags, (uint16_t)(wflag | avail), memory_order_release);
 		/* In order the free "list" is the id sequence: no load to wait for. */
 		id = in_order ? (uint16_t)((id + 1) & (size - 1)) : x->next;
 		if (++pos == size) {
@@ -143,7 +144,7 @@ int vq_packed_add_chain(struct virtqueue *vq, void *cookie, const struct vq_seg 
 		packed_advance(vq);
 	}
 	/* 2.8.21.3.1: the head's flags last, so the device never sees a partial chain. */
-	__atomic_store_n(&head->flags, head_flags, __ATOMIC_RELEASE);
+	prt_atomic_store(&head->flags, head_flags, memory_order_release);
 	vq->num_free -= nsegs;
 	vq->inflight++;
 	p->num_added += nsegs;
@@ -162,8 +163,8 @@ void vq_packed_add_indirect(struct virtqueue *vq, void *cookie, prt_iova_t table
 	d->len = len;
 	d->id = id;
 	/* 2.8.21.3: the flags, written last, make it available. */
-	__atomic_store_n(&d->flags, (uint16_t)(VIRTQ_DESC_F_INDIRECT | packed_avail_flags(p)),
-			 __ATOMIC_RELEASE);
+	prt_atomic_store(&d->flags, (uint16_t)(VIRTQ_DESC_F_INDIRECT | packed_avail_flags(p)),
+			 memory_order_release);
 	packed_advance(vq);
 	vq->num_free--;
 	vq->inflight++;
@@ -207,7 +208,7 @@ static uint16_t packed_get_used_in_order(struct virtqueue *vq, void **cookies, u
 		} else {
 			const struct pvirtq_desc *d = &p->desc[last_used];
 			/* Acquire: as in vq_packed_get_used(). */
-			uint16_t flags = __atomic_load_n(&d->flags, __ATOMIC_ACQUIRE), id;
+			uint16_t flags = prt_atomic_load(&d->flags, memory_order_acquire), id;
 
 			if (!packed_desc_is_used(flags, wrap))
 				break;
@@ -242,7 +243,7 @@ uint16_t vq_packed_get_used(struct virtqueue *vq, void **cookies, uint32_t *lens
 		const struct pvirtq_desc *d = &p->desc[p->last_used];
 		/* Acquire pairs with the device's release of the flags after
 		 * writing id and len (2.8.21.2). */
-		uint16_t flags = __atomic_load_n(&d->flags, __ATOMIC_ACQUIRE);
+		uint16_t flags = prt_atomic_load(&d->flags, memory_order_acquire);
 		struct vq_desc_extra *x;
 		uint16_t id;
 
@@ -279,9 +280,9 @@ bool vq_packed_kick_prepare(struct virtqueue *vq)
 	p->kicked_wrap = p->avail_wrap;
 	/* Store-load fence (2.8.23): the descriptors must be visible before the
 	 * driver reads whether the device wants a notification. */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	atomic_thread_fence(memory_order_seq_cst);
 	/* One load for off_wrap and flags, so the two agree. */
-	snap = __atomic_load_n(&p->device_event->raw, __ATOMIC_RELAXED);
+	snap = prt_atomic_load(&p->device_event->raw, memory_order_relaxed);
 	off_wrap = (uint16_t)snap;
 	flags = (uint16_t)(snap >> 16);
 	if (flags != RING_EVENT_FLAGS_DESC || !vq->event_idx)
@@ -310,16 +311,16 @@ bool vq_packed_intr_enable(struct virtqueue *vq)
 		flags = RING_EVENT_FLAGS_DESC;
 	}
 	/* One store, so that the device never sees DESC with a stale offset. */
-	__atomic_store_n(&p->driver_event->raw, off_wrap | ((uint32_t)flags << 16),
-			 __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	return packed_desc_is_used(__atomic_load_n(&p->desc[p->last_used].flags, __ATOMIC_ACQUIRE),
-				   p->used_wrap);
+	prt_atomic_store(&p->driver_event->raw, off_wrap | ((uint32_t)flags << 16),
+			 memory_order_relaxed);
+	atomic_thread_fence(memory_order_seq_cst);
+	return packed_desc_is_used(
+		prt_atomic_load(&p->desc[p->last_used].flags, memory_order_acquire), p->used_wrap);
 }
 
 void vq_packed_intr_disable(struct virtqueue *vq)
 {
 	vq->intr_enabled = false;
-	__atomic_store_n(&vq->packed.driver_event->flags, RING_EVENT_FLAGS_DISABLE,
-			 __ATOMIC_RELAXED);
+	prt_atomic_store(&vq->packed.driver_event->flags, RING_EVENT_FLAGS_DISABLE,
+			 memory_order_relaxed);
 }

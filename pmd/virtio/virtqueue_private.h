@@ -6,10 +6,11 @@
 #include <errno.h>
 #include <stdbool.h>
 
+#include "prt_atomic.h"
 #include "virtqueue.h"
 
 /* Reads a field the device may change at any time exactly once (no reload by the compiler). */
-#define VQ_READ_ONCE(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define VQ_READ_ONCE(x) prt_atomic_load(&(x), memory_order_relaxed)
 
 /** Marks @p vq broken (logged once): @p why names the violation, @p value its figure. */
 void vq_set_broken(struct virtqueue *vq, const char *why, uint32_t value);

@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 
+#include "prt_atomic.h"
 #include "virtqueue.h"
 #include "virtqueue_private.h"
 
@@ -206,7 +207,7 @@ uint16_t vq_split_get_used(struct virtqueue *vq, void **cookies, uint32_t *lens,
 		return 0;
 	/* Acquire pairs with the device's write of used->idx after the used
 	 * elements (2.7.8.2: the device updates idx after the ring entries). */
-	used_idx = __atomic_load_n(&s->used->idx, __ATOMIC_ACQUIRE);
+	used_idx = prt_atomic_load(&s->used->idx, memory_order_acquire);
 	ready = (uint16_t)(used_idx - s->last_used_idx);
 	if (unlikely(ready > vq->inflight)) {
 		vq->stats.bad_used_idx++;
@@ -245,11 +246,11 @@ bool vq_split_kick_prepare(struct virtqueue *vq)
 		return false;
 	/* Release: the descriptors and ring entries written before are visible
 	 * to the device once it sees the new idx (2.7.13.3). */
-	__atomic_store_n(&s->avail->idx, new_idx, __ATOMIC_RELEASE);
+	prt_atomic_store(&s->avail->idx, new_idx, memory_order_release);
 	s->kicked_avail_idx = new_idx;
 	/* Store-load fence (2.7.13.4): the device must see the new idx before
 	 * the driver reads whether it wants a notification, or both may wait. */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	atomic_thread_fence(memory_order_seq_cst);
 	if (vq->event_idx)
 		return virtq_need_event(VQ_READ_ONCE(*s->avail_event), new_idx, old);
 	return !(VQ_READ_ONCE(s->used->flags) & VIRTQ_USED_F_NO_NOTIFY);
@@ -262,13 +263,13 @@ bool vq_split_intr_enable(struct virtqueue *vq)
 	vq->intr_enabled = true;
 	/* 2.7.7: ask for a notification at the next used buffer. */
 	if (vq->event_idx)
-		__atomic_store_n(s->used_event, s->last_used_idx, __ATOMIC_RELAXED);
+		prt_atomic_store(s->used_event, s->last_used_idx, memory_order_relaxed);
 	else
-		__atomic_store_n(&s->avail->flags, 0, __ATOMIC_RELAXED);
+		prt_atomic_store(&s->avail->flags, 0, memory_order_relaxed);
 	/* The request must be visible before the re-check below, or a buffer
 	 * used in between would be neither seen nor notified. */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	return __atomic_load_n(&s->used->idx, __ATOMIC_ACQUIRE) != s->last_used_idx;
+	atomic_thread_fence(memory_order_seq_cst);
+	return prt_atomic_load(&s->used->idx, memory_order_acquire) != s->last_used_idx;
 }
 
 void vq_split_intr_disable(struct virtqueue *vq)
@@ -277,7 +278,9 @@ void vq_split_intr_disable(struct virtqueue *vq)
 
 	vq->intr_enabled = false;
 	if (vq->event_idx)
-		__atomic_store_n(s->used_event, (uint16_t)(s->last_used_idx - 1), __ATOMIC_RELAXED);
+		prt_atomic_store(s->used_event, (uint16_t)(s->last_used_idx - 1),
+				 memory_order_relaxed);
 	else
-		__atomic_store_n(&s->avail->flags, VIRTQ_AVAIL_F_NO_INTERRUPT, __ATOMIC_RELAXED);
+		prt_atomic_store(&s->avail->flags, VIRTQ_AVAIL_F_NO_INTERRUPT,
+				 memory_order_relaxed);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "e1000_sim.h"
+#include "prt_atomic.h"
 
 static uint16_t rx_free(const struct e1000_sim *s)
 {
@@ -34,7 +35,7 @@ int sim_rx_frame(struct e1000_sim *s, const void *data, uint32_t len, uint32_t e
 		d->wb.rss = htole32(0x12345678);
 		d->wb.length = htole16((uint16_t)chunk);
 		d->wb.vlan = 0;
-		__atomic_store_n(&d->wb.status_error, htole32(status), __ATOMIC_RELEASE);
+		prt_atomic_store(&d->wb.status_error, htole32(status), memory_order_release);
 		s->bar[SIM_RDH] = (s->bar[SIM_RDH] + 1) % s->rx_nb;
 	}
 	return 0;
@@ -45,7 +46,7 @@ void sim_rx_writeback_raw(struct e1000_sim *s, uint16_t len, uint32_t status_err
 	union e1000_rx_desc *d = &s->rx_desc[s->bar[SIM_RDH]];
 
 	d->wb.length = htole16(len);
-	__atomic_store_n(&d->wb.status_error, htole32(status_error), __ATOMIC_RELEASE);
+	prt_atomic_store(&d->wb.status_error, htole32(status_error), memory_order_release);
 	s->bar[SIM_RDH] = (s->bar[SIM_RDH] + 1) % s->rx_nb;
 }
 
@@ -67,8 +68,8 @@ void sim_tx_process(struct e1000_sim *s)
 			s->tx_len = 0;
 		}
 		if (lower & E1000_TXD_CMD_RS)
-			__atomic_store_n(&d->upper, d->upper | htole32(E1000_TXD_STAT_DD),
-					 __ATOMIC_RELEASE);
+			prt_atomic_store(&d->upper, d->upper | htole32(E1000_TXD_STAT_DD),
+					 memory_order_release);
 		s->bar[SIM_TDH] = (s->bar[SIM_TDH] + 1) % s->tx_nb;
 	}
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prt_atomic.h"
 #include "prt_test.h"
 
 #include "e1000_hw.h"
@@ -24,12 +25,12 @@ static uint32_t *bar;
 
 static void reg_set(uint32_t reg, uint32_t v)
 {
-	__atomic_store_n(&bar[reg / 4], v, __ATOMIC_RELEASE);
+	prt_atomic_store(&bar[reg / 4], v, memory_order_release);
 }
 
 static uint32_t reg_get(uint32_t reg)
 {
-	return __atomic_load_n(&bar[reg / 4], __ATOMIC_ACQUIRE);
+	return prt_atomic_load(&bar[reg / 4], memory_order_acquire);
 }
 
 static int setup(void **state)

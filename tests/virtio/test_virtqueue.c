@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prt_atomic.h"
 #include "prt_test.h"
 #include "virtqueue.h"
 #include "vq_sim.h"
@@ -733,7 +734,7 @@ static void test_in_order_idx_behind(void **state)
 	for (i = 0; i < 4; i++)
 		assert_int_equal(vq_sim_pop(&f->sim, &b[i]), 1);
 	vq_sim_push_batch(&f->sim, b, 4, 0);
-	__atomic_store_n(&used->idx, 2, __ATOMIC_RELEASE);
+	prt_atomic_store(&used->idx, 2, memory_order_release);
 	in_order_take(f, &log, 4);
 	assert_int_equal(log.back, 2);
 	vq_sim_publish(&f->sim);

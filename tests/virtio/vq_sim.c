@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "prt_atomic.h"
 #include "vq_sim.h"
 
 void vq_sim_init(struct vq_sim *sim, const struct virtqueue *vq)
@@ -83,7 +84,7 @@ static int split_pop(struct vq_sim *sim, struct vq_sim_buf *buf)
 {
 	struct virtq_avail *avail = sim->ring.driver_va;
 	struct virtq_desc *desc = sim->ring.desc_va;
-	uint16_t idx = __atomic_load_n(&avail->idx, __ATOMIC_ACQUIRE), d, n = 0;
+	uint16_t idx = prt_atomic_load(&avail->idx, memory_order_acquire), d, n = 0;
 
 	if (idx == sim->last_avail)
 		return 0;
@@ -120,7 +121,7 @@ static int packed_pop(struct vq_sim *sim, struct vq_sim_buf *buf)
 
 	for (;;) {
 		struct pvirtq_desc *d = &desc[sim->avail_pos];
-		uint16_t f = __atomic_load_n(&d->flags, __ATOMIC_ACQUIRE);
+		uint16_t f = prt_atomic_load(&d->flags, memory_order_acquire);
 		bool avail = !!(f & VIRTQ_DESC_F_AVAIL) == sim->avail_wrap &&
 			     !!(f & VIRTQ_DESC_F_USED) != sim->avail_wrap;
 
@@ -170,7 +171,7 @@ void vq_sim_push(struct vq_sim *sim, const struct vq_sim_buf *buf, uint32_t len)
 
 		d->id = buf->id;
 		d->len = len;
-		__atomic_store_n(&d->flags, f, __ATOMIC_RELEASE);
+		prt_atomic_store(&d->flags, f, memory_order_release);
 		sim->used_pos += buf->ndescs;
 		if (sim->used_pos >= sim->size) {
 			sim->used_pos -= sim->size;
@@ -211,7 +212,7 @@ void vq_sim_publish(struct vq_sim *sim)
 	struct virtq_used *used = sim->ring.device_va;
 
 	if (!sim->packed)
-		__atomic_store_n(&used->idx, sim->used_idx, __ATOMIC_RELEASE);
+		prt_atomic_store(&used->idx, sim->used_idx, memory_order_release);
 }
 
 void vq_sim_set_notify(struct vq_sim *sim, bool enable)

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "prt_atomic.h"
 #include "prt_eal.h"
 #include "prt_io.h"
 #include "prt_pci.h"
@@ -35,7 +36,7 @@ static int test_probe(struct prt_pci_driver *drv, struct prt_pci_device *d)
 static int test_remove(struct prt_pci_device *d)
 {
 	(void)d;
-	__atomic_store_n(&removed, 1, __ATOMIC_RELEASE);
+	prt_atomic_store(&removed, 1, memory_order_release);
 	return 0;
 }
 
@@ -86,7 +87,7 @@ static void test_unplug(void **state)
 	do {
 		usleep(10000);
 		clock_gettime(CLOCK_MONOTONIC, &t);
-	} while (!__atomic_load_n(&removed, __ATOMIC_ACQUIRE) && t.tv_sec - t0.tv_sec < 10);
+	} while (!prt_atomic_load(&removed, memory_order_acquire) && t.tv_sec - t0.tv_sec < 10);
 	assert_true(removed);
 	/* A late access by a polling lcore finds a vanished device, not a crash. */
 	assert_int_equal(prt_read32(bar + 2), 0xffffffff);
