@@ -26,6 +26,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
@@ -62,8 +63,7 @@ struct afp_rx_queue {
 	uint16_t port_id;
 	struct prt_mempool *mp;
 	uint32_t max_frame;
-	uint64_t pkts;
-	uint64_t bytes;
+	struct prt_eth_sw_stats stats; /* errors: the oversize frames */
 	uint64_t oversize;
 	uint64_t nombuf;
 	uint64_t kernel_drops; /* summed by stats_get (control thread) */
@@ -71,9 +71,7 @@ struct afp_rx_queue {
 
 struct afp_tx_queue {
 	int fd;
-	uint64_t pkts;
-	uint64_t bytes;
-	uint64_t errs;
+	struct prt_eth_sw_stats stats;
 } __prt_cache_aligned;
 
 struct afp_private {
@@ -190,6 +188,7 @@ static uint16_t afp_rx(void *queue, struct prt_mbuf **pkts, uint16_t n)
 		hdr = (struct tpacket3_hdr *)q->next;
 		if (unlikely(hdr->tp_snaplen > q->max_frame)) {
 			prt_eth_counter_add(&q->oversize, 1);
+			prt_eth_counter_add(&q->stats.errors, 1);
 		} else {
 			pkts[got] = afp_copy(q, hdr, (const uint8_t *)hdr + hdr->tp_mac,
 					     hdr->tp_snaplen);
@@ -205,8 +204,7 @@ static uint16_t afp_rx(void *queue, struct prt_mbuf **pkts, uint16_t n)
 		if (--q->left == 0)
 			afp_block_release(q);
 	}
-	prt_eth_counter_add(&q->pkts, got);
-	prt_eth_counter_add(&q->bytes, bytes);
+	prt_eth_sw_stats_count(&q->stats, got, bytes);
 	return got;
 }
 
@@ -230,7 +228,7 @@ static uint16_t afp_tx(void *queue, struct prt_mbuf **pkts, uint16_t n)
 		if (m != NULL && v - first == AFP_MAX_SEGS && i == 0) {
 			/* More segments than a frame may have: it would wait here forever. */
 			prt_pktmbuf_free(pkts[0]);
-			prt_eth_counter_add(&q->errs, 1);
+			prt_eth_counter_add(&q->stats.errors, 1);
 			return 1;
 		}
 		if (m != NULL) { /* out of iovecs (or that frame comes first next call) */
@@ -259,9 +257,8 @@ static uint16_t afp_tx(void *queue, struct prt_mbuf **pkts, uint16_t n)
 	for (uint16_t i = 0; i < done; i++)
 		bytes += msgs[i].msg_len;
 	prt_pktmbuf_free_bulk(pkts, done);
-	prt_eth_counter_add(&q->pkts, done - errs);
-	prt_eth_counter_add(&q->bytes, bytes);
-	prt_eth_counter_add(&q->errs, errs);
+	prt_eth_sw_stats_count(&q->stats, done - errs, bytes);
+	prt_eth_counter_add(&q->stats.errors, errs);
 	return done;
 }
 
@@ -488,14 +485,13 @@ static int afp_stats_get(struct prt_eth_dev *dev, struct prt_eth_stats *st)
 {
 	struct afp_private *priv = dev->dev_private;
 
+	prt_eth_sw_stats_get(dev, st, offsetof(struct afp_rx_queue, stats),
+			     offsetof(struct afp_tx_queue, stats));
 	for (uint16_t i = 0; i < dev->data.nb_rx_queues; i++) {
 		struct afp_rx_queue *q = &priv->rxq[i];
 		struct tpacket_stats_v3 ks;
 		socklen_t len = sizeof(ks);
 
-		prt_eth_stats_add_rxq(st, i, prt_eth_counter_read(&q->pkts),
-				      prt_eth_counter_read(&q->bytes),
-				      prt_eth_counter_read(&q->oversize));
 		st->rx_nombuf += prt_eth_counter_read(&q->nombuf);
 		/* Frames the kernel dropped because the ring was full. Reading
 		 * PACKET_STATISTICS resets the kernel's count: keep a sum. */
@@ -503,10 +499,27 @@ static int afp_stats_get(struct prt_eth_dev *dev, struct prt_eth_stats *st)
 			q->kernel_drops += ks.tp_drops;
 		st->imissed += q->kernel_drops;
 	}
-	for (uint16_t i = 0; i < dev->data.nb_tx_queues; i++)
-		prt_eth_stats_add_txq(st, i, prt_eth_counter_read(&priv->txq[i].pkts),
-				      prt_eth_counter_read(&priv->txq[i].bytes),
-				      prt_eth_counter_read(&priv->txq[i].errs));
+	return 0;
+}
+
+static int afp_stats_reset(struct prt_eth_dev *dev)
+{
+	struct afp_private *priv = dev->dev_private;
+
+	prt_eth_sw_stats_reset(dev, offsetof(struct afp_rx_queue, stats),
+			       offsetof(struct afp_tx_queue, stats));
+	for (uint16_t i = 0; i < dev->data.nb_rx_queues; i++) {
+		struct afp_rx_queue *q = &priv->rxq[i];
+		struct tpacket_stats_v3 ks;
+		socklen_t len = sizeof(ks);
+
+		prt_atomic_store(&q->oversize, 0, memory_order_relaxed);
+		prt_atomic_store(&q->nombuf, 0, memory_order_relaxed);
+		/* Reading the kernel's drop count resets it. */
+		if (q->fd >= 0)
+			getsockopt(q->fd, SOL_PACKET, PACKET_STATISTICS, &ks, &len);
+		q->kernel_drops = 0;
+	}
 	return 0;
 }
 
@@ -538,6 +551,7 @@ static const struct prt_eth_dev_ops afp_ops = {
 	.allmulticast_disable = afp_allmulti_disable,
 	.mtu_set = afp_mtu_set,
 	.stats_get = afp_stats_get,
+	.stats_reset = afp_stats_reset,
 	.rx_queue_intr_fd = afp_rx_queue_intr_fd,
 };
 

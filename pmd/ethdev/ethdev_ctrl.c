@@ -230,14 +230,3 @@ int prt_eth_rx_eof(uint16_t port_id)
 	}
 	return ret;
 }
-
-int prt_eth_link_update_virtual(struct prt_eth_dev *dev, int wait)
-{
-	(void)wait;
-	dev->data.link = (struct prt_eth_link){
-		.link_speed = PRT_ETH_SPEED_NUM_10G,
-		.link_duplex = 1,
-		.link_status = dev->data.started,
-	};
-	return 0;
-}

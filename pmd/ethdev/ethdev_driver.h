@@ -276,12 +276,60 @@ static inline void prt_eth_stats_add_txq(struct prt_eth_stats *st, uint16_t q, u
 	}
 }
 
+/*
+ * Software ports (ethdev_sw.c): what net_null, net_ring, net_pcap and
+ * net_af_packet share.
+ */
+
 /**
  * link_update for software ports (null, ring, pcap): the link is up, 10 Gb/s
  * full duplex, exactly while the port is started. Never fails; @p wait is
  * ignored since nothing is negotiated.
  */
 int prt_eth_link_update_virtual(struct prt_eth_dev *dev, int wait);
+
+/** promiscuous/allmulticast enable and disable for a port that filters nothing: returns 0. */
+int prt_eth_mode_noop(struct prt_eth_dev *dev);
+
+/**
+ * A software queue's counters, written by the queue's lcore only
+ * (prt_eth_sw_stats_count(), prt_eth_counter_add()) and read or reset by the
+ * control thread.
+ */
+struct prt_eth_sw_stats {
+	uint64_t packets; /**< frames received (rx) or sent (tx) */
+	uint64_t bytes; /**< their bytes */
+	uint64_t errors; /**< frames dropped: ierrors (rx) or oerrors (tx) */
+};
+
+/** Counts @p pkts frames of @p bytes bytes in all on the calling queue's @p s. */
+static inline void prt_eth_sw_stats_count(struct prt_eth_sw_stats *s, uint64_t pkts, uint64_t bytes)
+{
+	prt_eth_counter_add(&s->packets, pkts);
+	prt_eth_counter_add(&s->bytes, bytes);
+}
+
+/** Zeroes @p s (NULL is ignored), from the control thread. */
+static inline void prt_eth_sw_stats_clear(struct prt_eth_sw_stats *s)
+{
+	if (s == NULL)
+		return;
+	prt_atomic_store(&s->packets, 0, memory_order_relaxed);
+	prt_atomic_store(&s->bytes, 0, memory_order_relaxed);
+	prt_atomic_store(&s->errors, 0, memory_order_relaxed);
+}
+
+/**
+ * Adds to @p st the counters of every queue set up on @p dev: each queue
+ * (dev->data.rx_queues[q], tx_queues[q]) holds a struct prt_eth_sw_stats at
+ * byte offset @p rxq_off (rx) or @p txq_off (tx), as offsetof() gives it.
+ * For stats_get; the driver adds what else it counts (rx_nombuf, imissed).
+ */
+void prt_eth_sw_stats_get(const struct prt_eth_dev *dev, struct prt_eth_stats *st, size_t rxq_off,
+			  size_t txq_off);
+
+/** Zeroes the counters prt_eth_sw_stats_get() reads. For stats_reset. */
+void prt_eth_sw_stats_reset(struct prt_eth_dev *dev, size_t rxq_off, size_t txq_off);
 
 _Static_assert(sizeof(struct prt_eth_link) == sizeof(uint64_t),
 	       "the link state is read and written as one 64-bit atomic");

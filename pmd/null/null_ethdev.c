@@ -10,6 +10,7 @@
  * no-rx=0|1 (0; rx returns nothing, for tx-only measurements).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "ethdev_driver.h"
@@ -27,8 +28,7 @@ struct null_queue {
 	struct prt_mempool *mp; /* rx only */
 	struct null_private *priv;
 	uint16_t port_id;
-	uint64_t pkts; /* written by the queue's thread only */
-	uint64_t bytes;
+	struct prt_eth_sw_stats stats;
 } __prt_cache_aligned;
 
 struct null_private {
@@ -52,8 +52,7 @@ static uint16_t null_rx(void *queue, struct prt_mbuf **pkts, uint16_t n)
 		pkts[i]->pkt_len = size;
 		pkts[i]->port = q->port_id;
 	}
-	prt_eth_counter_add(&q->pkts, n);
-	prt_eth_counter_add(&q->bytes, (uint64_t)n * size);
+	prt_eth_sw_stats_count(&q->stats, n, (uint64_t)n * size);
 	return n;
 }
 
@@ -83,8 +82,7 @@ static uint16_t null_tx(void *queue, struct prt_mbuf **pkts, uint16_t n)
 	for (uint16_t i = 0; i < n; i++)
 		bytes += pkts[i]->pkt_len;
 	prt_pktmbuf_free_bulk(pkts, n);
-	prt_eth_counter_add(&q->pkts, n);
-	prt_eth_counter_add(&q->bytes, bytes);
+	prt_eth_sw_stats_count(&q->stats, n, bytes);
 	return n;
 }
 
@@ -146,33 +144,15 @@ static int null_tx_queue_setup(struct prt_eth_dev *dev, uint16_t qid, uint16_t n
 
 static int null_stats_get(struct prt_eth_dev *dev, struct prt_eth_stats *st)
 {
-	struct null_private *priv = dev->dev_private;
-
-	for (uint16_t q = 0; q < dev->data.nb_rx_queues; q++)
-		prt_eth_stats_add_rxq(st, q, prt_eth_counter_read(&priv->rxq[q].pkts),
-				      prt_eth_counter_read(&priv->rxq[q].bytes), 0);
-	for (uint16_t q = 0; q < dev->data.nb_tx_queues; q++)
-		prt_eth_stats_add_txq(st, q, prt_eth_counter_read(&priv->txq[q].pkts),
-				      prt_eth_counter_read(&priv->txq[q].bytes), 0);
+	prt_eth_sw_stats_get(dev, st, offsetof(struct null_queue, stats),
+			     offsetof(struct null_queue, stats));
 	return 0;
 }
 
 static int null_stats_reset(struct prt_eth_dev *dev)
 {
-	struct null_private *priv = dev->dev_private;
-
-	for (unsigned int q = 0; q < NULL_MAX_QUEUES; q++) {
-		prt_atomic_store(&priv->rxq[q].pkts, 0, memory_order_relaxed);
-		prt_atomic_store(&priv->rxq[q].bytes, 0, memory_order_relaxed);
-		prt_atomic_store(&priv->txq[q].pkts, 0, memory_order_relaxed);
-		prt_atomic_store(&priv->txq[q].bytes, 0, memory_order_relaxed);
-	}
-	return 0;
-}
-
-static int null_mode_noop(struct prt_eth_dev *dev)
-{
-	(void)dev;
+	prt_eth_sw_stats_reset(dev, offsetof(struct null_queue, stats),
+			       offsetof(struct null_queue, stats));
 	return 0;
 }
 
@@ -181,10 +161,10 @@ static const struct prt_eth_dev_ops null_ops = {
 	.rx_queue_setup = null_rx_queue_setup,
 	.tx_queue_setup = null_tx_queue_setup,
 	.link_update = prt_eth_link_update_virtual,
-	.promiscuous_enable = null_mode_noop,
-	.promiscuous_disable = null_mode_noop,
-	.allmulticast_enable = null_mode_noop,
-	.allmulticast_disable = null_mode_noop,
+	.promiscuous_enable = prt_eth_mode_noop,
+	.promiscuous_disable = prt_eth_mode_noop,
+	.allmulticast_enable = prt_eth_mode_noop,
+	.allmulticast_disable = prt_eth_mode_noop,
 	.stats_get = null_stats_get,
 	.stats_reset = null_stats_reset,
 };

@@ -17,6 +17,7 @@
  * ended); one without a tx sink has one tx queue that drops and counts.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,19 +94,10 @@ static int pcap_stats_get(struct prt_eth_dev *dev, struct prt_eth_stats *st)
 {
 	struct pcap_private *priv = dev->dev_private;
 
-	for (uint16_t i = 0; i < dev->data.nb_rx_queues; i++) {
-		const struct pcap_rx_queue *q = &priv->rxq[i];
-
-		prt_eth_stats_add_rxq(
-			st, i, prt_eth_counter_read(&q->pkts), prt_eth_counter_read(&q->bytes),
-			prt_eth_counter_read(&q->oversize) + prt_eth_counter_read(&q->runts) +
-				prt_eth_counter_read(&q->read_errors));
-		st->rx_nombuf += prt_eth_counter_read(&q->nombuf);
-	}
-	for (uint16_t i = 0; i < dev->data.nb_tx_queues; i++)
-		prt_eth_stats_add_txq(st, i, prt_eth_counter_read(&priv->txq[i].pkts),
-				      prt_eth_counter_read(&priv->txq[i].bytes),
-				      prt_eth_counter_read(&priv->txq[i].errs));
+	prt_eth_sw_stats_get(dev, st, offsetof(struct pcap_rx_queue, stats),
+			     offsetof(struct pcap_tx_queue, stats));
+	for (uint16_t i = 0; i < dev->data.nb_rx_queues; i++)
+		st->rx_nombuf += prt_eth_counter_read(&priv->rxq[i].nombuf);
 	return 0;
 }
 
@@ -113,12 +105,12 @@ static int pcap_stats_reset(struct prt_eth_dev *dev)
 {
 	struct pcap_private *priv = dev->dev_private;
 
+	prt_eth_sw_stats_reset(dev, offsetof(struct pcap_rx_queue, stats),
+			       offsetof(struct pcap_tx_queue, stats));
 	for (unsigned int i = 0; i < PCAP_MAX_QUEUES; i++) {
 		struct pcap_rx_queue *r = &priv->rxq[i];
-		struct pcap_tx_queue *t = &priv->txq[i];
-		uint64_t *c[] = { &r->pkts,	   &r->bytes,  &r->oversize,  &r->runts,
-				  &r->read_errors, &r->nombuf, &r->truncated, &t->pkts,
-				  &t->bytes,	   &t->errs };
+		uint64_t *c[] = { &r->oversize, &r->runts, &r->read_errors, &r->nombuf,
+				  &r->truncated };
 
 		for (unsigned int k = 0; k < PRT_DIM(c); k++)
 			prt_atomic_store(c[k], 0, memory_order_relaxed);
@@ -183,12 +175,6 @@ static int pcap_rx_queue_intr_fd(struct prt_eth_dev *dev, uint16_t qid)
 	return fd >= 0 ? fd : -ENOTSUP;
 }
 
-static int pcap_mode_noop(struct prt_eth_dev *dev)
-{
-	(void)dev;
-	return 0;
-}
-
 static void pcap_queues_close(struct pcap_private *priv)
 {
 	for (unsigned int i = 0; i < PCAP_MAX_QUEUES; i++) {
@@ -219,10 +205,10 @@ static const struct prt_eth_dev_ops pcap_ops = {
 	.rx_queue_setup = pcap_rx_queue_setup,
 	.tx_queue_setup = pcap_tx_queue_setup,
 	.link_update = prt_eth_link_update_virtual,
-	.promiscuous_enable = pcap_mode_noop,
-	.promiscuous_disable = pcap_mode_noop,
-	.allmulticast_enable = pcap_mode_noop,
-	.allmulticast_disable = pcap_mode_noop,
+	.promiscuous_enable = prt_eth_mode_noop,
+	.promiscuous_disable = prt_eth_mode_noop,
+	.allmulticast_enable = prt_eth_mode_noop,
+	.allmulticast_disable = prt_eth_mode_noop,
 	.mtu_set = pcap_mtu_set,
 	.stats_get = pcap_stats_get,
 	.stats_reset = pcap_stats_reset,

@@ -35,9 +35,9 @@ struct pcap_rx_queue {
 	/** 1: the file ended (never for infinite_rx or an interface); -EIO: it ended on a
 	 * read error (a truncated file). */
 	_Atomic int eof;
-	/* counters, written by the polling thread only */
-	uint64_t pkts;
-	uint64_t bytes;
+	/* counters, written by the polling thread only; stats.errors sums the
+	 * three drops below */
+	struct prt_eth_sw_stats stats;
 	uint64_t oversize; /**< longer than max_frame: dropped */
 	uint64_t runts; /**< shorter than an Ethernet header: dropped */
 	uint64_t read_errors; /**< libpcap read failures (a truncated file) */
@@ -51,9 +51,7 @@ struct pcap_tx_queue {
 	pcap_t *pcap; /**< the dead handle of the dumper, or a live interface */
 	bool live;
 	uint8_t *gather; /**< PCAP_SNAPLEN bytes to linearise chained frames */
-	uint64_t pkts;
-	uint64_t bytes;
-	uint64_t errs; /**< frames not written (too long, interface refused) */
+	struct prt_eth_sw_stats stats; /**< errors: frames not written (too long, refused) */
 } __prt_cache_aligned;
 
 struct pcap_private {

@@ -104,6 +104,7 @@ static int rx_next(struct pcap_rx_queue *q, struct pcap_pkthdr **hdr, const uint
 			"port %u: reading '%s': %s; the frames before were received, the rest of the file cannot be read",
 			q->port_id, q->path ? q->path : "interface", pcap_geterr(q->pcap));
 		prt_eth_counter_add(&q->read_errors, 1);
+		prt_eth_counter_add(&q->stats.errors, 1);
 		if (q->live)
 			return 0;
 	}
@@ -128,10 +129,12 @@ uint16_t pcap_rx_burst(void *queue, struct prt_mbuf **pkts, uint16_t n)
 			break;
 		if (unlikely(hdr->caplen > q->max_frame)) {
 			prt_eth_counter_add(&q->oversize, 1);
+			prt_eth_counter_add(&q->stats.errors, 1);
 			continue;
 		}
 		if (unlikely(hdr->caplen < PRT_ETHER_HDR_LEN)) {
 			prt_eth_counter_add(&q->runts, 1);
+			prt_eth_counter_add(&q->stats.errors, 1);
 			continue;
 		}
 		pkts[got] = rx_copy(q, data, hdr->caplen);
@@ -148,8 +151,7 @@ uint16_t pcap_rx_burst(void *queue, struct prt_mbuf **pkts, uint16_t n)
 		bytes += hdr->caplen;
 		got++;
 	}
-	prt_eth_counter_add(&q->pkts, got);
-	prt_eth_counter_add(&q->bytes, bytes);
+	prt_eth_sw_stats_count(&q->stats, got, bytes);
 	return got;
 }
 
@@ -194,17 +196,17 @@ uint16_t pcap_tx_burst(void *queue, struct prt_mbuf **pkts, uint16_t n)
 		const uint8_t *data;
 
 		if (unlikely(m->pkt_len > PCAP_SNAPLEN)) {
-			prt_eth_counter_add(&q->errs, 1);
+			prt_eth_counter_add(&q->stats.errors, 1);
 			continue;
 		}
 		data = tx_linear(q, m);
 		if (unlikely(data == NULL)) { /* a malformed chain: dropped, counted */
-			prt_eth_counter_add(&q->errs, 1);
+			prt_eth_counter_add(&q->stats.errors, 1);
 			continue;
 		}
 		if (q->live) {
 			if (pcap_sendpacket(q->pcap, data, (int)m->pkt_len) != 0) {
-				prt_eth_counter_add(&q->errs, 1);
+				prt_eth_counter_add(&q->stats.errors, 1);
 				continue;
 			}
 		} else {
@@ -216,8 +218,7 @@ uint16_t pcap_tx_burst(void *queue, struct prt_mbuf **pkts, uint16_t n)
 	}
 	/* Every frame was taken: written, or counted as an error. */
 	prt_pktmbuf_free_bulk(pkts, n);
-	prt_eth_counter_add(&q->pkts, sent);
-	prt_eth_counter_add(&q->bytes, bytes);
+	prt_eth_sw_stats_count(&q->stats, sent, bytes);
 	return n;
 }
 
@@ -226,6 +227,6 @@ uint16_t pcap_tx_drop_burst(void *queue, struct prt_mbuf **pkts, uint16_t n)
 	struct pcap_tx_queue *q = queue;
 
 	prt_pktmbuf_free_bulk(pkts, n);
-	prt_eth_counter_add(&q->errs, n);
+	prt_eth_counter_add(&q->stats.errors, n);
 	return n;
 }

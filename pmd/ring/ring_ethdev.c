@@ -18,6 +18,7 @@
  * and counts them in oerrors, as DPDK's ring PMD does.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,9 +43,7 @@ struct ring_set {
 
 struct ring_queue {
 	struct prt_ring *ring;
-	uint64_t pkts; /* written by the queue's thread only */
-	uint64_t bytes;
-	uint64_t errs; /* tx: frames refused by a full ring */
+	struct prt_eth_sw_stats stats; /* tx errors: frames refused by a full ring */
 } __prt_cache_aligned;
 
 struct ring_private {
@@ -63,8 +62,7 @@ static uint16_t ring_rx(void *queue, struct prt_mbuf **pkts, uint16_t n)
 
 	for (uint16_t i = 0; i < got; i++)
 		bytes += pkts[i]->pkt_len;
-	prt_eth_counter_add(&q->pkts, got);
-	prt_eth_counter_add(&q->bytes, bytes);
+	prt_eth_sw_stats_count(&q->stats, got, bytes);
 	return got;
 }
 
@@ -76,10 +74,9 @@ static uint16_t ring_tx(void *queue, struct prt_mbuf **pkts, uint16_t n)
 
 	for (uint16_t i = 0; i < sent; i++)
 		bytes += pkts[i]->pkt_len;
-	prt_eth_counter_add(&q->pkts, sent);
-	prt_eth_counter_add(&q->bytes, bytes);
+	prt_eth_sw_stats_count(&q->stats, sent, bytes);
 	if (unlikely(sent < n))
-		prt_eth_counter_add(&q->errs, (uint64_t)(n - sent));
+		prt_eth_counter_add(&q->stats.errors, (uint64_t)(n - sent));
 	return sent;
 }
 
@@ -161,31 +158,15 @@ static int ring_tx_queue_setup(struct prt_eth_dev *dev, uint16_t qid, uint16_t n
 
 static int ring_stats_get(struct prt_eth_dev *dev, struct prt_eth_stats *st)
 {
-	struct ring_private *priv = dev->dev_private;
-
-	for (uint16_t q = 0; q < dev->data.nb_rx_queues; q++)
-		prt_eth_stats_add_rxq(st, q, prt_eth_counter_read(&priv->rxq[q].pkts),
-				      prt_eth_counter_read(&priv->rxq[q].bytes), 0);
-	for (uint16_t q = 0; q < dev->data.nb_tx_queues; q++)
-		prt_eth_stats_add_txq(st, q, prt_eth_counter_read(&priv->txq[q].pkts),
-				      prt_eth_counter_read(&priv->txq[q].bytes),
-				      prt_eth_counter_read(&priv->txq[q].errs));
+	prt_eth_sw_stats_get(dev, st, offsetof(struct ring_queue, stats),
+			     offsetof(struct ring_queue, stats));
 	return 0;
 }
 
 static int ring_stats_reset(struct prt_eth_dev *dev)
 {
-	struct ring_private *priv = dev->dev_private;
-
-	for (unsigned int q = 0; q < RING_MAX_QUEUES; q++) {
-		struct ring_queue *qs[] = { &priv->rxq[q], &priv->txq[q] };
-
-		for (unsigned int i = 0; i < PRT_DIM(qs); i++) {
-			prt_atomic_store(&qs[i]->pkts, 0, memory_order_relaxed);
-			prt_atomic_store(&qs[i]->bytes, 0, memory_order_relaxed);
-			prt_atomic_store(&qs[i]->errs, 0, memory_order_relaxed);
-		}
-	}
+	prt_eth_sw_stats_reset(dev, offsetof(struct ring_queue, stats),
+			       offsetof(struct ring_queue, stats));
 	return 0;
 }
 
@@ -202,22 +183,16 @@ static int ring_close(struct prt_eth_dev *dev)
 	return 0;
 }
 
-static int ring_mode_noop(struct prt_eth_dev *dev)
-{
-	(void)dev;
-	return 0;
-}
-
 static const struct prt_eth_dev_ops ring_ops = {
 	.dev_close = ring_close,
 	.dev_infos_get = ring_infos_get,
 	.rx_queue_setup = ring_rx_queue_setup,
 	.tx_queue_setup = ring_tx_queue_setup,
 	.link_update = prt_eth_link_update_virtual,
-	.promiscuous_enable = ring_mode_noop,
-	.promiscuous_disable = ring_mode_noop,
-	.allmulticast_enable = ring_mode_noop,
-	.allmulticast_disable = ring_mode_noop,
+	.promiscuous_enable = prt_eth_mode_noop,
+	.promiscuous_disable = prt_eth_mode_noop,
+	.allmulticast_enable = prt_eth_mode_noop,
+	.allmulticast_disable = prt_eth_mode_noop,
 	.stats_get = ring_stats_get,
 	.stats_reset = ring_stats_reset,
 };
