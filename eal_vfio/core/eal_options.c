@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <numa.h>
 #include <regex.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,7 +248,14 @@ struct eal_option {
 	int (*parse)(struct eal_parse *p, const char *opt, const char *val);
 	/* Non-NULL: accepted for DPDK command lines, and why prt needs nothing more. */
 	const char *noop;
+	/* A switch: sets the bool at this offset of struct eal_config to flag_value. */
+	bool is_flag;
+	bool flag_value;
+	size_t flag_off;
 };
+
+#define OPT_FLAG(field, value) \
+	.is_flag = true, .flag_value = (value), .flag_off = offsetof(struct eal_config, field)
 
 static int opt_lcore_list(struct eal_parse *p, const char *opt, const char *val)
 {
@@ -311,14 +319,6 @@ static int opt_no_pci(struct eal_parse *p, const char *opt, const char *val)
 	return 0;
 }
 
-static int opt_no_huge(struct eal_parse *p, const char *opt, const char *val)
-{
-	(void)opt;
-	(void)val;
-	p->cfg->no_huge = true;
-	return 0;
-}
-
 static int opt_huge_dir(struct eal_parse *p, const char *opt, const char *val)
 {
 	if (*val == '\0')
@@ -337,22 +337,6 @@ static int opt_socket_mem(struct eal_parse *p, const char *opt, const char *val)
 {
 	memset(p->cfg->socket_mem_mb, 0, sizeof(p->cfg->socket_mem_mb));
 	return parse_socket_mem(p->cfg, opt, val);
-}
-
-static int opt_in_memory(struct eal_parse *p, const char *opt, const char *val)
-{
-	(void)opt;
-	(void)val;
-	p->cfg->in_memory = true;
-	return 0;
-}
-
-static int opt_legacy_mem(struct eal_parse *p, const char *opt, const char *val)
-{
-	(void)opt;
-	(void)val;
-	p->cfg->legacy_mem = true;
-	return 0;
 }
 
 static int opt_iova_mode(struct eal_parse *p, const char *opt, const char *val)
@@ -444,22 +428,6 @@ static int opt_proc_type(struct eal_parse *p, const char *opt, const char *val)
 	return v < 0 ? v : 0;
 }
 
-static int opt_telemetry(struct eal_parse *p, const char *opt, const char *val)
-{
-	(void)opt;
-	(void)val;
-	p->cfg->no_telemetry = false;
-	return 0;
-}
-
-static int opt_no_telemetry(struct eal_parse *p, const char *opt, const char *val)
-{
-	(void)opt;
-	(void)val;
-	p->cfg->no_telemetry = true;
-	return 0;
-}
-
 static int opt_huge_unlink(struct eal_parse *p, const char *opt, const char *val)
 {
 	static const char *const names[] = { "existing", "always", "never" };
@@ -485,78 +453,151 @@ static int opt_base_virtaddr(struct eal_parse *p, const char *opt, const char *v
 	return 0;
 }
 
-static int opt_help(struct eal_parse *p, const char *opt, const char *val)
-{
-	(void)opt;
-	(void)val;
-	p->cfg->help = true;
-	return 0;
-}
-
 static const struct eal_option options[] = {
-	{ NULL, 'l', OPT_ARG_REQUIRED, "LIST", "lcores to run on, lcore id = CPU id: '0-3,6'",
-	  opt_lcore_list, NULL },
-	{ "lcores", 0, OPT_ARG_REQUIRED, "MAP", "lcore to CPU map: '0-3', '1@2,2@(3-4)', '(0-1)@5'",
-	  opt_lcores, NULL },
-	{ NULL, 'c', OPT_ARG_REQUIRED, "MASK", "lcores as a hex mask of CPU ids: '0x3'",
-	  opt_coremask, NULL },
-	{ "main-lcore", 0, OPT_ARG_REQUIRED, "ID", "lcore that runs main() (default: lowest)",
-	  opt_main_lcore, NULL },
-	{ "allow", 'a', OPT_ARG_REQUIRED, "BDF[,ARGS]", "use only these PCI devices (repeatable)",
-	  opt_allow, NULL },
-	{ "block", 'b', OPT_ARG_REQUIRED, "BDF", "do not use this PCI device (repeatable)",
-	  opt_block, NULL },
-	{ "vdev", 0, OPT_ARG_REQUIRED, "NAME[,K=V...]",
-	  "software port, e.g. 'net_pcap0,rx_pcap=in.pcap' (repeatable)", opt_vdev, NULL },
-	{ "no-pci", 0, OPT_ARG_NONE, NULL, "do not scan the PCI bus", opt_no_pci, NULL },
-	{ "no-huge", 0, OPT_ARG_NONE, NULL,
-	  "anonymous memory instead of hugepages (tests; IOVA as VA only)", opt_no_huge, NULL },
-	{ "huge-dir", 0, OPT_ARG_REQUIRED, "DIR",
-	  "back memory with files in this hugetlbfs mount (default: memfd, no files)", opt_huge_dir,
-	  NULL },
-	{ NULL, 'm', OPT_ARG_REQUIRED, "MB", "memory to reserve at start-up, in MiB", opt_memory,
-	  NULL },
-	{ "socket-mem", 0, OPT_ARG_REQUIRED, "MB,MB,...", "memory per NUMA node, in MiB",
-	  opt_socket_mem, NULL },
-	{ "legacy-mem", 0, OPT_ARG_NONE, NULL,
-	  "memory is reserved at start-up only; the heaps never grow", opt_legacy_mem, NULL },
-	{ "in-memory", 0, OPT_ARG_NONE, NULL, "keep no files at all (prt's default)", opt_in_memory,
-	  NULL },
-	{ "iova-mode", 0, OPT_ARG_REQUIRED, "va|pa", "device addresses: virtual or physical",
-	  opt_iova_mode, NULL },
-	{ "vfio-mode", 0, OPT_ARG_REQUIRED, "auto|iommufd|type1|noiommu",
-	  "how to reach devices through VFIO (default auto)", opt_vfio_mode, NULL },
-	{ "log-level", 0, OPT_ARG_REQUIRED, "[TYPE:]LEVEL",
-	  "e.g. 'debug', 'pmd.virtio:debug', 'pmd.*:info', 'eal,8' (regex)", opt_log_level, NULL },
-	{ "file-prefix", 0, OPT_ARG_REQUIRED, "NAME",
-	  "names the runtime directory (telemetry socket): /var/run/dpdk/NAME (default rte)",
-	  opt_file_prefix, NULL },
-	{ "telemetry", 0, OPT_ARG_NONE, NULL, "serve the telemetry socket (the default)",
-	  opt_telemetry, NULL },
-	{ "no-telemetry", 0, OPT_ARG_NONE, NULL, "no telemetry socket", opt_no_telemetry, NULL },
-	{ "proc-type", 0, OPT_ARG_REQUIRED, "primary|auto",
-	  "accepted for DPDK command lines; prt always runs as the primary", opt_proc_type,
-	  "prt always runs as the primary process" },
-	{ NULL, 'n', OPT_ARG_REQUIRED, "N", "memory channels (accepted; prt does not need it)",
-	  opt_mem_channels, "prt's mempools do not spread objects over memory channels" },
-	{ NULL, 'r', OPT_ARG_REQUIRED, "N", "memory ranks (accepted; prt does not need it)",
-	  opt_mem_ranks, "prt's mempools do not spread objects over memory ranks" },
-	{ "single-file-segments", 0, OPT_ARG_NONE, NULL,
-	  "accepted; prt maps each segment from one file already", NULL,
-	  "prt maps each memory segment from one memfd or file, never a file per page" },
-	{ "huge-unlink", 0, OPT_ARG_OPTIONAL, "[=existing|always|never]",
-	  "accepted; prt's hugepage files never have a name", opt_huge_unlink,
-	  "prt's hugepage files are memfds or O_TMPFILE files, which have no name to unlink "
-	  "or keep" },
-	{ "no-shconf", 0, OPT_ARG_NONE, NULL, "accepted; prt keeps no shared configuration", NULL,
-	  "prt keeps no shared configuration files (it has no secondary processes)" },
-	{ "match-allocations", 0, OPT_ARG_NONE, NULL,
-	  "accepted; prt gives no memory back before cleanup", NULL,
-	  "prt gives no hugepage back to the system before cleanup, so no segment is split" },
-	{ "base-virtaddr", 0, OPT_ARG_REQUIRED, "ADDR",
-	  "accepted; no secondary process needs prt's addresses", opt_base_virtaddr,
-	  "prt has no secondary processes that must map memory at the same addresses" },
-	{ "help", 'h', OPT_ARG_NONE, NULL, "print this help", opt_help, NULL },
+	{ .short_name = 'l',
+	  .arg = OPT_ARG_REQUIRED,
+	  .arg_name = "LIST",
+	  .help = "lcores to run on, lcore id = CPU id: '0-3,6'",
+	  .parse = opt_lcore_list },
+	{ .name = "lcores",
+	  .arg = OPT_ARG_REQUIRED,
+	  .arg_name = "MAP",
+	  .help = "lcore to CPU map: '0-3', '1@2,2@(3-4)', '(0-1)@5'",
+	  .parse = opt_lcores },
+	{ .short_name = 'c',
+	  .arg = OPT_ARG_REQUIRED,
+	  .arg_name = "MASK",
+	  .help = "lcores as a hex mask of CPU ids: '0x3'",
+	  .parse = opt_coremask },
+	{ .name = "main-lcore",
+	  .arg = OPT_ARG_REQUIRED,
+	  .arg_name = "ID",
+	  .help = "lcore that runs main() (default: lowest)",
+	  .parse = opt_main_lcore },
+	{ .name = "allow",
+	  .short_name = 'a',
+	  .arg = OPT_ARG_REQUIRED,
+	  .arg_name = "BDF[,ARGS]",
+	  .help = "use only these PCI devices (repeatable)",
+	  .parse = opt_allow },
+	{ .name = "block",
+	  .short_name = 'b',
+	  .arg = OPT_ARG_REQUIRED,
+	  .arg_name = "BDF",
+	  .help = "do not use this PCI device (repeatable)",
+	  .parse = opt_block },
+	{ .name = "vdev",
+	  .arg = OPT_ARG_REQUIRED,
+	  .arg_name = "NAME[,K=V...]",
+	  .help = "software port, e.g. 'net_pcap0,rx_pcap=in.pcap' (repeatable)",
+	  .parse = opt_vdev },
+	{ .name = "no-pci",
+	  .arg = OPT_ARG_NONE,
+	  .help = "do not scan the PCI bus",
+	  .parse = opt_no_pci },
+	{ .name = "no-huge",
+	  .arg = OPT_ARG_NONE,
+	  .help = "anonymous memory instead of hugepages (tests; IOVA as VA only)",
+	  OPT_FLAG(no_huge, true) },
+	{ .name = "huge-dir",
+	  .arg = OPT_ARG_REQUIRED,
+	  .arg_name = "DIR",
+	  .help = "back memory with files in this hugetlbfs mount (default: memfd, no files)",
+	  .parse = opt_huge_dir },
+	{ .short_name = 'm',
+	  .arg = OPT_ARG_REQUIRED,
+	  .arg_name = "MB",
+	  .help = "memory to reserve at start-up, in MiB",
+	  .parse = opt_memory },
+	{ .name = "socket-mem",
+	  .arg = OPT_ARG_REQUIRED,
+	  .arg_name = "MB,MB,...",
+	  .help = "memory per NUMA node, in MiB",
+	  .parse = opt_socket_mem },
+	{ .name = "legacy-mem",
+	  .arg = OPT_ARG_NONE,
+	  .help = "memory is reserved at start-up only; the heaps never grow",
+	  OPT_FLAG(legacy_mem, true) },
+	{ .name = "in-memory",
+	  .arg = OPT_ARG_NONE,
+	  .help = "keep no files at all (prt's default)",
+	  OPT_FLAG(in_memory, true) },
+	{ .name = "iova-mode",
+	  .arg = OPT_ARG_REQUIRED,
+	  .arg_name = "va|pa",
+	  .help = "device addresses: virtual or physical",
+	  .parse = opt_iova_mode },
+	{ .name = "vfio-mode",
+	  .arg = OPT_ARG_REQUIRED,
+	  .arg_name = "auto|iommufd|type1|noiommu",
+	  .help = "how to reach devices through VFIO (default auto)",
+	  .parse = opt_vfio_mode },
+	{ .name = "log-level",
+	  .arg = OPT_ARG_REQUIRED,
+	  .arg_name = "[TYPE:]LEVEL",
+	  .help = "e.g. 'debug', 'pmd.virtio:debug', 'pmd.*:info', 'eal,8' (regex)",
+	  .parse = opt_log_level },
+	{ .name = "file-prefix",
+	  .arg = OPT_ARG_REQUIRED,
+	  .arg_name = "NAME",
+	  .help = "names the runtime directory (telemetry socket): /var/run/dpdk/NAME (default rte)",
+	  .parse = opt_file_prefix },
+	{ .name = "telemetry",
+	  .arg = OPT_ARG_NONE,
+	  .help = "serve the telemetry socket (the default)",
+	  OPT_FLAG(no_telemetry, false) },
+	{ .name = "no-telemetry",
+	  .arg = OPT_ARG_NONE,
+	  .help = "no telemetry socket",
+	  OPT_FLAG(no_telemetry, true) },
+	{ .name = "proc-type",
+	  .arg = OPT_ARG_REQUIRED,
+	  .arg_name = "primary|auto",
+	  .help = "accepted for DPDK command lines; prt always runs as the primary",
+	  .parse = opt_proc_type,
+	  .noop = "prt always runs as the primary process" },
+	{ .short_name = 'n',
+	  .arg = OPT_ARG_REQUIRED,
+	  .arg_name = "N",
+	  .help = "memory channels (accepted; prt does not need it)",
+	  .parse = opt_mem_channels,
+	  .noop = "prt's mempools do not spread objects over memory channels" },
+	{ .short_name = 'r',
+	  .arg = OPT_ARG_REQUIRED,
+	  .arg_name = "N",
+	  .help = "memory ranks (accepted; prt does not need it)",
+	  .parse = opt_mem_ranks,
+	  .noop = "prt's mempools do not spread objects over memory ranks" },
+	{ .name = "single-file-segments",
+	  .arg = OPT_ARG_NONE,
+	  .help = "accepted; prt maps each segment from one file already",
+	  .noop = "prt maps each memory segment from one memfd or file, never a file per page" },
+	{ .name = "huge-unlink",
+	  .arg = OPT_ARG_OPTIONAL,
+	  .arg_name = "[=existing|always|never]",
+	  .help = "accepted; prt's hugepage files never have a name",
+	  .parse = opt_huge_unlink,
+	  .noop = "prt's hugepage files are memfds or O_TMPFILE files, which have no name to unlink "
+		  "or keep" },
+	{ .name = "no-shconf",
+	  .arg = OPT_ARG_NONE,
+	  .help = "accepted; prt keeps no shared configuration",
+	  .noop = "prt keeps no shared configuration files (it has no secondary processes)" },
+	{ .name = "match-allocations",
+	  .arg = OPT_ARG_NONE,
+	  .help = "accepted; prt gives no memory back before cleanup",
+	  .noop = "prt gives no hugepage back to the system before cleanup, so no segment is split" },
+	{ .name = "base-virtaddr",
+	  .arg = OPT_ARG_REQUIRED,
+	  .arg_name = "ADDR",
+	  .help = "accepted; no secondary process needs prt's addresses",
+	  .parse = opt_base_virtaddr,
+	  .noop = "prt has no secondary processes that must map memory at the same addresses" },
+	{ .name = "help",
+	  .short_name = 'h',
+	  .arg = OPT_ARG_NONE,
+	  .help = "print this help",
+	  OPT_FLAG(help, true) },
 };
 
 _Static_assert(PRT_DIM(options) <= PRT_DIM(((struct eal_parse *)0)->noop_seen),
@@ -659,6 +700,8 @@ static int parse_one(struct eal_parse *p, int argc, char **argv, int *i)
 			return opt_error(name, NULL, "needs a value: %s %s", name, o->arg_name);
 		val = argv[++*i];
 	}
+	if (o->is_flag)
+		*(bool *)((char *)p->cfg + o->flag_off) = o->flag_value;
 	ret = o->parse ? o->parse(p, name, val) : 0;
 	if (ret == 0 && o->noop) {
 		p->noop_seen[o - options] = true;
