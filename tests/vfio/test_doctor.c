@@ -101,6 +101,70 @@ static void test_short_of_hugepages(void **state)
 				    "pages with `echo 32 > "));
 }
 
+/* Another process holds the group: the doctor names it, as prt's refusal does. */
+static void test_device_held(void **state)
+{
+	char dev[PATH_MAX];
+
+	(void)state;
+	hugepages(256, 256);
+	fake_write("sys/bus/pci/devices/0000:00:04.1/driver_override", "");
+	fake_pci_device("0000:00:04.1", "0x8086", "0x10d3", "0x020000", "vfio-pci", 5);
+	fake_write("proc/4242/comm", "testpmd-lite\n");
+	fake_link("proc/4242/fd/9", fake_path(dev, "dev/vfio/5"));
+	assert_int_equal(doctor("--memory 64 0000:00:04.0"), 1);
+	assert_non_null(strstr(out, "[FAIL] device 0000:00:04.0: "));
+	assert_non_null(strstr(out, "dev/vfio/5 is held by pid 4242 (testpmd-lite): prt cannot "
+				    "open it while that process runs"));
+}
+
+/*
+ * -l 0-3 on a two-node machine whose NIC is on node 1: CPUs 1-3 poll; the
+ * kernel command line isolates 2-3 only, without nohz_full; one device
+ * interrupt may run on CPU 3; lcores 0-1 are on node 0 and node 1 has no
+ * free hugepage.
+ */
+static void test_cpu_isolation_and_numa(void **state)
+{
+	(void)state;
+	hugepages(256, 0);
+	fake_write("proc/cmdline", "BOOT_IMAGE=/vmlinuz root=/dev/sda1 "
+				   "isolcpus=managed_irq,domain,2-3 rcu_nocbs=1-3 quiet\n");
+	fake_write("proc/irq/30/smp_affinity_list", "3\n");
+	fake_write("proc/irq/30/eth0/uevent", "");
+	fake_write("proc/irq/31/smp_affinity_list", "0\n");
+	fake_write("proc/irq/31/nvme0q0/uevent", "");
+	fake_write("proc/irq/32/smp_affinity_list", "0-3\n"); /* no handler: not counted */
+	fake_write("sys/devices/system/node/node0/cpulist", "0-1\n");
+	fake_write("sys/devices/system/node/node1/cpulist", "2-3\n");
+	fake_write("sys/bus/pci/devices/0000:00:04.0/numa_node", "1\n");
+	assert_int_equal(doctor("--memory 64 -l 0-3 0000:00:04.0"), 1); /* the group */
+	assert_non_null(strstr(out, "[warn] CPU isolation: isolcpus: CPU 1 is not in isolcpus= "
+				    "(the scheduler puts other tasks there): add `isolcpus=1-3`"));
+	assert_non_null(strstr(out, "[warn] CPU isolation: nohz_full: CPUs 1-3 are not in "
+				    "nohz_full="));
+	assert_non_null(strstr(out, "[ ok ] CPU isolation: rcu_nocbs: rcu_nocbs=1-3 covers"));
+	assert_non_null(strstr(out, "[warn] CPU isolation: interrupts: 1 device interrupt may run "
+				    "on CPUs 1-3: 30 (eth0);"));
+	assert_non_null(strstr(out, "[warn] NUMA 0000:00:04.0: the NIC is on NUMA node 1, but "
+				    "lcore CPUs 0,1 are not"));
+	assert_non_null(strstr(out, "use CPUs of node 1 (2-3) with -l"));
+	assert_non_null(strstr(out, "[warn] NUMA 0000:00:04.0: the NIC is on NUMA node 1, which "
+				    "has no free hugepage"));
+	assert_non_null(strstr(out, "echo 256 > /sys/devices/system/node/node1/hugepages"));
+
+	/* Lcores and memory on the NIC's node, every polling CPU isolated. */
+	hugepages(0, 256);
+	fake_write("proc/cmdline", "isolcpus=3 nohz_full=3 rcu_nocbs=3\n");
+	assert_int_equal(doctor("--memory 64 -l 2-3 0000:00:04.0"), 1);
+	assert_non_null(strstr(out, "[ ok ] NUMA 0000:00:04.0: the NIC, the lcores and free "
+				    "hugepages are on node 1"));
+	assert_non_null(strstr(out, "[ ok ] CPU isolation: nohz_full: nohz_full=3 covers"));
+	assert_null(strstr(out, "[warn] CPU isolation: isolcpus"));
+	assert_int_equal(doctor("-l 3-1"), 2);
+	assert_non_null(strstr(out, "prt-doctor: -l 3-1: range 3-1 is reversed"));
+}
+
 static void test_usage(void **state)
 {
 	(void)state;
@@ -115,6 +179,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_group_not_viable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_short_of_hugepages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_device_held, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cpu_isolation_and_numa, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_usage, setup, teardown),
 	};
 

@@ -4,10 +4,12 @@
  * code the library uses to explain the kernel's refusals, and prints a fix
  * for every problem.
  *
- *   prt-doctor [--memory MB] [--vfio-mode auto|iommufd|type1|noiommu] [BDF...]
+ *   prt-doctor [--memory MB] [--vfio-mode auto|iommufd|type1|noiommu] [-l LIST] [BDF...]
  *
  * Without BDFs it looks at every network device (PCI class 02) bound to
- * vfio-pci. One line per check: "[ ok ]", "[warn]" or "[FAIL]", then the
+ * vfio-pci. With -l (the lcores' CPUs, as prt's -l takes them) it also
+ * checks their isolation from the kernel's work and their NUMA node against
+ * each device's (doctor_cpu.c). One line per check: "[ ok ]", "[warn]" or "[FAIL]", then the
  * fix. Exit status: 0 when nothing failed, 1 otherwise, 2 for bad usage.
  */
 #include <dirent.h>
@@ -23,17 +25,18 @@
 
 #include <linux/capability.h>
 
+#include "doctor.h"
 #include "eal_memory.h"
+#include "eal_private.h"
 #include "pci_private.h"
 #include "vfio_device.h"
 #include "vfio_explain.h"
 #include "vfio_host.h"
 
 static int failures, warnings;
+static cpu_set_t lcore_cpus; /* -l; empty when not given */
 
-static void report(const char *tag, const char *what, const char *fmt, ...)
-	__prt_format_printf(3, 4);
-static void report(const char *tag, const char *what, const char *fmt, ...)
+void report(const char *tag, const char *what, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -108,6 +111,19 @@ static enum prt_vfio_mode check_vfio(enum prt_vfio_mode asked)
 	return mode;
 }
 
+/* A VFIO group or device node is opened by one process at a time: who has it. */
+static void check_holders(const char *what, const char *dev_path)
+{
+	char holders[512];
+
+	vfio_explain_holders(dev_path, holders, sizeof(holders));
+	if (holders[0])
+		report("FAIL", what,
+		       "%s is held by %s: prt cannot open it while that process runs; stop it, or "
+		       "give prt another device",
+		       dev_path, holders);
+}
+
 static void check_device(const char *bdf, enum prt_vfio_mode mode)
 {
 	char msg[1024], what[64], path[PATH_MAX];
@@ -121,6 +137,7 @@ static void check_device(const char *bdf, enum prt_vfio_mode mode)
 		return;
 	}
 	report(" ok ", what, "%s", msg);
+	check_numa_locality(bdf, &lcore_cpus);
 	if (vfio_group_of(bdf, &g) < 0)
 		return;
 	if (vfio_explain_not_viable(g.num, bdf, msg, sizeof(msg)) > 0)
@@ -131,6 +148,7 @@ static void check_device(const char *bdf, enum prt_vfio_mode mode)
 		       g.noiommu ? "noiommu" : "type1");
 	if (mode != PRT_VFIO_MODE_IOMMUFD) {
 		check_node(what, g.dev_path);
+		check_holders(what, g.dev_path);
 		return;
 	}
 	host_pci_path(path, sizeof(path), bdf, "vfio-dev");
@@ -139,6 +157,7 @@ static void check_device(const char *bdf, enum prt_vfio_mode mode)
 		if (strncmp(e->d_name, "vfio", 4) == 0) {
 			host_path(path, sizeof(path), HOST_DEV, "vfio/devices/%s", e->d_name);
 			check_node(what, path);
+			check_holders(what, path);
 		}
 	}
 	if (d)
@@ -199,12 +218,10 @@ static void check_memlock(uint64_t need, enum prt_vfio_mode mode)
 
 static void check_hugepages(uint64_t need)
 {
-	const char *sys = getenv("PRT_SYSFS_ROOT"), *proc = getenv("PRT_PROC_ROOT");
 	struct eal_hugepage_info hi;
 	uint64_t free_bytes = 0;
 	char sz[32], what[64];
 
-	eal_hugepage_info_set_roots(sys && *sys ? sys : NULL, proc && *proc ? proc : NULL);
 	eal_hugepage_info_read(&hi);
 	for (unsigned int i = 0; i < hi.nb_sizes; i++) {
 		const struct eal_hugepage_size *s = &hi.sizes[i];
@@ -235,8 +252,9 @@ static void check_hugepages(uint64_t need)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: prt-doctor [--memory MB] [--vfio-mode auto|iommufd|type1|noiommu] "
-		   "[BDF...]\n"
-		   "Checks IOMMU, VFIO, devices, permissions, memlock and hugepages for prt.\n");
+		   "[-l LIST] [BDF...]\n"
+		   "Checks IOMMU, VFIO, devices, permissions, memlock and hugepages for prt;\n"
+		   "with -l (the lcores' CPUs, e.g. 0-3), their isolation and NUMA locality.\n");
 }
 
 int main(int argc, char **argv)
@@ -244,16 +262,24 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "memory", required_argument, NULL, 'm' },
 		{ "vfio-mode", required_argument, NULL, 'v' },
+		{ "lcores", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	enum prt_vfio_mode asked = PRT_VFIO_MODE_AUTO, mode;
 	uint64_t memory_mb = 1024;
-	char *end;
+	const char *sys, *proc;
+	char *end, why[128];
 	int c;
 
-	while ((c = getopt_long(argc, argv, "m:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:l:h", opts, NULL)) != -1) {
 		switch (c) {
+		case 'l':
+			if (eal_parse_cpulist(optarg, &lcore_cpus, why, sizeof(why)) < 0) {
+				fprintf(stderr, "prt-doctor: -l %s: %s\n", optarg, why);
+				return 2;
+			}
+			break;
 		case 'm':
 			memory_mb = strtoull(optarg, &end, 10);
 			if (*end || memory_mb == 0) {
@@ -283,6 +309,10 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	/* The hugepage pools as the host tree shows them (a fake one in tests). */
+	sys = getenv("PRT_SYSFS_ROOT");
+	proc = getenv("PRT_PROC_ROOT");
+	eal_hugepage_info_set_roots(sys && *sys ? sys : NULL, proc && *proc ? proc : NULL);
 	printf("prt-doctor: can prt run here with %llu MiB of memory?\n",
 	       (unsigned long long)memory_mb);
 	mode = check_vfio(asked);
@@ -293,6 +323,10 @@ int main(int argc, char **argv)
 		check_all_devices(mode);
 	check_memlock(memory_mb << 20, mode);
 	check_hugepages(memory_mb << 20);
+	if (CPU_COUNT(&lcore_cpus))
+		check_cpu_isolation(&lcore_cpus);
+	else
+		printf("[info] CPU isolation: give the lcores' CPUs (-l 0-3) to check them\n");
 	printf("prt-doctor: %d problem%s, %d warning%s\n", failures, failures == 1 ? "" : "s",
 	       warnings, warnings == 1 ? "" : "s");
 	return failures ? 1 : 0;
