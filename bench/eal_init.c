@@ -32,6 +32,7 @@
 
 #include <rte_eal.h>
 
+#include "bench_cpu.h"
 #include "prt_eal.h"
 
 #define RUNS 7
@@ -214,6 +215,7 @@ int main(void)
 {
 	static const unsigned int sizes_mb[] = { 64, 1024 };
 
+	bench_print_cpu(stdout);
 	for (size_t i = 0; i < sizeof(sizes_mb) / sizeof(sizes_mb[0]); i++) {
 		const char *name = sizes_mb[i] == 64 ? "eal_init_64M" : "eal_init_1G";
 		double ms[NB_KINDS], cpu[NB_KINDS];

@@ -52,6 +52,7 @@
 #include <rte_mempool.h>
 #include <rte_ring.h>
 
+#include "bench_cpu.h"
 #include "prt_eal.h"
 #include "prt_mbuf.h"
 #include "prt_mempool.h"
@@ -533,6 +534,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench: rte_eal_init failed (hugepages? try --no-huge)\n");
 		return 1;
 	}
+	bench_print_cpu(stdout);
 	ring_cases();
 	mempool_cases();
 	mbuf_cases();

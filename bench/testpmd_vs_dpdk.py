@@ -20,6 +20,8 @@ import statistics
 import subprocess
 import sys
 
+from bench_cpu import cpu_line
+
 DPDK_TESTPMD = "/usr/bin/dpdk-testpmd"
 
 # name: (vdevs, testpmd options, what is counted)
@@ -110,6 +112,7 @@ def main():
     if not os.access(DPDK_TESTPMD, os.X_OK):
         print(f"SKIP: {DPDK_TESTPMD} missing (apt-get install dpdk-dev; tools/setup-debian)")
         return 77
+    print(cpu_line(), flush=True)
     for case in cases:
         prt = prt_rate(testpmd, cpus, case, seconds)
         dpdk = dpdk_rate(cpus, case, seconds, len(CASES[case][0]))

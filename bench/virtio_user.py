@@ -48,6 +48,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_cpu import cpu_line
+
 DPDK_TESTPMD = "/usr/bin/dpdk-testpmd"
 
 # mode: (front-end options, backend options, the backend's counter)
@@ -175,6 +177,7 @@ def main():
     if os.geteuid() != 0 or not os.access(DPDK_TESTPMD, os.X_OK):
         print("SKIP: needs root and dpdk-testpmd (tools/setup-debian)")
         return 77
+    print(cpu_line(), flush=True)
     for case in cases:
         mode, ring = case.split("_")
         res = {"prt": [], "dpdk": []}
