@@ -53,8 +53,8 @@ static int ports_arg(const char *arg, bool fwd_only, uint16_t *ports)
 	id = strtoul(arg, &end, 10);
 	if (*end != '\0' || arg[0] == '-' || id >= PRT_MAX_ETHPORTS ||
 	    !prt_eth_dev_is_valid_port((uint16_t)id)) {
-		fprintf(stderr, "Invalid port '%s': give all or a port id (%u port(s): 0-%u)\n", arg,
-			prt_eth_dev_count_avail(), prt_eth_dev_count_avail() - 1);
+		fprintf(stderr, "Invalid port '%s': give all or a port id (%u port(s): 0-%u)\n",
+			arg, prt_eth_dev_count_avail(), prt_eth_dev_count_avail() - 1);
 		return -EINVAL;
 	}
 	if (fwd_only && !tp_port_is_fwd((uint16_t)id)) {
@@ -89,8 +89,8 @@ static void port_info_print(uint16_t p)
 	printf("Driver name: %s\n", info.driver_name);
 	printf("Connect to socket: %d\n", prt_eth_dev_socket_id(p));
 	printf("Port state: %s\n", tp_port_started(p) ? "started" :
-				    tp_port_is_fwd(p)	  ? "stopped" :
-							    "not forwarding (--portmask)");
+				   tp_port_is_fwd(p)  ? "stopped" :
+							"not forwarding (--portmask)");
 	if (prt_eth_link_get_nowait(p, &link) == 0) {
 		printf("Link status: %s\n", link.link_status ? "up" : "down");
 		if (link.link_speed == PRT_ETH_SPEED_NUM_UNKNOWN)

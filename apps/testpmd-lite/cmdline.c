@@ -43,8 +43,8 @@ static const struct tp_cmd cmds[] = {
 	  tp_cmd_show_config_fwd },
 	{ "show port info", "all|N", 1, 1, "a port's device, link, modes and queues",
 	  tp_cmd_show_port_info },
-	{ "show port stats", "all|N", 1, 1, "counters since the last clear, rates since the last show",
-	  tp_cmd_show_port_stats },
+	{ "show port stats", "all|N", 1, 1,
+	  "counters since the last clear, rates since the last show", tp_cmd_show_port_stats },
 	{ "show port xstats", "all|N", 1, 1, "extended counters since the last clear",
 	  tp_cmd_show_port_xstats },
 	{ "clear port stats", "all|N", 1, 1, "count stats and xstats from now",
@@ -113,7 +113,8 @@ static int line_run(char *line)
 
 	for (w = strtok_r(line, " \t\r\n", &save); w; w = strtok_r(NULL, " \t\r\n", &save)) {
 		if (n == MAX_WORDS) {
-			fprintf(stderr, "testpmd-lite: more than %d words: not a command (help lists them)\n",
+			fprintf(stderr,
+				"testpmd-lite: more than %d words: not a command (help lists them)\n",
 				MAX_WORDS);
 			return -EINVAL;
 		}
@@ -133,7 +134,8 @@ static int line_run(char *line)
 	}
 	if (best == NULL) {
 		if (near_k == 0) {
-			fprintf(stderr, "testpmd-lite: unknown command '%s' (help lists the commands)\n",
+			fprintf(stderr,
+				"testpmd-lite: unknown command '%s' (help lists the commands)\n",
 				tok[0]);
 		} else {
 			fprintf(stderr, "testpmd-lite: unknown command '%s", tok[0]);
@@ -334,7 +336,8 @@ int tp_cmdline_run(void)
 		int r = tty ? tty_read(line, sizeof(line)) : plain_read(line);
 
 		if (r <= 0) {
-			printf("\n%s\n", r == -EINTR ? "signal received: quitting" : "end of input: quitting");
+			printf("\n%s\n", r == -EINTR ? "signal received: quitting" :
+						       "end of input: quitting");
 			break;
 		}
 		if (line_run(line) == TP_CMD_QUIT)
