@@ -171,6 +171,15 @@ static int input_wait(int fd)
 	return -EINTR;
 }
 
+/* Says that a line was too long (with its newline, a buffer's worth); @buf becomes blank. */
+static int too_long(char *buf)
+{
+	fprintf(stderr, "testpmd-lite: a line of more than %d characters: ignored\n",
+		LINE_MAX_LEN - 2);
+	buf[0] = '\0';
+	return 1;
+}
+
 /* ---- a terminal: libedit ---- */
 
 static EditLine *el;
@@ -252,12 +261,8 @@ static int tty_read(char *buf, size_t len)
 
 	if (line == NULL || count <= 0)
 		return atomic_load(&tp_quit) ? -EINTR : 0;
-	if (strlen(line) >= len) {
-		fprintf(stderr, "testpmd-lite: a line of more than %zu characters: ignored\n",
-			len - 1);
-		buf[0] = '\0';
-		return 1;
-	}
+	if (strlen(line) >= len)
+		return too_long(buf);
 	if (strspn(line, " \t\r\n") != strlen(line))
 		history(hist, &ev, H_ENTER, line);
 	snprintf(buf, len, "%s", line);
@@ -268,15 +273,6 @@ static int tty_read(char *buf, size_t len)
 
 static char pending[LINE_MAX_LEN];
 static size_t nb_pending;
-
-/* Says that a line was too long; @buf becomes a blank line. */
-static int too_long(char *buf)
-{
-	fprintf(stderr, "testpmd-lite: a line of more than %zu characters: ignored\n",
-		sizeof(pending) - 2);
-	buf[0] = '\0';
-	return 1;
-}
 
 /* One line into @buf (LINE_MAX_LEN bytes); 1, 0 at the end of input, -EINTR on a signal. */
 static int plain_read(char *buf)

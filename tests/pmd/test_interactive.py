@@ -234,14 +234,21 @@ def ring_session(testpmd):
 
 
 def sigint_session(testpmd):
-    s = spawn_pipe(testpmd, ["net_null0"])
+    js = f"/tmp/prt_interactive_{os.getpid()}.json"
+    s = spawn_pipe(testpmd, ["net_null0"], [f"--json-stats={js}"])
+    s.cmd("start", r"forwarding started")
+    s.cmd("stop", r"Done\.")
+    with open(js) as f:  # written at each stop
+        if '"forward":{"mode":"io"' not in f.read():
+            fail("--json-stats with -i: no forward statistics after stop", s.out)
+    os.unlink(js)
     s.cmd("start", r"forwarding started")
     os.kill(s.pid, signal.SIGINT)
     s.expect(rb"signal received: quitting(.|\n)*Forward statistics for port 0(.|\n)*Bye",
              "SIGINT while forwarding")
     if s.wait_exit("SIGINT") != 0:
         fail(f"SIGINT: exit status {s.status}, expected 0", s.out)
-    print("ok: SIGINT while forwarding: statistics, exit 0")
+    print("ok: --json-stats written at stop; SIGINT while forwarding: statistics, exit 0")
 
 
 def refused_options(testpmd):
