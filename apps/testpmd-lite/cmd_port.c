@@ -133,10 +133,13 @@ static void port_stats_print(uint16_t p)
 		tx_bps[TP_RATE_STRLEN];
 	uint64_t now = prt_time_ns();
 	struct prt_eth_stats st;
+	int ret = tp_stats_since(p, &cleared[p], &st);
 	double dt;
 
-	if (tp_stats_since(p, &cleared[p], &st) < 0)
+	if (ret < 0) {
+		fprintf(stderr, "Port %u: cannot read its counters: %s\n", p, strerror(-ret));
 		return;
+	}
 	/* Rates since the last show: none the first time, as dpdk-testpmd. */
 	dt = shown[p].ns ? (double)(now - shown[p].ns) / 1e9 : 0;
 	tp_rate_format(rx_pps, sizeof(rx_pps),
@@ -207,8 +210,13 @@ int tp_cmd_clear_port_stats(unsigned int argc, char **argv)
 	for (int i = 0; i < n; i++) {
 		uint16_t p = ports[i];
 
-		if (tp_snap_take(p, &cleared[p]) < 0)
+		int ret = tp_snap_take(p, &cleared[p]);
+
+		if (ret < 0) {
+			fprintf(stderr, "Port %u: cannot read its counters: %s\n", p,
+				strerror(-ret));
 			continue;
+		}
 		shown[p].ns = 0;
 		printf("\n  NIC statistics for port %u cleared\n", p);
 	}

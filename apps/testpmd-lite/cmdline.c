@@ -107,7 +107,7 @@ static void usage_print(char **tok, unsigned int k)
 /* Runs one line. @return as a handler (0 for a blank line or a comment). */
 static int line_run(char *line)
 {
-	char *tok[MAX_WORDS + 1], *save = NULL, *w;
+	char *tok[MAX_WORDS], *save = NULL, *w;
 	const struct tp_cmd *best = NULL;
 	unsigned int n = 0, best_k = 0, near_k = 0;
 

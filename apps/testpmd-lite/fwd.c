@@ -234,6 +234,7 @@ static int fwd_launch(void)
 			atomic_store(&tp_stop, true);
 			for (unsigned int k = 0; k < i; k++)
 				prt_eal_wait_lcore(fwd_lcores[k].lcore_id);
+			atomic_store(&tp_stop, atomic_load(&tp_quit)); /* a next run may start */
 			return ret;
 		}
 	}
