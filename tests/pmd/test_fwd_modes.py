@@ -30,13 +30,11 @@ import subprocess
 import sys
 import tempfile
 
+from testpmd_test import fail, lcores
+
 PCAP_HDR = struct.Struct("<IHHiIII")
 REC_HDR = struct.Struct("<IIII")
 FLOWGEN_FLOWS = 1024
-
-
-def fail(msg):
-    sys.exit(f"FAIL: {msg}")
 
 
 def pcap_write(path, frames):
@@ -78,11 +76,6 @@ def cksum(b):
     while s >> 16:
         s = (s & 0xffff) + (s >> 16)
     return ~s & 0xffff
-
-
-def lcores():
-    cpu = min(os.sched_getaffinity(0))
-    return f"0@{cpu},1@{cpu}"
 
 
 def run(testpmd, vdevs, args, tmp):

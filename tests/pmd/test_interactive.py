@@ -27,17 +27,10 @@ import subprocess
 import sys
 import time
 
+from testpmd_test import fail, lcores
+
 PROMPT = b"testpmd> "
 DEADLINE = 30  # seconds: a hang, not a slow machine
-
-
-def fail(msg, out=b""):
-    sys.exit(f"FAIL: {msg}\n--- output ---\n{out.decode(errors='replace')}")
-
-
-def lcores():
-    cpu = min(os.sched_getaffinity(0))  # both lcores on one CPU: runs on any machine
-    return f"0@{cpu},1@{cpu}"
 
 
 class Session:
