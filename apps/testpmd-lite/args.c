@@ -54,7 +54,8 @@ static void usage(const char *prog)
 	       "  --no-lsc-interrupt      no link-state change events (on where a port has them)\n"
 	       "  --no-rmv-interrupt      no device removal events (on where a port has them)\n"
 	       "  --run-time=S            stop after S seconds; 0: start every port and stop\n"
-	       "  --json-stats=FILE       write the final statistics as JSON\n"
+	       "  --json-stats=FILE       write the final statistics as JSON (with -i: at each stop)\n"
+	       "  -i, --interactive       a testpmd> prompt: commands from the terminal or a pipe\n"
 	       "  -h, --help              this text\n"
 	       "Without --run-time it forwards until every rx port reached its end of input\n"
 	       "(a capture file read to the end) or until SIGINT/SIGTERM.\n",
@@ -179,6 +180,7 @@ static const struct option long_opts[] = {
 	{ "no-rmv-interrupt", no_argument, NULL, OPT_NO_RMV_INTR },
 	{ "run-time", required_argument, NULL, OPT_RUN_TIME },
 	{ "json-stats", required_argument, NULL, OPT_JSON_STATS },
+	{ "interactive", no_argument, NULL, 'i' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -281,6 +283,9 @@ static int apply(int opt, const char *name, const char *val)
 	case OPT_JSON_STATS:
 		tp_cfg.json_path = val;
 		return 0;
+	case 'i':
+		tp_cfg.interactive = true;
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -294,7 +299,7 @@ int tp_parse_args(int argc, char **argv)
 		tp_cfg.peer_addr[p] = (struct prt_ether_addr){ { 0x02, 0, 0, 0, 0, (uint8_t)p } };
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":h", long_opts, &idx)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":hi", long_opts, &idx)) != -1) {
 		if (opt == 'h') {
 			usage(argv[0]);
 			return 1;
@@ -309,12 +314,23 @@ int tp_parse_args(int argc, char **argv)
 				argv[optind - 1]);
 			return -EINVAL;
 		}
-		if (apply(opt, long_opts[idx].name, optarg) < 0)
+		if (apply(opt, opt == 'i' ? "interactive" : long_opts[idx].name, optarg) < 0)
 			return -EINVAL;
 	}
 	if (optind < argc) {
 		fprintf(stderr, "testpmd-lite: unexpected argument '%s' (see --help)\n",
 			argv[optind]);
+		return -EINVAL;
+	}
+	if (tp_cfg.interactive &&
+	    (tp_cfg.run_time >= 0 || tp_cfg.stats_period || tp_cfg.tx_first)) {
+		fprintf(stderr, "testpmd-lite: %s is for a run without -i; at the prompt: %s\n",
+			tp_cfg.run_time >= 0 ? "--run-time" :
+			tp_cfg.stats_period  ? "--stats-period" :
+					       "--tx-first",
+			tp_cfg.run_time >= 0 ? "start, then stop when you want" :
+			tp_cfg.stats_period  ? "show port stats all (rates since the last show)" :
+					       "start tx_first");
 		return -EINVAL;
 	}
 	if (tp_cfg.max_pkt_len - PRT_ETHER_HDR_CRC_LEN < 68) {

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The forwarding lcores: each runs its streams in turn until told to stop.
+ * A forwarding run (tp_fwd_start() ... tp_fwd_stop()) lays the streams out
+ * for the current mode, gives each lcore a contiguous run of them, and
+ * counts from its own start; with -i there are as many runs as `start`s.
  * When every rx port has reached its end of input, they drain: they go on
  * until a whole pass over their streams receives nothing, then stop by
  * themselves. With --rx-intr an lcore whose streams stayed idle arms their
@@ -8,7 +11,6 @@
  */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "testpmd.h"
@@ -23,6 +25,7 @@ static const struct fwd_engine *const engines[] = {
 
 atomic_bool tp_stop;
 atomic_bool tp_draining;
+atomic_bool tp_quit;
 
 /* Passes without a frame before an lcore sleeps on its rx interrupts. */
 #define IDLE_PASSES_BEFORE_SLEEP 256
@@ -36,8 +39,11 @@ struct fwd_lcore {
 	atomic_bool done; /* stopped by itself after draining */
 };
 
-static struct fwd_lcore *fwd_lcores;
+/* The forwarding configuration: written by the main lcore while no lcore forwards. */
+static struct fwd_lcore fwd_lcores[PRT_MAX_LCORE];
 static unsigned int nb_fwd_lcores;
+static bool running; /* launched, not yet waited for */
+static uint64_t start_ns;
 
 const struct fwd_engine *fwd_engine_find(const char *name)
 {
@@ -148,17 +154,11 @@ int tp_fwd_check_cores(void)
 }
 
 /* Gives each forwarding lcore a contiguous run of streams, as dpdk-testpmd. */
-static int lcores_assign(void)
+static void lcores_assign(void)
 {
 	unsigned int lcore, first = 0;
 
 	nb_fwd_lcores = PRT_MIN(tp_cfg.nb_cores, nb_fwd_streams);
-	if (nb_fwd_lcores < tp_cfg.nb_cores)
-		printf("testpmd-lite: %u streams for %u cores: %u cores forward\n", nb_fwd_streams,
-		       tp_cfg.nb_cores, nb_fwd_lcores);
-	fwd_lcores = calloc(nb_fwd_lcores, sizeof(*fwd_lcores));
-	if (fwd_lcores == NULL)
-		return -ENOMEM;
 	lcore = (unsigned int)-1;
 	for (unsigned int i = 0; i < nb_fwd_lcores; i++) {
 		unsigned int n = nb_fwd_streams / nb_fwd_lcores +
@@ -168,17 +168,57 @@ static int lcores_assign(void)
 		fwd_lcores[i].lcore_id = lcore;
 		fwd_lcores[i].streams = &fwd_streams[first];
 		fwd_lcores[i].nb_streams = n;
+		atomic_store_explicit(&fwd_lcores[i].done, false, memory_order_relaxed);
 		first += n;
 	}
+}
+
+int tp_fwd_config_setup(void)
+{
+	int ret;
+
+	if (running)
+		return -EBUSY;
+	ret = tp_fwd_check_cores();
+	if (ret < 0)
+		return ret;
+	nb_fwd_lcores = 0; /* their streams are rebuilt: no lcore points at the old ones */
+	ret = tp_streams_build();
+	if (ret < 0)
+		return ret;
+	lcores_assign();
 	return 0;
 }
 
-int tp_fwd_launch(void)
+void tp_fwd_config_show(void)
 {
-	int ret = lcores_assign();
+	printf("%s packet forwarding - ports=%u - cores=%u - streams=%u\n", tp_cfg.engine->name,
+	       nb_fwd_ports, nb_fwd_lcores, nb_fwd_streams);
+	for (unsigned int i = 0; i < nb_fwd_lcores; i++) {
+		const struct fwd_lcore *fc = &fwd_lcores[i];
 
-	if (ret < 0)
-		return ret;
+		printf("Logical Core %u (socket %d) forwards packets on %u streams:\n",
+		       fc->lcore_id, prt_lcore_to_socket_id(fc->lcore_id), fc->nb_streams);
+		for (unsigned int s = 0; s < fc->nb_streams; s++) {
+			const struct fwd_stream *fs = &fc->streams[s];
+			char peer[PRT_ETHER_ADDR_FMT_SIZE];
+
+			prt_ether_format_addr(peer, sizeof(peer), &tp_cfg.peer_addr[fs->tx_port]);
+			printf("  RX P=%u/Q=%u (socket %d) -> TX P=%u/Q=%u (socket %d) peer=%s\n",
+			       fs->rx_port, fs->rx_queue, prt_eth_dev_socket_id(fs->rx_port),
+			       fs->tx_port, fs->tx_queue, prt_eth_dev_socket_id(fs->tx_port), peer);
+		}
+	}
+}
+
+/* Launches the lcores of the configuration tp_fwd_config_setup() made. */
+static int fwd_launch(void)
+{
+	int ret;
+
+	if (nb_fwd_lcores < tp_cfg.nb_cores)
+		printf("testpmd-lite: %u streams for %u cores: %u cores forward\n", nb_fwd_streams,
+		       tp_cfg.nb_cores, nb_fwd_lcores);
 	for (unsigned int i = 0; i < nb_fwd_lcores; i++) {
 		struct fwd_lcore *fc = &fwd_lcores[i];
 
@@ -192,20 +232,56 @@ int tp_fwd_launch(void)
 			fprintf(stderr, "testpmd-lite: cannot launch lcore %u: %s\n", fc->lcore_id,
 				strerror(-ret));
 			atomic_store(&tp_stop, true);
-			tp_fwd_wait();
+			for (unsigned int k = 0; k < i; k++)
+				prt_eal_wait_lcore(fwd_lcores[k].lcore_id);
+			atomic_store(&tp_stop, atomic_load(&tp_quit)); /* a next run may start */
 			return ret;
 		}
 	}
 	return 0;
 }
 
-void tp_fwd_wait(void)
+int tp_fwd_start(bool tx_first)
 {
+	int ret = tp_fwd_config_setup();
+
+	if (ret < 0)
+		return ret;
+	tp_stats_begin();
+	start_ns = prt_time_ns();
+	if (tx_first) {
+		ret = tp_tx_first();
+		if (ret < 0)
+			return ret;
+	}
+	ret = fwd_launch();
+	if (ret < 0)
+		return ret;
+	running = true;
+	printf("forwarding started: mode %s, %u port(s), %u stream(s), %u core(s)%s\n",
+	       tp_cfg.engine->name, nb_fwd_ports, nb_fwd_streams, nb_fwd_lcores,
+	       tp_cfg.rx_intr ? ", rx-intr" : "");
+	fflush(stdout);
+	return 0;
+}
+
+double tp_fwd_stop(void)
+{
+	if (!running)
+		return 0;
+	atomic_store(&tp_stop, true);
 	for (unsigned int i = 0; i < nb_fwd_lcores; i++)
 		prt_eal_wait_lcore(fwd_lcores[i].lcore_id);
-	free(fwd_lcores);
-	fwd_lcores = NULL;
-	nb_fwd_lcores = 0;
+	running = false;
+	/* Ready for the next run; a signal meanwhile left tp_quit set, which ends the session. */
+	atomic_store(&tp_stop, false);
+	atomic_store(&tp_draining, false);
+	return (double)(prt_time_ns() - start_ns) / 1e9;
+}
+
+bool tp_fwd_running(void)
+{
+	return running;
 }
 
 bool tp_fwd_all_done(void)

@@ -3,13 +3,16 @@
  * icmpecho: answers ARP requests (RFC 826) and ICMP echo requests (RFC 792)
  * as a host with every address would: the frame is turned into the reply in
  * place and sent back out of the port it came in on's peer. Other frames
- * are freed.
+ * are freed, among them ARP for other than IPv4 over Ethernet and IPv4
+ * fragments (an echo request in fragments is answered by nobody rather than
+ * by a first fragment whose checksum covers only itself).
  */
 #include <arpa/inet.h>
 #include <string.h>
 
 #include "testpmd.h"
 
+#define ARP_HRD_ETHER 1
 #define ARP_OP_REQUEST 1
 #define ARP_OP_REPLY 2
 #define ICMP_ECHO_REPLY 0
@@ -42,9 +45,14 @@ static void swap_bytes(uint8_t *a, uint8_t *b, size_t n)
 static bool arp_reply(struct prt_ether_hdr *eth, uint8_t *arp, uint32_t len,
 		      const struct prt_ether_addr *me)
 {
-	uint16_t op;
+	uint16_t hrd, pro, op;
 
-	if (len < 28 || arp[4] != 6 || arp[5] != 4)
+	if (len < 28)
+		return false;
+	memcpy(&hrd, arp, 2);
+	memcpy(&pro, arp + 2, 2);
+	if (ntohs(hrd) != ARP_HRD_ETHER || ntohs(pro) != PRT_ETHER_TYPE_IPV4 || arp[4] != 6 ||
+	    arp[5] != 4)
 		return false;
 	memcpy(&op, arp + 6, 2);
 	if (ntohs(op) != ARP_OP_REQUEST)
@@ -71,6 +79,9 @@ static bool icmp_reply(struct prt_ether_hdr *eth, uint8_t *ip, uint32_t len)
 	memcpy(&v, ip + 2, 2);
 	tot = ntohs(v);
 	if (tot > len || tot < ihl + 8)
+		return false;
+	memcpy(&v, ip + 6, 2);
+	if (ntohs(v) & 0x3fff) /* MF or a fragment offset: a fragment */
 		return false;
 	icmp = ip + ihl;
 	if (icmp[0] != ICMP_ECHO_REQUEST)

@@ -3,7 +3,8 @@
  * testpmd-lite: the order of things. EAL (which probes the ports), options,
  * ports, workers; then the main lcore watches: signals, --run-time, the end
  * of input, periodic statistics. Whatever ends the run, the final
- * statistics are printed and everything is released.
+ * statistics are printed and everything is released. With -i the main
+ * lcore reads commands instead (cmdline.c), once the ports are started.
  */
 #include <errno.h>
 #include <signal.h>
@@ -12,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmdline.h"
 #include "testpmd.h"
 
 #define WATCH_PERIOD_MS 10
@@ -34,6 +36,7 @@ static void on_signal(int sig)
 		}
 		_exit(128 + sig);
 	}
+	atomic_store(&tp_quit, true);
 	atomic_store(&tp_stop, true);
 }
 
@@ -100,7 +103,7 @@ static int run(void)
 	double seconds = 0;
 	int ret;
 
-	if (tp_cfg.run_time != 0) {
+	if (tp_cfg.run_time != 0 && !tp_cfg.interactive) {
 		ret = tp_fwd_check_cores();
 		if (ret < 0)
 			return ret;
@@ -111,30 +114,21 @@ static int run(void)
 	ret = tp_ports_start();
 	if (ret < 0)
 		return ret;
-	tp_stats_begin();
-	start = prt_time_ns();
+	if (tp_cfg.interactive)
+		return tp_cmdline_run();
 	if (tp_cfg.run_time == 0) {
+		tp_stats_begin();
 		printf("ports started; --run-time=0: stopping\n");
 	} else {
-		if (tp_cfg.tx_first) {
-			ret = tp_tx_first();
-			if (ret < 0)
-				return ret;
-		}
-		ret = tp_fwd_launch();
+		ret = tp_fwd_start(tp_cfg.tx_first);
 		if (ret < 0)
 			return ret;
-		printf("forwarding started: mode %s, %u port(s), %u stream(s), %u core(s)%s\n",
-		       tp_cfg.engine->name, nb_fwd_ports, nb_fwd_streams,
-		       PRT_MIN(tp_cfg.nb_cores, nb_fwd_streams), tp_cfg.rx_intr ? ", rx-intr" : "");
-		fflush(stdout);
+		start = prt_time_ns();
 		printf("stopping: %s\n", watch(start));
-		atomic_store(&tp_stop, true);
-		tp_fwd_wait();
-		seconds = (double)(prt_time_ns() - start) / 1e9;
+		seconds = tp_fwd_stop();
 	}
 	for (unsigned int i = 0; i < nb_fwd_ports; i++)
-		prt_eth_dev_stop(fwd_ports[i]); /* flushes what ports buffer (capture files) */
+		tp_port_stop(fwd_ports[i]); /* flushes what ports buffer (capture files) */
 	ret = tp_stats_final(seconds);
 	return ret < 0 ? ret : input_error ? -EIO : 0;
 }
@@ -154,6 +148,7 @@ int main(int argc, char **argv)
 	if (ret == 0) {
 		ret = run();
 		tp_ports_close();
+		tp_stats_release();
 	}
 	prt_eal_cleanup();
 	return ret < 0 ? 1 : 0;

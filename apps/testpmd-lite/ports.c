@@ -17,6 +17,7 @@ unsigned int nb_fwd_ports;
 struct fwd_stream *fwd_streams;
 unsigned int nb_fwd_streams;
 struct prt_mempool *tp_pool;
+static bool port_started[PRT_MAX_ETHPORTS];
 
 #define MEMPOOL_CACHE 256
 
@@ -138,17 +139,19 @@ fail:
 	return ret;
 }
 
-/* One stream per forwarding port and queue (queue q receives and sends on q). */
-static int streams_build(void)
+int tp_streams_build(void)
 {
 	uint16_t nb_q = PRT_MIN(tp_cfg.nb_rxq, tp_cfg.nb_txq);
 
 	if (!tp_cfg.engine->receives)
 		nb_q = tp_cfg.nb_txq;
+	free(fwd_streams);
 	nb_fwd_streams = nb_fwd_ports * nb_q;
 	fwd_streams = aligned_alloc(PRT_CACHE_LINE_SIZE, nb_fwd_streams * sizeof(*fwd_streams));
-	if (fwd_streams == NULL)
+	if (fwd_streams == NULL) {
+		nb_fwd_streams = 0;
 		return -ENOMEM;
+	}
 	memset(fwd_streams, 0, nb_fwd_streams * sizeof(*fwd_streams));
 	for (unsigned int i = 0, k = 0; i < nb_fwd_ports; i++) {
 		for (uint16_t q = 0; q < nb_q; q++, k++) {
@@ -184,25 +187,60 @@ int tp_ports_setup(void)
 		if (ret < 0)
 			return ret;
 	}
-	return streams_build();
+	return tp_streams_build();
+}
+
+bool tp_port_is_fwd(uint16_t port)
+{
+	for (unsigned int i = 0; i < nb_fwd_ports; i++)
+		if (fwd_ports[i] == port)
+			return true;
+	return false;
+}
+
+int tp_port_start(uint16_t port)
+{
+	char mac[PRT_ETHER_ADDR_FMT_SIZE];
+	struct prt_ether_addr addr;
+	int ret;
+
+	if (port_started[port])
+		return 0;
+	ret = prt_eth_dev_start(port);
+	if (ret < 0) {
+		fprintf(stderr, "testpmd-lite: cannot start port %u (%s): %s\n", port,
+			prt_eth_dev_name(port), strerror(-ret));
+		return ret;
+	}
+	port_started[port] = true;
+	prt_eth_macaddr_get(port, &addr);
+	prt_ether_format_addr(mac, sizeof(mac), &addr);
+	printf("port %u: %s, MAC %s, %u rx / %u tx queues\n", port, prt_eth_dev_name(port), mac,
+	       tp_cfg.nb_rxq, tp_cfg.nb_txq);
+	return 0;
+}
+
+int tp_port_stop(uint16_t port)
+{
+	int ret = prt_eth_dev_stop(port);
+
+	if (ret == 0)
+		port_started[port] = false;
+	return ret;
+}
+
+bool tp_port_started(uint16_t port)
+{
+	return port_started[port];
 }
 
 int tp_ports_start(void)
 {
 	for (unsigned int i = 0; i < nb_fwd_ports; i++) {
-		char mac[PRT_ETHER_ADDR_FMT_SIZE];
-		struct prt_ether_addr addr;
-		int ret = prt_eth_dev_start(fwd_ports[i]);
+		int ret = tp_port_start(fwd_ports[i]);
 
-		if (ret < 0) {
-			fprintf(stderr, "testpmd-lite: cannot start port %u (%s): %s\n",
-				fwd_ports[i], prt_eth_dev_name(fwd_ports[i]), strerror(-ret));
+		if (ret < 0)
 			return ret;
-		}
-		prt_eth_macaddr_get(fwd_ports[i], &addr);
-		prt_ether_format_addr(mac, sizeof(mac), &addr);
-		printf("port %u: %s, MAC %s, %u rx / %u tx queues\n", fwd_ports[i],
-		       prt_eth_dev_name(fwd_ports[i]), mac, tp_cfg.nb_rxq, tp_cfg.nb_txq);
 	}
 	return 0;
 }
@@ -212,7 +250,7 @@ void tp_ports_close(void)
 	uint16_t p;
 
 	PRT_ETH_FOREACH_DEV(p) {
-		prt_eth_dev_stop(p);
+		tp_port_stop(p);
 		prt_eth_dev_close(p);
 	}
 	free(fwd_streams);

@@ -1,22 +1,25 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Statistics: per-port rates every --stats-period seconds, and at the end
- * each stream's counters when there are more streams than ports (which
- * queue got what), each port's counters (as dpdk-testpmd's "Forward
- * statistics"), the
- * driver's non-zero extended counters (why frames were dropped), the
- * forwarding rate, and the same as JSON with --json-stats.
+ * Forwarding statistics, counted from the start of forwarding (a snapshot
+ * of each port's counters, port_stats.c): per-port rates every
+ * --stats-period seconds, and at the end each stream's counters when there
+ * are more streams than ports (which queue got what), each port's counters
+ * (as dpdk-testpmd's "Forward statistics"), the driver's non-zero extended
+ * counters (why frames were dropped), the forwarding rate, and the same as
+ * JSON with --json-stats.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "prt_atomic.h"
 #include "rate.h"
 #include "testpmd.h"
 
+/* Each port's counters when forwarding started. */
+static struct tp_port_snap begin[PRT_MAX_ETHPORTS];
+/* Since the start, at the last periodic line. */
 static struct {
 	uint64_t ipackets;
 	uint64_t opackets;
@@ -28,10 +31,16 @@ static uint64_t last_ns;
 void tp_stats_begin(void)
 {
 	for (unsigned int i = 0; i < nb_fwd_ports; i++) {
-		prt_eth_stats_reset(fwd_ports[i]);
+		tp_snap_take(fwd_ports[i], &begin[fwd_ports[i]]);
 		memset(&last[fwd_ports[i]], 0, sizeof(last[0]));
 	}
 	last_ns = prt_time_ns();
+}
+
+void tp_stats_release(void)
+{
+	for (unsigned int p = 0; p < PRT_MAX_ETHPORTS; p++)
+		tp_snap_release(&begin[p]);
 }
 
 /* "37 pps 17.8 Kbit/s": a packet rate and its bit rate (bytes as counted, times 8). */
@@ -58,7 +67,7 @@ void tp_stats_periodic(void)
 		struct prt_eth_stats st;
 		double rx, tx, rxb, txb;
 
-		if (prt_eth_stats_get(p, &st) < 0)
+		if (tp_stats_since(p, &begin[p], &st) < 0)
 			continue;
 		rx = (double)(st.ipackets - last[p].ipackets) / dt;
 		tx = (double)(st.opackets - last[p].opackets) / dt;
@@ -80,27 +89,13 @@ void tp_stats_periodic(void)
 	last_ns = now;
 }
 
-/* Prints the driver's non-zero extended counters of @port beyond the basic ones. */
-static void xstats_print(uint16_t port)
+/* Prints one of the driver's extended counters when it moved, unless the basic ones say it. */
+static void xstat_print_nonzero(const char *name, uint64_t value, void *arg)
 {
-	int n = prt_eth_xstats_get_names(port, NULL, 0);
-	struct prt_eth_xstat_name *names;
-	struct prt_eth_xstat *xs;
-
-	if (n <= 0)
-		return;
-	names = calloc((size_t)n, sizeof(*names));
-	xs = calloc((size_t)n, sizeof(*xs));
-	if (names && xs && prt_eth_xstats_get_names(port, names, (unsigned int)n) == n &&
-	    prt_eth_xstats_get(port, xs, (unsigned int)n) == n) {
-		for (int i = 0; i < n; i++)
-			if (xs[i].value && strstr(names[i].name, "_q") == NULL &&
-			    strncmp(names[i].name, "rx_good", 7) != 0 &&
-			    strncmp(names[i].name, "tx_good", 7) != 0)
-				printf("  %-28s %" PRIu64 "\n", names[i].name, xs[i].value);
-	}
-	free(names);
-	free(xs);
+	(void)arg;
+	if (value && strstr(name, "_q") == NULL && strncmp(name, "rx_good", 7) != 0 &&
+	    strncmp(name, "tx_good", 7) != 0)
+		printf("  %-28s %" PRIu64 "\n", name, value);
 }
 
 /* Frames the engine moved: forwarded (sent), received (rxonly), or generated. */
@@ -178,7 +173,7 @@ int tp_stats_final(double seconds)
 	for (unsigned int i = 0; i < nb_fwd_ports; i++) {
 		uint16_t p = fwd_ports[i];
 
-		prt_eth_stats_get(p, &st[i]);
+		tp_stats_since(p, &begin[p], &st[i]);
 		printf("---------------------- Forward statistics for port %u (%s) ----------------------\n",
 		       p, prt_eth_dev_name(p));
 		printf("  RX-packets: %-14" PRIu64 " RX-missed: %-14" PRIu64 " RX-bytes:  %" PRIu64
@@ -203,7 +198,7 @@ int tp_stats_final(double seconds)
 			       tp_rate_format(bps, sizeof(bps), (double)st[i].obytes * 8 / seconds,
 					      "bit/s"));
 		}
-		xstats_print(p);
+		tp_xstats_since(p, &begin[p], xstat_print_nonzero, NULL);
 	}
 	packets = forwarded_packets(&dropped);
 	{

@@ -1,16 +1,21 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * testpmd-lite: what its files share. The app is dpdk-testpmd's
- * non-interactive core: ports from the EAL (--vdev, PCI), forwarding streams
- * (rx port/queue -> tx port/queue) spread over worker lcores, one forwarding
- * engine per mode, statistics.
+ * testpmd-lite: what its files share. The app is dpdk-testpmd's core:
+ * ports from the EAL (--vdev, PCI), forwarding streams (rx port/queue -> tx
+ * port/queue) spread over worker lcores, one forwarding engine per mode,
+ * statistics, and with -i its command line.
  *
  *   args.c       options (dpdk-testpmd's names) into struct tp_config
- *   ports.c      mbuf pool, port set-up, topology, streams and their lcores
- *   fwd.c        the worker loop: streams, end of input, rx interrupts
+ *   ports.c      mbuf pool, port set-up, topology, streams, port start/stop
+ *   fwd.c        forwarding runs: lcores and their streams, the worker loop,
+ *                end of input, rx interrupts
  *   fwd_*.c      one engine per forwarding mode
- *   stats.c      periodic and final statistics, JSON
+ *   port_stats.c a port's counters since a snapshot
+ *   stats.c      periodic and final forwarding statistics, JSON
  *   events.c     link-state change and device removal events, printed
+ *   cmdline.[ch] -i: the prompt (libedit, or plain lines from a pipe), the
+ *                command table, parsing
+ *   cmd_fwd.c, cmd_port.c  the commands' handlers
  *   main.c       the order of things, signals, exit status
  */
 #ifndef TESTPMD_H
@@ -89,6 +94,7 @@ struct tp_config {
 	bool tx_first; /* send a burst on every stream before forwarding */
 	bool lsc_intr; /* link-state change events where a port has them (default) */
 	bool rmv_intr; /* device removal events where a port has them (default) */
+	bool interactive; /* -i: commands from stdin instead of one run */
 	const char *json_path;
 	uint32_t max_pkt_len; /* bytes, CRC included: MTU + 18 */
 	unsigned int total_num_mbufs; /* 0: computed */
@@ -107,10 +113,12 @@ extern unsigned int nb_fwd_streams;
 /** The pool every rx queue and txonly take mbufs from. */
 extern struct prt_mempool *tp_pool;
 
-/** Set by a signal, by --run-time, or at the end of input: workers stop. */
+/** Set by a signal, by --run-time, at the end of input, or by tp_fwd_stop(): workers stop. */
 extern atomic_bool tp_stop;
 /** Set when every rx port reached its end of input: workers drain, then stop. */
 extern atomic_bool tp_draining;
+/** Set by SIGINT/SIGTERM (with tp_stop): the prompt ends as at `quit`. */
+extern atomic_bool tp_quit;
 
 /** Finds an engine by name; NULL when there is none. */
 const struct fwd_engine *fwd_engine_find(const char *name);
@@ -133,8 +141,28 @@ int tp_ports_setup(void);
  */
 int tp_events_register(uint16_t port, bool lsc);
 
-/** Starts every forwarding port. */
+/**
+ * (Re)builds the streams for the current mode (tp_cfg.engine): one per
+ * forwarding port and queue, counters at zero, the engine's stream_init run
+ * on each. Main lcore, while no lcore forwards.
+ * @return 0; -ENOMEM; stream_init's error (after one line on stderr).
+ */
+int tp_streams_build(void);
+
+/** Starts every forwarding port (tp_port_start()). @return 0 or the first error. */
 int tp_ports_start(void);
+/** True when @p port (a valid id) is one of the forwarding ports. */
+bool tp_port_is_fwd(uint16_t port);
+/**
+ * Starts forwarding port @p port (a valid id) unless it is started; prints
+ * its line ("port N: NAME, MAC ..."). @return 0; prt_eth_dev_start()'s
+ * error, after one line on stderr.
+ */
+int tp_port_start(uint16_t port);
+/** Stops @p port (a valid id). @return 0 or prt_eth_dev_stop()'s error. */
+int tp_port_stop(uint16_t port);
+/** True when @p port (a valid id) was started by tp_port_start() and not stopped since. */
+bool tp_port_started(uint16_t port);
 /** Stops and closes every port. */
 void tp_ports_close(void);
 
@@ -142,15 +170,66 @@ void tp_ports_close(void);
 int tp_fwd_check_cores(void);
 /** --tx-first: sends one burst of txonly frames on every stream's tx queue. */
 int tp_tx_first(void);
-/** Launches the forwarding lcores. */
-int tp_fwd_launch(void);
-/** Waits until every forwarding lcore returned. */
-void tp_fwd_wait(void);
+/**
+ * Lays out a forwarding run for the current mode and --nb-cores: checks
+ * the cores, rebuilds the streams, gives each lcore its run of them.
+ * Main lcore. @return 0; -EBUSY while forwarding; the errors of
+ * tp_fwd_check_cores() and tp_streams_build().
+ */
+int tp_fwd_config_setup(void);
+/** Prints the layout tp_fwd_config_setup() made, as dpdk-testpmd's `show config fwd`. */
+void tp_fwd_config_show(void);
+/**
+ * Starts a forwarding run: lays it out, takes the ports' counters as its
+ * start (tp_stats_begin()), sends a burst of txonly frames first on every
+ * stream when @p tx_first, launches the lcores and prints "forwarding
+ * started: ...". Main lcore. @return 0; the errors of
+ * tp_fwd_config_setup(), tp_tx_first() and prt_eal_remote_launch().
+ */
+int tp_fwd_start(bool tx_first);
+/**
+ * Tells the forwarding lcores to stop and waits for them (nothing when not
+ * forwarding). Main lcore. @return the run's length in seconds (0 when none ran).
+ */
+double tp_fwd_stop(void);
+/** True between a successful tp_fwd_start() and tp_fwd_stop(). */
+bool tp_fwd_running(void);
 /** 1 when every forwarding lcore has stopped by itself (drained). */
 bool tp_fwd_all_done(void);
 
+/** A port's counters at one moment: the basic ones and the extended ones by index. */
+struct tp_port_snap {
+	struct prt_eth_stats st;
+	uint64_t *xs; /* xstat values, owned; NULL when none were read */
+	unsigned int nb_xs;
+};
+
+/**
+ * Takes @p port's counters now into @p snap (replacing what it held).
+ * Safe while lcores forward. @return 0; prt_eth_stats_get()'s error.
+ */
+int tp_snap_take(uint16_t port, struct tp_port_snap *snap);
+/** Frees what @p snap holds and zeroes it (a zero snapshot counts from 0). */
+void tp_snap_release(struct tp_port_snap *snap);
+/**
+ * @p port's basic counters since @p base into @p st. Safe while lcores
+ * forward. @return 0; prt_eth_stats_get()'s error.
+ */
+int tp_stats_since(uint16_t port, const struct tp_port_snap *base, struct prt_eth_stats *st);
+/** Called with each extended counter's name and value. */
+typedef void (*tp_xstat_fn)(const char *name, uint64_t value, void *arg);
+/**
+ * Calls @p fn for each of @p port's extended counters, in the port's order,
+ * with its value since @p base (the value itself when @p base holds no
+ * table of the same size). Safe while lcores forward.
+ * @return 0; prt_eth_xstats_get_names()'s error; -ENOMEM.
+ */
+int tp_xstats_since(uint16_t port, const struct tp_port_snap *base, tp_xstat_fn fn, void *arg);
+
 /** Remembers the counters now, as the start of the run. */
 void tp_stats_begin(void);
+/** Frees what the statistics hold (at exit). */
+void tp_stats_release(void);
 /** Prints per-port rates since the last call and the totals. */
 void tp_stats_periodic(void);
 /** Prints the final statistics; writes the JSON file when asked. @return 0 or -errno. */
