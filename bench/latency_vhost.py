@@ -18,7 +18,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_cpu import cpu_line
 from virtio_user import DPDK_TESTPMD, cpus, stop
 
 
@@ -73,7 +72,6 @@ def main():
     if os.geteuid() != 0 or not os.access(DPDK_TESTPMD, os.X_OK):
         print("SKIP: needs root and dpdk-testpmd (tools/setup-debian)")
         return 77
-    print(cpu_line(), flush=True)
     status = run(a.bench, a.trips, False, c[0], c[1])
     if status == 0 and not a.no_intr:
         status = run(a.bench, a.intr_trips, True, c[0], c[1])
