@@ -50,7 +50,7 @@ int vfio_set_irqs(int dev_fd, uint32_t index, uint32_t flags, uint32_t count, co
 	return ret;
 }
 
-void intr_handle_init(struct prt_intr_handle *h, int dev_fd)
+void eal_intr_handle_init(struct prt_intr_handle *h, int dev_fd)
 {
 	memset(h, 0, sizeof(*h));
 	h->dev_fd = dev_fd;

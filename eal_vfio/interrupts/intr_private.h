@@ -12,7 +12,7 @@
 struct prt_intr_handle;
 
 /** Fills @p h for device @p dev_fd: vectors per mode from VFIO_DEVICE_GET_IRQ_INFO, none enabled. */
-void intr_handle_init(struct prt_intr_handle *h, int dev_fd);
+void eal_intr_handle_init(struct prt_intr_handle *h, int dev_fd);
 
 /**
  * VFIO_DEVICE_SET_IRQS on irq @p index, vectors 0..@p count-1, with

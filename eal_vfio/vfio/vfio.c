@@ -63,9 +63,10 @@ enum prt_vfio_mode vfio_host_mode(void)
 	bool iommu = vfio_explain_iommu(msg, sizeof(msg)) == 0;
 
 	/* The vfio-dev class exists when the kernel has VFIO device cdevs (CONFIG_VFIO_DEVICE_CDEV). */
-	if (iommu && host_exists(HOST_DEV, "iommu") && host_exists(HOST_SYS, "class/vfio-dev"))
+	if (iommu && vfio_host_exists(VFIO_HOST_DEV, "iommu") &&
+	    vfio_host_exists(VFIO_HOST_SYS, "class/vfio-dev"))
 		return PRT_VFIO_MODE_IOMMUFD;
-	if (iommu && host_exists(HOST_DEV, "vfio/vfio"))
+	if (iommu && vfio_host_exists(VFIO_HOST_DEV, "vfio/vfio"))
 		return PRT_VFIO_MODE_TYPE1;
 	if (vfio_explain_noiommu(msg, sizeof(msg)) != -ENODEV)
 		return PRT_VFIO_MODE_NOIOMMU;

@@ -30,7 +30,7 @@ int vfio_container_open(struct vfio_backend *be, int type)
 	char path[PATH_MAX], msg[512];
 	int fd, ret;
 
-	host_path(path, sizeof(path), HOST_DEV, "vfio/vfio");
+	vfio_host_path(path, sizeof(path), VFIO_HOST_DEV, "vfio/vfio");
 	fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		ret = -errno;

@@ -55,13 +55,15 @@ void vfio_explain_holders(const char *dev_path, char *msg, size_t len)
 	ssize_t n;
 
 	msg[0] = '\0';
-	if (host_path(proc, sizeof(proc), HOST_PROC, "%s", "") < 0 || !(pd = opendir(proc)))
+	if (vfio_host_path(proc, sizeof(proc), VFIO_HOST_PROC, "%s", "") < 0 ||
+	    !(pd = opendir(proc)))
 		return;
 	while ((p = readdir(pd))) {
 		if (strspn(p->d_name, "0123456789") != strlen(p->d_name) ||
 		    atoi(p->d_name) == (int)getpid())
 			continue;
-		if (host_path(fd_dir, sizeof(fd_dir), HOST_PROC, "%s/fd", p->d_name) < 0 ||
+		if (vfio_host_path(fd_dir, sizeof(fd_dir), VFIO_HOST_PROC, "%s/fd", p->d_name) <
+			    0 ||
 		    !(fd = opendir(fd_dir)))
 			continue;
 		while ((f = readdir(fd))) {
@@ -74,8 +76,8 @@ void vfio_explain_holders(const char *dev_path, char *msg, size_t len)
 			link[n] = '\0';
 			if (strcmp(link, dev_path) != 0)
 				continue;
-			host_path(path, sizeof(path), HOST_PROC, "%s/comm", p->d_name);
-			if (host_read_line(path, comm, sizeof(comm)) < 0)
+			vfio_host_path(path, sizeof(path), VFIO_HOST_PROC, "%s/comm", p->d_name);
+			if (vfio_host_read_line(path, comm, sizeof(comm)) < 0)
 				strcpy(comm, "?");
 			msg_add(msg, len, "%spid %s (%s)", msg[0] ? ", " : "", p->d_name, comm);
 			break;
@@ -93,7 +95,7 @@ static void device_netdevs(const char *bdf, char *out, size_t len)
 	DIR *d;
 
 	out[0] = '\0';
-	if (host_pci_path(path, sizeof(path), bdf, "net") < 0 || !(d = opendir(path)))
+	if (vfio_host_pci_path(path, sizeof(path), bdf, "net") < 0 || !(d = opendir(path)))
 		return;
 	while ((e = readdir(d)))
 		if (e->d_name[0] != '.')
@@ -110,15 +112,15 @@ int vfio_explain_device(const char *bdf, char *msg, size_t len)
 	msg[0] = '\0';
 	ret = vfio_group_of(bdf, &g);
 	if (ret == -ENODEV) {
-		host_pci_path(path, sizeof(path), bdf, "");
+		vfio_host_pci_path(path, sizeof(path), bdf, "");
 		msg_add(msg, len,
 			"PCI device %s does not exist (no %s): check the address with "
 			"`lspci -D` or `prt-devbind --status`",
 			bdf, path);
 		return -ENODEV;
 	}
-	host_pci_path(path, sizeof(path), bdf, "driver");
-	if (host_link_name(path, drv, sizeof(drv)) < 0) {
+	vfio_host_pci_path(path, sizeof(path), bdf, "driver");
+	if (vfio_host_link_name(path, drv, sizeof(drv)) < 0) {
 		msg_add(msg, len,
 			"PCI device %s is bound to no driver: load vfio-pci and bind it with "
 			"`modprobe vfio-pci && prt-devbind --bind vfio-pci %s`",
@@ -153,7 +155,7 @@ int vfio_explain_not_viable(int group, const char *bdf, char *msg, size_t len)
 	DIR *d;
 
 	msg[0] = '\0';
-	host_path(dir, sizeof(dir), HOST_SYS, "kernel/iommu_groups/%d/devices", group);
+	vfio_host_path(dir, sizeof(dir), VFIO_HOST_SYS, "kernel/iommu_groups/%d/devices", group);
 	d = opendir(dir);
 	while (d && (e = readdir(d))) {
 		if (e->d_name[0] == '.' || strcmp(e->d_name, bdf) == 0)
@@ -161,7 +163,7 @@ int vfio_explain_not_viable(int group, const char *bdf, char *msg, size_t len)
 		if (snprintf(path, sizeof(path), "%s/%s/driver", dir, e->d_name) >=
 		    (int)sizeof(path))
 			continue;
-		if (host_link_name(path, drv, sizeof(drv)) < 0 || strcmp(drv, "vfio-pci") == 0)
+		if (vfio_host_link_name(path, drv, sizeof(drv)) < 0 || strcmp(drv, "vfio-pci") == 0)
 			continue;
 		msg_add(others, sizeof(others), "%s%s (bound to %s)", others[0] ? ", " : "",
 			e->d_name, drv);
@@ -251,9 +253,9 @@ int vfio_explain_noiommu(char *msg, size_t len)
 	char path[PATH_MAX], val[16];
 
 	msg[0] = '\0';
-	host_path(path, sizeof(path), HOST_SYS,
-		  "module/vfio/parameters/enable_unsafe_noiommu_mode");
-	if (host_read_line(path, val, sizeof(val)) < 0) {
+	vfio_host_path(path, sizeof(path), VFIO_HOST_SYS,
+		       "module/vfio/parameters/enable_unsafe_noiommu_mode");
+	if (vfio_host_read_line(path, val, sizeof(val)) < 0) {
 		msg_add(msg, len,
 			"no-IOMMU mode is not available: vfio is not loaded or was built without "
 			"CONFIG_VFIO_NOIOMMU (no %s): `modprobe vfio enable_unsafe_noiommu_mode=1`",
@@ -286,7 +288,7 @@ static const char *cpu_vendor(void)
 	const char *v = "";
 	FILE *f;
 
-	host_path(path, sizeof(path), HOST_PROC, "cpuinfo");
+	vfio_host_path(path, sizeof(path), VFIO_HOST_PROC, "cpuinfo");
 	f = fopen(path, "r");
 	if (!f)
 		return v;
@@ -312,7 +314,7 @@ int vfio_explain_iommu(char *msg, size_t len)
 
 	msg[0] = '\0';
 	/* Each IOMMU unit the kernel drives (dmar0, ivhd0, virtio-iommu) is in /sys/class/iommu. */
-	host_path(path, sizeof(path), HOST_SYS, "class/iommu");
+	vfio_host_path(path, sizeof(path), VFIO_HOST_SYS, "class/iommu");
 	d = opendir(path);
 	while (d && (e = readdir(d)))
 		units += e->d_name[0] != '.';
@@ -325,8 +327,8 @@ int vfio_explain_iommu(char *msg, size_t len)
 	}
 	snprintf(want, sizeof(want), "%s",
 		 strcmp(vendor, "amd") == 0 ? "amd_iommu=on" : "intel_iommu=on");
-	host_path(path, sizeof(path), HOST_PROC, "cmdline");
-	host_read_line(path, cmdline, sizeof(cmdline));
+	vfio_host_path(path, sizeof(path), VFIO_HOST_PROC, "cmdline");
+	vfio_host_read_line(path, cmdline, sizeof(cmdline));
 	if (strstr(cmdline, want))
 		msg_add(msg, len,
 			"the IOMMU is off although the kernel command line has %s: enable %s in "

@@ -15,7 +15,7 @@
 
 #include "vfio_host.h"
 
-static const char *host_root(enum host_root root)
+static const char *vfio_host_root(enum vfio_host_root root)
 {
 	static const char *const env[] = { "PRT_SYSFS_ROOT", "PRT_DEV_ROOT", "PRT_PROC_ROOT" };
 	static const char *const def[] = { "/sys", "/dev", "/proc" };
@@ -24,12 +24,12 @@ static const char *host_root(enum host_root root)
 	return v && *v ? v : def[root];
 }
 
-int host_path(char *buf, size_t len, enum host_root root, const char *fmt, ...)
+int vfio_host_path(char *buf, size_t len, enum vfio_host_root root, const char *fmt, ...)
 {
 	va_list ap;
 	int n, m;
 
-	n = snprintf(buf, len, "%s/", host_root(root));
+	n = snprintf(buf, len, "%s/", vfio_host_root(root));
 	if (n < 0 || (size_t)n >= len)
 		goto too_long;
 	va_start(ap, fmt);
@@ -44,20 +44,21 @@ too_long:
 	return -ENAMETOOLONG;
 }
 
-int host_pci_path(char *buf, size_t len, const char *bdf, const char *attr)
+int vfio_host_pci_path(char *buf, size_t len, const char *bdf, const char *attr)
 {
-	return host_path(buf, len, HOST_SYS, "bus/pci/devices/%s%s%s", bdf, *attr ? "/" : "", attr);
+	return vfio_host_path(buf, len, VFIO_HOST_SYS, "bus/pci/devices/%s%s%s", bdf,
+			      *attr ? "/" : "", attr);
 }
 
-bool host_exists(enum host_root root, const char *rel)
+bool vfio_host_exists(enum vfio_host_root root, const char *rel)
 {
 	char path[PATH_MAX];
 	struct stat st;
 
-	return host_path(path, sizeof(path), root, "%s", rel) == 0 && stat(path, &st) == 0;
+	return vfio_host_path(path, sizeof(path), root, "%s", rel) == 0 && stat(path, &st) == 0;
 }
 
-int host_read_line(const char *path, char *buf, size_t len)
+int vfio_host_read_line(const char *path, char *buf, size_t len)
 {
 	ssize_t n;
 	int fd, err;
@@ -77,10 +78,10 @@ int host_read_line(const char *path, char *buf, size_t len)
 	return (int)strlen(buf);
 }
 
-int host_read_u64(const char *path, uint64_t *v)
+int vfio_host_read_u64(const char *path, uint64_t *v)
 {
 	char buf[64], *end;
-	int ret = host_read_line(path, buf, sizeof(buf));
+	int ret = vfio_host_read_line(path, buf, sizeof(buf));
 
 	if (ret < 0)
 		return ret;
@@ -91,7 +92,7 @@ int host_read_u64(const char *path, uint64_t *v)
 	return 0;
 }
 
-int host_link_name(const char *path, char *buf, size_t len)
+int vfio_host_link_name(const char *path, char *buf, size_t len)
 {
 	char target[PATH_MAX];
 	ssize_t n = readlink(path, target, sizeof(target) - 1);
@@ -115,15 +116,15 @@ int vfio_group_of(const char *bdf, struct vfio_group_info *g)
 	long num;
 	int ret;
 
-	ret = host_pci_path(path, sizeof(path), bdf, "");
+	ret = vfio_host_pci_path(path, sizeof(path), bdf, "");
 	if (ret < 0)
 		return ret;
 	if (stat(path, &st) < 0)
 		return -ENODEV;
-	ret = host_pci_path(path, sizeof(path), bdf, "iommu_group");
+	ret = vfio_host_pci_path(path, sizeof(path), bdf, "iommu_group");
 	if (ret < 0)
 		return ret;
-	ret = host_link_name(path, name, sizeof(name));
+	ret = vfio_host_link_name(path, name, sizeof(name));
 	if (ret < 0)
 		return -ENOENT;
 	num = strtol(name, &end, 10);
@@ -131,9 +132,9 @@ int vfio_group_of(const char *bdf, struct vfio_group_info *g)
 		return -ENOENT;
 	g->num = (int)num;
 	/* A no-IOMMU group has only the noiommu-N node; a real one only N. */
-	host_path(g->dev_path, sizeof(g->dev_path), HOST_DEV, "vfio/noiommu-%d", g->num);
+	vfio_host_path(g->dev_path, sizeof(g->dev_path), VFIO_HOST_DEV, "vfio/noiommu-%d", g->num);
 	g->noiommu = stat(g->dev_path, &st) == 0;
 	if (!g->noiommu)
-		host_path(g->dev_path, sizeof(g->dev_path), HOST_DEV, "vfio/%d", g->num);
+		vfio_host_path(g->dev_path, sizeof(g->dev_path), VFIO_HOST_DEV, "vfio/%d", g->num);
 	return 0;
 }

@@ -20,40 +20,40 @@
  * the environment variables PRT_SYSFS_ROOT, PRT_DEV_ROOT and PRT_PROC_ROOT
  * (read at each use); by default /sys, /dev and /proc.
  */
-enum host_root {
-	HOST_SYS,
-	HOST_DEV,
-	HOST_PROC,
+enum vfio_host_root {
+	VFIO_HOST_SYS,
+	VFIO_HOST_DEV,
+	VFIO_HOST_PROC,
 };
 
 /**
  * Writes root + the path formatted from @p fmt into @p buf.
  * @return 0; -ENAMETOOLONG when it does not fit (buf is then empty).
  */
-int host_path(char *buf, size_t len, enum host_root root, const char *fmt, ...)
+int vfio_host_path(char *buf, size_t len, enum vfio_host_root root, const char *fmt, ...)
 	__prt_format_printf(4, 5);
 
 /**
  * Reads the first line of file @p path into @p buf without its newline.
  * @return the length; -errno of open/read (-ENOENT: no such file).
  */
-int host_read_line(const char *path, char *buf, size_t len);
+int vfio_host_read_line(const char *path, char *buf, size_t len);
 
 /** Reads a number (decimal, or hex with 0x, as sysfs writes them) from @p path. */
-int host_read_u64(const char *path, uint64_t *v);
+int vfio_host_read_u64(const char *path, uint64_t *v);
 
 /**
  * The last component of the target of symlink @p path (e.g. "vfio-pci" for
  * a device's driver link, "12" for its iommu_group link).
  * @return 0; -ENOENT when there is no link; other -errno.
  */
-int host_link_name(const char *path, char *buf, size_t len);
+int vfio_host_link_name(const char *path, char *buf, size_t len);
 
 /** Path of PCI device @p bdf's attribute @p attr in sysfs ("" attr: the device directory). */
-int host_pci_path(char *buf, size_t len, const char *bdf, const char *attr);
+int vfio_host_pci_path(char *buf, size_t len, const char *bdf, const char *attr);
 
 /** True when root + @p rel exists (a file, a directory or a device node). */
-bool host_exists(enum host_root root, const char *rel);
+bool vfio_host_exists(enum vfio_host_root root, const char *rel);
 
 /** The IOMMU group of a device, as sysfs and /dev show it. */
 struct vfio_group_info {

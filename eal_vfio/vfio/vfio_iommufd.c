@@ -30,7 +30,7 @@ static int iommufd_open(struct vfio_backend *be)
 	char path[PATH_MAX];
 	int fd, ret;
 
-	host_path(path, sizeof(path), HOST_DEV, "iommu");
+	vfio_host_path(path, sizeof(path), VFIO_HOST_DEV, "iommu");
 	fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		ret = -errno;
@@ -84,11 +84,12 @@ static int cdev_path(const char *bdf, char *path, size_t len)
 	DIR *d;
 	int ret = -ENOENT;
 
-	host_pci_path(dir, sizeof(dir), bdf, "vfio-dev");
+	vfio_host_pci_path(dir, sizeof(dir), bdf, "vfio-dev");
 	d = opendir(dir);
 	while (d && (e = readdir(d))) {
 		if (strncmp(e->d_name, "vfio", 4) == 0) {
-			ret = host_path(path, len, HOST_DEV, "vfio/devices/%s", e->d_name);
+			ret = vfio_host_path(path, len, VFIO_HOST_DEV, "vfio/devices/%s",
+					     e->d_name);
 			break;
 		}
 	}

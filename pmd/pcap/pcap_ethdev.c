@@ -26,13 +26,13 @@
 #include "prt_atomic.h"
 #include "prt_mbuf.h"
 
-PRT_LOG_REGISTER(pcap_logtype, pmd.net.pcap, NOTICE);
+PRT_LOG_REGISTER(eth_pcap_logtype, pmd.net.pcap, NOTICE);
 
-static struct prt_eth_driver pcap_driver;
+static struct prt_eth_driver eth_pcap_driver;
 
-static int pcap_infos_get(struct prt_eth_dev *dev, struct prt_eth_dev_info *info)
+static int eth_pcap_infos_get(struct prt_eth_dev *dev, struct prt_eth_dev_info *info)
 {
-	struct pcap_private *priv = dev->dev_private;
+	struct eth_pcap_private *priv = dev->dev_private;
 
 	info->max_rx_queues = (uint16_t)(priv->rx_none ? 1 : priv->nb_rx);
 	info->max_tx_queues = (uint16_t)(priv->tx_none ? 1 : priv->nb_tx);
@@ -43,11 +43,12 @@ static int pcap_infos_get(struct prt_eth_dev *dev, struct prt_eth_dev_info *info
 	return 0;
 }
 
-static int pcap_rx_queue_setup(struct prt_eth_dev *dev, uint16_t qid, uint16_t nb_desc, int socket,
-			       const struct prt_eth_rxconf *conf, struct prt_mempool *mp)
+static int eth_pcap_rx_queue_setup(struct prt_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
+				   int socket, const struct prt_eth_rxconf *conf,
+				   struct prt_mempool *mp)
 {
-	struct pcap_private *priv = dev->dev_private;
-	struct pcap_rx_queue *q = &priv->rxq[qid];
+	struct eth_pcap_private *priv = dev->dev_private;
+	struct eth_pcap_rx_queue *q = &priv->rxq[qid];
 
 	(void)nb_desc;
 	(void)socket;
@@ -59,10 +60,10 @@ static int pcap_rx_queue_setup(struct prt_eth_dev *dev, uint16_t qid, uint16_t n
 	return 0;
 }
 
-static int pcap_tx_queue_setup(struct prt_eth_dev *dev, uint16_t qid, uint16_t nb_desc, int socket,
-			       const struct prt_eth_txconf *conf)
+static int eth_pcap_tx_queue_setup(struct prt_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
+				   int socket, const struct prt_eth_txconf *conf)
 {
-	struct pcap_private *priv = dev->dev_private;
+	struct eth_pcap_private *priv = dev->dev_private;
 
 	(void)nb_desc;
 	(void)socket;
@@ -71,18 +72,18 @@ static int pcap_tx_queue_setup(struct prt_eth_dev *dev, uint16_t qid, uint16_t n
 	return 0;
 }
 
-static int pcap_mtu_set(struct prt_eth_dev *dev, uint16_t mtu)
+static int eth_pcap_mtu_set(struct prt_eth_dev *dev, uint16_t mtu)
 {
-	struct pcap_private *priv = dev->dev_private;
+	struct eth_pcap_private *priv = dev->dev_private;
 
 	for (unsigned int q = 0; q < PCAP_MAX_QUEUES; q++)
 		priv->rxq[q].max_frame = mtu + PRT_ETHER_HDR_CRC_LEN;
 	return 0;
 }
 
-static int pcap_dev_stop(struct prt_eth_dev *dev)
+static int eth_pcap_dev_stop(struct prt_eth_dev *dev)
 {
-	struct pcap_private *priv = dev->dev_private;
+	struct eth_pcap_private *priv = dev->dev_private;
 
 	for (unsigned int q = 0; q < priv->nb_tx; q++)
 		if (priv->txq[q].dumper)
@@ -90,25 +91,25 @@ static int pcap_dev_stop(struct prt_eth_dev *dev)
 	return 0;
 }
 
-static int pcap_stats_get(struct prt_eth_dev *dev, struct prt_eth_stats *st)
+static int eth_pcap_stats_get(struct prt_eth_dev *dev, struct prt_eth_stats *st)
 {
-	struct pcap_private *priv = dev->dev_private;
+	struct eth_pcap_private *priv = dev->dev_private;
 
-	prt_eth_sw_stats_get(dev, st, offsetof(struct pcap_rx_queue, stats),
-			     offsetof(struct pcap_tx_queue, stats));
+	prt_eth_sw_stats_get(dev, st, offsetof(struct eth_pcap_rx_queue, stats),
+			     offsetof(struct eth_pcap_tx_queue, stats));
 	for (uint16_t i = 0; i < dev->data.nb_rx_queues; i++)
 		st->rx_nombuf += prt_eth_counter_read(&priv->rxq[i].nombuf);
 	return 0;
 }
 
-static int pcap_stats_reset(struct prt_eth_dev *dev)
+static int eth_pcap_stats_reset(struct prt_eth_dev *dev)
 {
-	struct pcap_private *priv = dev->dev_private;
+	struct eth_pcap_private *priv = dev->dev_private;
 
-	prt_eth_sw_stats_reset(dev, offsetof(struct pcap_rx_queue, stats),
-			       offsetof(struct pcap_tx_queue, stats));
+	prt_eth_sw_stats_reset(dev, offsetof(struct eth_pcap_rx_queue, stats),
+			       offsetof(struct eth_pcap_tx_queue, stats));
 	for (unsigned int i = 0; i < PCAP_MAX_QUEUES; i++) {
-		struct pcap_rx_queue *r = &priv->rxq[i];
+		struct eth_pcap_rx_queue *r = &priv->rxq[i];
 		uint64_t *c[] = { &r->oversize, &r->runts, &r->read_errors, &r->nombuf,
 				  &r->truncated };
 
@@ -122,51 +123,52 @@ static int pcap_stats_reset(struct prt_eth_dev *dev)
  * Driver xstats, summed over the queues: why frames were dropped on rx, and
  * the records delivered shorter than the frame was (caplen < len).
  */
-static const char *const pcap_xstat_names[] = {
+static const char *const eth_pcap_xstat_names[] = {
 	"rx_oversize_errors",
 	"rx_runt_errors",
 	"rx_read_errors",
 	"rx_truncated",
 };
 
-static int pcap_xstats_get_names(struct prt_eth_dev *dev, struct prt_eth_xstat_name *names,
-				 unsigned int n)
+static int eth_pcap_xstats_get_names(struct prt_eth_dev *dev, struct prt_eth_xstat_name *names,
+				     unsigned int n)
 {
 	(void)dev;
-	if (names && n >= PRT_DIM(pcap_xstat_names))
-		for (unsigned int i = 0; i < PRT_DIM(pcap_xstat_names); i++)
-			snprintf(names[i].name, sizeof(names[i].name), "%s", pcap_xstat_names[i]);
-	return PRT_DIM(pcap_xstat_names);
+	if (names && n >= PRT_DIM(eth_pcap_xstat_names))
+		for (unsigned int i = 0; i < PRT_DIM(eth_pcap_xstat_names); i++)
+			snprintf(names[i].name, sizeof(names[i].name), "%s",
+				 eth_pcap_xstat_names[i]);
+	return PRT_DIM(eth_pcap_xstat_names);
 }
 
-static int pcap_xstats_get(struct prt_eth_dev *dev, struct prt_eth_xstat *xs, unsigned int n)
+static int eth_pcap_xstats_get(struct prt_eth_dev *dev, struct prt_eth_xstat *xs, unsigned int n)
 {
-	struct pcap_private *priv = dev->dev_private;
+	struct eth_pcap_private *priv = dev->dev_private;
 
-	if (xs == NULL || n < PRT_DIM(pcap_xstat_names))
-		return PRT_DIM(pcap_xstat_names);
-	memset(xs, 0, PRT_DIM(pcap_xstat_names) * sizeof(*xs));
+	if (xs == NULL || n < PRT_DIM(eth_pcap_xstat_names))
+		return PRT_DIM(eth_pcap_xstat_names);
+	memset(xs, 0, PRT_DIM(eth_pcap_xstat_names) * sizeof(*xs));
 	for (uint16_t i = 0; i < dev->data.nb_rx_queues; i++) {
 		xs[0].value += prt_eth_counter_read(&priv->rxq[i].oversize);
 		xs[1].value += prt_eth_counter_read(&priv->rxq[i].runts);
 		xs[2].value += prt_eth_counter_read(&priv->rxq[i].read_errors);
 		xs[3].value += prt_eth_counter_read(&priv->rxq[i].truncated);
 	}
-	return PRT_DIM(pcap_xstat_names);
+	return PRT_DIM(eth_pcap_xstat_names);
 }
 
-static int pcap_rx_queue_eof(struct prt_eth_dev *dev, uint16_t qid)
+static int eth_pcap_rx_queue_eof(struct prt_eth_dev *dev, uint16_t qid)
 {
-	struct pcap_private *priv = dev->dev_private;
+	struct eth_pcap_private *priv = dev->dev_private;
 
 	if (priv->rx_none)
 		return 1;
 	return atomic_load_explicit(&priv->rxq[qid].eof, memory_order_acquire);
 }
 
-static int pcap_rx_queue_intr_fd(struct prt_eth_dev *dev, uint16_t qid)
+static int eth_pcap_rx_queue_intr_fd(struct prt_eth_dev *dev, uint16_t qid)
 {
-	struct pcap_private *priv = dev->dev_private;
+	struct eth_pcap_private *priv = dev->dev_private;
 	int fd;
 
 	if (priv->rx_none || !priv->rxq[qid].live)
@@ -175,11 +177,11 @@ static int pcap_rx_queue_intr_fd(struct prt_eth_dev *dev, uint16_t qid)
 	return fd >= 0 ? fd : -ENOTSUP;
 }
 
-static void pcap_queues_close(struct pcap_private *priv)
+static void eth_pcap_queues_close(struct eth_pcap_private *priv)
 {
 	for (unsigned int i = 0; i < PCAP_MAX_QUEUES; i++) {
-		struct pcap_rx_queue *r = &priv->rxq[i];
-		struct pcap_tx_queue *t = &priv->txq[i];
+		struct eth_pcap_rx_queue *r = &priv->rxq[i];
+		struct eth_pcap_tx_queue *t = &priv->txq[i];
 
 		if (r->pcap)
 			pcap_close(r->pcap);
@@ -192,42 +194,42 @@ static void pcap_queues_close(struct pcap_private *priv)
 	}
 }
 
-static int pcap_dev_close(struct prt_eth_dev *dev)
+static int eth_pcap_dev_close(struct prt_eth_dev *dev)
 {
-	pcap_queues_close(dev->dev_private);
+	eth_pcap_queues_close(dev->dev_private);
 	return 0;
 }
 
-static const struct prt_eth_dev_ops pcap_ops = {
-	.dev_stop = pcap_dev_stop,
-	.dev_close = pcap_dev_close,
-	.dev_infos_get = pcap_infos_get,
-	.rx_queue_setup = pcap_rx_queue_setup,
-	.tx_queue_setup = pcap_tx_queue_setup,
+static const struct prt_eth_dev_ops eth_pcap_ops = {
+	.dev_stop = eth_pcap_dev_stop,
+	.dev_close = eth_pcap_dev_close,
+	.dev_infos_get = eth_pcap_infos_get,
+	.rx_queue_setup = eth_pcap_rx_queue_setup,
+	.tx_queue_setup = eth_pcap_tx_queue_setup,
 	.link_update = prt_eth_link_update_virtual,
 	.promiscuous_enable = prt_eth_mode_noop,
 	.promiscuous_disable = prt_eth_mode_noop,
 	.allmulticast_enable = prt_eth_mode_noop,
 	.allmulticast_disable = prt_eth_mode_noop,
-	.mtu_set = pcap_mtu_set,
-	.stats_get = pcap_stats_get,
-	.stats_reset = pcap_stats_reset,
-	.xstats_get = pcap_xstats_get,
-	.xstats_get_names = pcap_xstats_get_names,
-	.rx_queue_intr_fd = pcap_rx_queue_intr_fd,
-	.rx_queue_eof = pcap_rx_queue_eof,
+	.mtu_set = eth_pcap_mtu_set,
+	.stats_get = eth_pcap_stats_get,
+	.stats_reset = eth_pcap_stats_reset,
+	.xstats_get = eth_pcap_xstats_get,
+	.xstats_get_names = eth_pcap_xstats_get_names,
+	.rx_queue_intr_fd = eth_pcap_rx_queue_intr_fd,
+	.rx_queue_eof = eth_pcap_rx_queue_eof,
 };
 
 /* ---- probe: devargs to open files and interfaces ---- */
 
-struct pcap_probe {
+struct eth_pcap_probe {
 	const char *dev;
-	struct pcap_private *priv;
+	struct eth_pcap_private *priv;
 	bool infinite;
 };
 
 /* Opens interface @ifname live, non-blocking, for rx and/or tx. */
-static pcap_t *pcap_open_iface(const char *dev, const char *ifname)
+static pcap_t *eth_pcap_open_iface(const char *dev, const char *ifname)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
 	pcap_t *p = pcap_create(ifname, errbuf);
@@ -257,7 +259,7 @@ static pcap_t *pcap_open_iface(const char *dev, const char *ifname)
 	return p;
 }
 
-static struct pcap_rx_queue *rx_slot(struct pcap_probe *pr)
+static struct eth_pcap_rx_queue *rx_slot(struct eth_pcap_probe *pr)
 {
 	if (pr->priv->nb_rx == PCAP_MAX_QUEUES) {
 		PCAP_LOG(ERR, "%s: more than %d rx sources", pr->dev, PCAP_MAX_QUEUES);
@@ -266,9 +268,9 @@ static struct pcap_rx_queue *rx_slot(struct pcap_probe *pr)
 	return &pr->priv->rxq[pr->priv->nb_rx];
 }
 
-static struct pcap_tx_queue *tx_slot(struct pcap_probe *pr)
+static struct eth_pcap_tx_queue *tx_slot(struct eth_pcap_probe *pr)
 {
-	struct pcap_tx_queue *q;
+	struct eth_pcap_tx_queue *q;
 
 	if (pr->priv->nb_tx == PCAP_MAX_QUEUES) {
 		PCAP_LOG(ERR, "%s: more than %d tx sinks", pr->dev, PCAP_MAX_QUEUES);
@@ -281,8 +283,8 @@ static struct pcap_tx_queue *tx_slot(struct pcap_probe *pr)
 
 static int add_rx_pcap(const char *path, void *opaque)
 {
-	struct pcap_probe *pr = opaque;
-	struct pcap_rx_queue *q = rx_slot(pr);
+	struct eth_pcap_probe *pr = opaque;
+	struct eth_pcap_rx_queue *q = rx_slot(pr);
 	int ret;
 
 	if (q == NULL)
@@ -290,7 +292,7 @@ static int add_rx_pcap(const char *path, void *opaque)
 	q->path = strdup(path);
 	if (q->path == NULL)
 		return -ENOMEM;
-	ret = pcap_rx_open_file(pr->dev, path, q);
+	ret = eth_pcap_rx_open_file(pr->dev, path, q);
 	if (ret < 0)
 		return ret;
 	q->infinite = pr->infinite;
@@ -300,12 +302,12 @@ static int add_rx_pcap(const char *path, void *opaque)
 
 static int add_rx_iface(const char *ifname, void *opaque)
 {
-	struct pcap_probe *pr = opaque;
-	struct pcap_rx_queue *q = rx_slot(pr);
+	struct eth_pcap_probe *pr = opaque;
+	struct eth_pcap_rx_queue *q = rx_slot(pr);
 
 	if (q == NULL)
 		return -E2BIG;
-	q->pcap = pcap_open_iface(pr->dev, ifname);
+	q->pcap = eth_pcap_open_iface(pr->dev, ifname);
 	if (q->pcap == NULL)
 		return -ENODEV;
 	q->live = true;
@@ -315,8 +317,8 @@ static int add_rx_iface(const char *ifname, void *opaque)
 
 static int add_tx_pcap(const char *path, void *opaque)
 {
-	struct pcap_probe *pr = opaque;
-	struct pcap_tx_queue *q = tx_slot(pr);
+	struct eth_pcap_probe *pr = opaque;
+	struct eth_pcap_tx_queue *q = tx_slot(pr);
 
 	if (q == NULL)
 		return -ENOMEM;
@@ -335,12 +337,12 @@ static int add_tx_pcap(const char *path, void *opaque)
 
 static int add_tx_iface(const char *ifname, void *opaque)
 {
-	struct pcap_probe *pr = opaque;
-	struct pcap_tx_queue *q = tx_slot(pr);
+	struct eth_pcap_probe *pr = opaque;
+	struct eth_pcap_tx_queue *q = tx_slot(pr);
 
 	if (q == NULL)
 		return -ENOMEM;
-	q->pcap = pcap_open_iface(pr->dev, ifname);
+	q->pcap = eth_pcap_open_iface(pr->dev, ifname);
 	if (q->pcap == NULL)
 		return -ENODEV;
 	q->live = true;
@@ -355,7 +357,7 @@ static int add_iface(const char *ifname, void *opaque)
 	return ret < 0 ? ret : add_tx_iface(ifname, opaque);
 }
 
-static int pcap_devargs_apply(const char *name, const char *args, struct pcap_private *priv)
+static int eth_pcap_devargs_apply(const char *name, const char *args, struct eth_pcap_private *priv)
 {
 	static const char *const keys[] = { "rx_pcap", "tx_pcap",     "rx_iface", "tx_iface",
 					    "iface",   "infinite_rx", NULL };
@@ -367,7 +369,7 @@ static int pcap_devargs_apply(const char *name, const char *args, struct pcap_pr
 		{ "tx_pcap", add_tx_pcap }, { "tx_iface", add_tx_iface },
 		{ "iface", add_iface },
 	};
-	struct pcap_probe pr = { .dev = name, .priv = priv };
+	struct eth_pcap_probe pr = { .dev = name, .priv = priv };
 	struct kvargs *kv;
 	int ret;
 
@@ -391,9 +393,9 @@ static int pcap_devargs_apply(const char *name, const char *args, struct pcap_pr
 	return ret;
 }
 
-static int pcap_probe(const char *name, const char *args)
+static int eth_pcap_probe(const char *name, const char *args)
 {
-	struct pcap_private *priv;
+	struct eth_pcap_private *priv;
 	struct prt_eth_dev *dev;
 	int ret;
 
@@ -403,28 +405,28 @@ static int pcap_probe(const char *name, const char *args)
 		return -errno;
 	}
 	priv = dev->dev_private;
-	ret = pcap_devargs_apply(name, args, priv);
+	ret = eth_pcap_devargs_apply(name, args, priv);
 	if (ret < 0) {
-		pcap_queues_close(priv);
+		eth_pcap_queues_close(priv);
 		prt_eth_dev_release(dev);
 		return ret;
 	}
 	priv->rx_none = priv->nb_rx == 0;
 	priv->tx_none = priv->nb_tx == 0;
-	dev->driver = &pcap_driver;
-	dev->dev_ops = &pcap_ops;
-	dev->rx_pkt_burst = priv->rx_none ? pcap_rx_none_burst : pcap_rx_burst;
-	dev->tx_pkt_burst = priv->tx_none ? pcap_tx_drop_burst : pcap_tx_burst;
+	dev->driver = &eth_pcap_driver;
+	dev->dev_ops = &eth_pcap_ops;
+	dev->rx_pkt_burst = priv->rx_none ? eth_pcap_rx_none_burst : eth_pcap_rx_burst;
+	dev->tx_pkt_burst = priv->tx_none ? eth_pcap_tx_drop_burst : eth_pcap_tx_burst;
 	prt_eth_random_addr(&dev->data.mac_addr);
 	prt_eth_dev_probing_finish(dev);
 	return 0;
 }
 
-static struct prt_eth_driver pcap_driver = {
+static struct prt_eth_driver eth_pcap_driver = {
 	.name = "net_pcap",
 	.vdev_params = "rx_pcap=<file>,tx_pcap=<file>,rx_iface=<if>,tx_iface=<if>,iface=<if>,"
 		       "infinite_rx=<0|1>",
-	.probe_vdev = pcap_probe,
+	.probe_vdev = eth_pcap_probe,
 };
 
-PRT_ETH_DRIVER_REGISTER(pcap_driver)
+PRT_ETH_DRIVER_REGISTER(eth_pcap_driver)

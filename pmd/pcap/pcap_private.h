@@ -17,11 +17,11 @@
 /** Longest frame read or written: libpcap's largest snapshot length. */
 #define PCAP_SNAPLEN 262144
 
-extern int pcap_logtype;
-#define PCAP_LOG(level, ...) PRT_LOG(level, pcap_logtype, __VA_ARGS__)
+extern int eth_pcap_logtype;
+#define PCAP_LOG(level, ...) PRT_LOG(level, eth_pcap_logtype, __VA_ARGS__)
 
 /** Where an rx queue reads from. */
-struct pcap_rx_queue {
+struct eth_pcap_rx_queue {
 	pcap_t *pcap; /**< an open file, or a live interface (non-blocking) */
 	char *path; /**< the file, to reopen for infinite_rx; NULL for an interface */
 	bool infinite; /**< start the file again at its end */
@@ -46,7 +46,7 @@ struct pcap_rx_queue {
 } __prt_cache_aligned;
 
 /** Where a tx queue writes to. */
-struct pcap_tx_queue {
+struct eth_pcap_tx_queue {
 	pcap_dumper_t *dumper; /**< a capture file being written */
 	pcap_t *pcap; /**< the dead handle of the dumper, or a live interface */
 	bool live;
@@ -54,28 +54,28 @@ struct pcap_tx_queue {
 	struct prt_eth_sw_stats stats; /**< errors: frames not written (too long, refused) */
 } __prt_cache_aligned;
 
-struct pcap_private {
+struct eth_pcap_private {
 	unsigned int nb_rx;
 	unsigned int nb_tx;
-	struct pcap_rx_queue rxq[PCAP_MAX_QUEUES];
-	struct pcap_tx_queue txq[PCAP_MAX_QUEUES];
+	struct eth_pcap_rx_queue rxq[PCAP_MAX_QUEUES];
+	struct eth_pcap_tx_queue txq[PCAP_MAX_QUEUES];
 	bool rx_none; /**< no rx source: one rx queue that never receives */
 	bool tx_none; /**< no tx sink: tx queues drop (and count) every frame */
 };
 
 /** Rx burst: frames from the queue's file or interface, chained when larger than one mbuf. */
-uint16_t pcap_rx_burst(void *queue, struct prt_mbuf **pkts, uint16_t n);
+uint16_t eth_pcap_rx_burst(void *queue, struct prt_mbuf **pkts, uint16_t n);
 /** Rx burst of a port without an rx source: nothing, ever. */
-uint16_t pcap_rx_none_burst(void *queue, struct prt_mbuf **pkts, uint16_t n);
+uint16_t eth_pcap_rx_none_burst(void *queue, struct prt_mbuf **pkts, uint16_t n);
 /** Tx burst: writes each frame (gathered when chained) to the file or interface, frees it. */
-uint16_t pcap_tx_burst(void *queue, struct prt_mbuf **pkts, uint16_t n);
+uint16_t eth_pcap_tx_burst(void *queue, struct prt_mbuf **pkts, uint16_t n);
 /** Tx burst of a port without a tx sink: frees and counts every frame as an error. */
-uint16_t pcap_tx_drop_burst(void *queue, struct prt_mbuf **pkts, uint16_t n);
+uint16_t eth_pcap_tx_drop_burst(void *queue, struct prt_mbuf **pkts, uint16_t n);
 
 /**
  * Opens capture file @p path of port @p dev for reading into @p q.
  * @return 0; -ENOENT/-EINVAL after one line naming the file and libpcap's reason.
  */
-int pcap_rx_open_file(const char *dev, const char *path, struct pcap_rx_queue *q);
+int eth_pcap_rx_open_file(const char *dev, const char *path, struct eth_pcap_rx_queue *q);
 
 #endif /* PCAP_PRIVATE_H */

@@ -16,7 +16,7 @@
 #include "pcap_private.h"
 #include "prt_mbuf.h"
 
-int pcap_rx_open_file(const char *dev, const char *path, struct pcap_rx_queue *q)
+int eth_pcap_rx_open_file(const char *dev, const char *path, struct eth_pcap_rx_queue *q)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
 
@@ -37,11 +37,11 @@ int pcap_rx_open_file(const char *dev, const char *path, struct pcap_rx_queue *q
 
 /* At the end of the file: start it again (infinite_rx) or report the end;
  * @error: the file ended on a read error, which is final. */
-static void rx_file_end(struct pcap_rx_queue *q, bool error)
+static void rx_file_end(struct eth_pcap_rx_queue *q, bool error)
 {
 	if (q->infinite && !error) {
 		pcap_close(q->pcap);
-		if (pcap_rx_open_file("net_pcap", q->path, q) == 0)
+		if (eth_pcap_rx_open_file("net_pcap", q->path, q) == 0)
 			return;
 		/* The file vanished under us: its input has ended. */
 	}
@@ -52,7 +52,7 @@ static void rx_file_end(struct pcap_rx_queue *q, bool error)
  * Copies @len bytes of @data into a new mbuf chain from @q's pool.
  * @return the chain, or NULL when the pool ran dry (nothing is kept).
  */
-static struct prt_mbuf *rx_copy(struct pcap_rx_queue *q, const uint8_t *data, uint32_t len)
+static struct prt_mbuf *rx_copy(struct eth_pcap_rx_queue *q, const uint8_t *data, uint32_t len)
 {
 	struct prt_mbuf *head = NULL, *last = NULL;
 	uint32_t done = 0;
@@ -83,7 +83,7 @@ static struct prt_mbuf *rx_copy(struct pcap_rx_queue *q, const uint8_t *data, ui
 }
 
 /* Reads the next frame into @hdr and @data: 1; 0 when none is ready; -1 at the end. */
-static int rx_next(struct pcap_rx_queue *q, struct pcap_pkthdr **hdr, const uint8_t **data)
+static int rx_next(struct eth_pcap_rx_queue *q, struct pcap_pkthdr **hdr, const uint8_t **data)
 {
 	int ret;
 
@@ -113,9 +113,9 @@ static int rx_next(struct pcap_rx_queue *q, struct pcap_pkthdr **hdr, const uint
 	return -1;
 }
 
-uint16_t pcap_rx_burst(void *queue, struct prt_mbuf **pkts, uint16_t n)
+uint16_t eth_pcap_rx_burst(void *queue, struct prt_mbuf **pkts, uint16_t n)
 {
-	struct pcap_rx_queue *q = queue;
+	struct eth_pcap_rx_queue *q = queue;
 	uint64_t bytes = 0;
 	uint16_t got = 0;
 
@@ -155,7 +155,7 @@ uint16_t pcap_rx_burst(void *queue, struct prt_mbuf **pkts, uint16_t n)
 	return got;
 }
 
-uint16_t pcap_rx_none_burst(void *queue, struct prt_mbuf **pkts, uint16_t n)
+uint16_t eth_pcap_rx_none_burst(void *queue, struct prt_mbuf **pkts, uint16_t n)
 {
 	(void)queue;
 	(void)pkts;
@@ -169,7 +169,7 @@ uint16_t pcap_rx_none_burst(void *queue, struct prt_mbuf **pkts, uint16_t n)
  * add up to its pkt_len: the walk never writes past the buffer, whatever
  * the chain's nb_segs and pkt_len say.
  */
-static const uint8_t *tx_linear(struct pcap_tx_queue *q, struct prt_mbuf *m)
+static const uint8_t *tx_linear(struct eth_pcap_tx_queue *q, struct prt_mbuf *m)
 {
 	uint32_t off = 0;
 
@@ -184,9 +184,9 @@ static const uint8_t *tx_linear(struct pcap_tx_queue *q, struct prt_mbuf *m)
 	return off == m->pkt_len ? q->gather : NULL;
 }
 
-uint16_t pcap_tx_burst(void *queue, struct prt_mbuf **pkts, uint16_t n)
+uint16_t eth_pcap_tx_burst(void *queue, struct prt_mbuf **pkts, uint16_t n)
 {
-	struct pcap_tx_queue *q = queue;
+	struct eth_pcap_tx_queue *q = queue;
 	uint64_t bytes = 0, sent = 0;
 	struct pcap_pkthdr hdr;
 
@@ -222,9 +222,9 @@ uint16_t pcap_tx_burst(void *queue, struct prt_mbuf **pkts, uint16_t n)
 	return n;
 }
 
-uint16_t pcap_tx_drop_burst(void *queue, struct prt_mbuf **pkts, uint16_t n)
+uint16_t eth_pcap_tx_drop_burst(void *queue, struct prt_mbuf **pkts, uint16_t n)
 {
-	struct pcap_tx_queue *q = queue;
+	struct eth_pcap_tx_queue *q = queue;
 
 	prt_pktmbuf_free_bulk(pkts, n);
 	prt_eth_counter_add(&q->stats.errors, n);

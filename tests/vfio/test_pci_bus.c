@@ -66,7 +66,7 @@ static void test_scan(void **state)
 	struct prt_pci_device *list, *d, *next;
 
 	(void)state;
-	assert_int_equal(pci_scan(&list), 3);
+	assert_int_equal(eal_pci_scan(&list), 3);
 	/* sorted by address */
 	assert_string_equal(list->name, "0000:00:02.0");
 	assert_string_equal(list->next->name, "0000:00:03.0");
@@ -108,10 +108,10 @@ static void test_id_match(void **state)
 	struct prt_pci_id virtio = { 0x020000, 0x1af4, 0x1041, 0x1af4, 0x1100 };
 
 	(void)state;
-	assert_true(pci_id_match(test_ids, &e1000e));
-	assert_false(pci_id_match(test_ids, &other));
-	assert_true(pci_id_match(any_intel, &other));
-	assert_false(pci_id_match(any_intel, &virtio));
+	assert_true(eal_pci_id_match(test_ids, &e1000e));
+	assert_false(eal_pci_id_match(test_ids, &other));
+	assert_true(eal_pci_id_match(any_intel, &other));
+	assert_false(eal_pci_id_match(any_intel, &virtio));
 }
 
 /* The registry lists this program's driver; unregistered, it is gone. */

@@ -105,7 +105,7 @@ static unsigned int irqs_on(const cpu_set_t *poll, char *list, size_t len)
 	DIR *d;
 
 	list[0] = '\0';
-	if (host_path(dir, sizeof(dir), HOST_PROC, "irq") < 0 || !(d = opendir(dir)))
+	if (vfio_host_path(dir, sizeof(dir), VFIO_HOST_PROC, "irq") < 0 || !(d = opendir(dir)))
 		return 0;
 	while ((e = readdir(d))) {
 		char name[64] = "";
@@ -115,15 +115,16 @@ static unsigned int irqs_on(const cpu_set_t *poll, char *list, size_t len)
 
 		if (strspn(e->d_name, "0123456789") != strlen(e->d_name))
 			continue;
-		host_path(path, sizeof(path), HOST_PROC, "irq/%s/smp_affinity_list", e->d_name);
-		if (host_read_line(path, aff, sizeof(aff)) < 0 ||
+		vfio_host_path(path, sizeof(path), VFIO_HOST_PROC, "irq/%s/smp_affinity_list",
+			       e->d_name);
+		if (vfio_host_read_line(path, aff, sizeof(aff)) < 0 ||
 		    eal_parse_cpulist(aff, &set, why, sizeof(why)) < 0)
 			continue;
 		CPU_AND(&set, &set, poll);
 		if (CPU_COUNT(&set) == 0)
 			continue;
 		/* A requested interrupt has a directory named after its handler. */
-		host_path(path, sizeof(path), HOST_PROC, "irq/%s", e->d_name);
+		vfio_host_path(path, sizeof(path), VFIO_HOST_PROC, "irq/%s", e->d_name);
 		ad = opendir(path);
 		while (ad && (a = readdir(ad)))
 			if (a->d_type == DT_DIR && a->d_name[0] != '.')
@@ -162,7 +163,7 @@ void check_cpu_isolation(const cpu_set_t *cpus)
 		return;
 	}
 	cpus_str(&poll, poll_s, sizeof(poll_s));
-	host_path(path, sizeof(path), HOST_PROC, "cmdline");
+	vfio_host_path(path, sizeof(path), VFIO_HOST_PROC, "cmdline");
 	f = fopen(path, "r");
 	if (f) {
 		if (!fgets(cmdline, sizeof(cmdline), f))
@@ -193,8 +194,9 @@ static int cpu_node(int cpu)
 	cpu_set_t set;
 
 	for (int node = 0; node < EAL_MAX_NUMA_NODES; node++) {
-		host_path(path, sizeof(path), HOST_SYS, "devices/system/node/node%d/cpulist", node);
-		if (host_read_line(path, list, sizeof(list)) < 0)
+		vfio_host_path(path, sizeof(path), VFIO_HOST_SYS,
+			       "devices/system/node/node%d/cpulist", node);
+		if (vfio_host_read_line(path, list, sizeof(list)) < 0)
 			continue;
 		if (eal_parse_cpulist(list, &set, why, sizeof(why)) == 0 && CPU_ISSET(cpu, &set))
 			return node;
@@ -210,16 +212,17 @@ void check_numa_locality(const char *bdf, const cpu_set_t *cpus)
 	int node;
 
 	snprintf(what, sizeof(what), "NUMA %s", bdf);
-	host_pci_path(path, sizeof(path), bdf, "numa_node");
-	if (host_read_line(path, val, sizeof(val)) < 0 || (node = atoi(val)) < 0)
+	vfio_host_pci_path(path, sizeof(path), bdf, "numa_node");
+	if (vfio_host_read_line(path, val, sizeof(val)) < 0 || (node = atoi(val)) < 0)
 		return; /* one node, or the firmware does not say */
 	for (int c = 0; c < CPU_SETSIZE; c++) {
 		if (CPU_ISSET(c, cpus) && cpu_node(c) != node)
 			snprintf(far + strlen(far), sizeof(far) - strlen(far), "%s%d",
 				 far[0] ? "," : "", c);
 	}
-	host_path(path, sizeof(path), HOST_SYS, "devices/system/node/node%d/cpulist", node);
-	if (host_read_line(path, list, sizeof(list)) >= 0)
+	vfio_host_path(path, sizeof(path), VFIO_HOST_SYS, "devices/system/node/node%d/cpulist",
+		       node);
+	if (vfio_host_read_line(path, list, sizeof(list)) >= 0)
 		snprintf(near, sizeof(near), "%.127s", list);
 	if (far[0])
 		report("warn", what,

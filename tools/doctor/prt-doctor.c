@@ -75,15 +75,16 @@ static enum prt_vfio_mode check_vfio(enum prt_vfio_mode asked)
 		report("warn", "IOMMU", "%s; prt falls back to no-IOMMU mode (no isolation)", msg);
 	else
 		report("FAIL", "IOMMU", "%s", msg);
-	if (host_exists(HOST_DEV, "vfio/vfio"))
+	if (vfio_host_exists(VFIO_HOST_DEV, "vfio/vfio"))
 		report(" ok ", "vfio", "loaded (/dev/vfio/vfio)");
 	else
 		report("FAIL", "vfio", "not loaded (no /dev/vfio/vfio): `modprobe vfio-pci`");
-	if (host_exists(HOST_SYS, "bus/pci/drivers/vfio-pci"))
+	if (vfio_host_exists(VFIO_HOST_SYS, "bus/pci/drivers/vfio-pci"))
 		report(" ok ", "vfio-pci", "loaded");
 	else
 		report("FAIL", "vfio-pci", "not loaded: `modprobe vfio-pci`");
-	if (host_exists(HOST_DEV, "iommu") && host_exists(HOST_SYS, "class/vfio-dev"))
+	if (vfio_host_exists(VFIO_HOST_DEV, "iommu") &&
+	    vfio_host_exists(VFIO_HOST_SYS, "class/vfio-dev"))
 		report(" ok ", "iommufd", "available (/dev/iommu and VFIO device cdevs)");
 	else
 		report("warn", "iommufd",
@@ -102,10 +103,10 @@ static enum prt_vfio_mode check_vfio(enum prt_vfio_mode asked)
 	report(" ok ", "VFIO mode", "%s%s", prt_vfio_mode_name(mode),
 	       asked == PRT_VFIO_MODE_AUTO ? " (what --vfio-mode=auto picks here)" : "");
 	if (mode == PRT_VFIO_MODE_TYPE1 || mode == PRT_VFIO_MODE_NOIOMMU) {
-		host_path(path, sizeof(path), HOST_DEV, "vfio/vfio");
+		vfio_host_path(path, sizeof(path), VFIO_HOST_DEV, "vfio/vfio");
 		check_node("container", path);
 	} else {
-		host_path(path, sizeof(path), HOST_DEV, "iommu");
+		vfio_host_path(path, sizeof(path), VFIO_HOST_DEV, "iommu");
 		check_node("iommufd", path);
 	}
 	return mode;
@@ -151,11 +152,12 @@ static void check_device(const char *bdf, enum prt_vfio_mode mode)
 		check_holders(what, g.dev_path);
 		return;
 	}
-	host_pci_path(path, sizeof(path), bdf, "vfio-dev");
+	vfio_host_pci_path(path, sizeof(path), bdf, "vfio-dev");
 	d = opendir(path);
 	while (d && (e = readdir(d))) {
 		if (strncmp(e->d_name, "vfio", 4) == 0) {
-			host_path(path, sizeof(path), HOST_DEV, "vfio/devices/%s", e->d_name);
+			vfio_host_path(path, sizeof(path), VFIO_HOST_DEV, "vfio/devices/%s",
+				       e->d_name);
 			check_node(what, path);
 			check_holders(what, path);
 		}
@@ -170,7 +172,7 @@ static unsigned int check_all_devices(enum prt_vfio_mode mode)
 	struct prt_pci_device *list, *d, *next;
 	unsigned int n = 0;
 
-	if (pci_scan(&list) < 0)
+	if (eal_pci_scan(&list) < 0)
 		return 0;
 	for (d = list; d; d = next) {
 		next = d->next;

@@ -61,7 +61,7 @@ struct prt_pci_device *prt_pci_device_find(const struct prt_pci_addr *addr)
 static struct prt_pci_driver *driver_for(const struct prt_pci_device *dev)
 {
 	for (struct prt_pci_driver *drv = drivers; drv; drv = drv->next)
-		if (drv->id_table && pci_id_match(drv->id_table, &dev->id))
+		if (drv->id_table && eal_pci_id_match(drv->id_table, &dev->id))
 			return drv;
 	return NULL;
 }
@@ -78,7 +78,7 @@ static const struct eal_pci_rule *rule_for(const struct prt_pci_device *dev)
 /* Opens @p dev and lets @p drv probe it. */
 static int probe_one(struct prt_pci_device *dev, struct prt_pci_driver *drv)
 {
-	int ret = pci_device_open(dev, drv->drv_flags);
+	int ret = eal_pci_device_open(dev, drv->drv_flags);
 
 	if (ret < 0)
 		return ret;
@@ -86,7 +86,7 @@ static int probe_one(struct prt_pci_device *dev, struct prt_pci_driver *drv)
 	if (ret < 0) {
 		PRT_LOG(ERR, PRT_LOGTYPE_PCI, "%s: driver %s could not take the device (%s)",
 			dev->name, drv->name, strerror(-ret));
-		pci_device_close(dev);
+		eal_pci_device_close(dev);
 		return ret;
 	}
 	dev->driver = drv;
@@ -123,7 +123,7 @@ static int pci_bus_probe(void)
 
 	if (allow && eal_cfg.nb_pci_rules == 0)
 		return 0; /* --no-pci, or an empty allow list */
-	ret = pci_scan(&devices);
+	ret = eal_pci_scan(&devices);
 	if (ret < 0) {
 		if (!allow)
 			return 0; /* no PCI bus (a container): only virtual devices */
@@ -185,7 +185,7 @@ static void pci_bus_cleanup(void)
 			PRT_LOG(WARNING, PRT_LOGTYPE_PCI, "%s: driver %s failed to remove it",
 				d->name, d->driver->name);
 		d->driver = NULL;
-		pci_device_free(d);
+		eal_pci_device_free(d);
 	}
 }
 

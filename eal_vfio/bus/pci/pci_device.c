@@ -236,7 +236,7 @@ static void unmap_bars(struct prt_pci_device *dev)
 	}
 }
 
-void pci_device_vanish_bars(struct prt_pci_device *dev)
+void eal_pci_device_vanish_bars(struct prt_pci_device *dev)
 {
 	for (int i = 0; i < PRT_PCI_MAX_RESOURCE; i++) {
 		void *a = dev->mem_resource[i].addr;
@@ -300,12 +300,12 @@ static void device_request(int fd, void *arg)
 	PRT_LOG(WARNING, PRT_LOGTYPE_PCI,
 		"%s: the kernel asks for the device back (unbind or hot-unplug): stopping it",
 		dev->name);
-	pci_device_vanish_bars(dev);
+	eal_pci_device_vanish_bars(dev);
 	dev->removed = true;
 	if (dev->driver && dev->driver->remove)
 		dev->driver->remove(dev);
 	dev->driver = NULL;
-	pci_device_close(dev);
+	eal_pci_device_close(dev);
 }
 
 static int request_irq_setup(struct prt_pci_device *dev, uint32_t num_irqs)
@@ -317,7 +317,7 @@ static int request_irq_setup(struct prt_pci_device *dev, uint32_t num_irqs)
 	    ioctl(dev->vfio_fd, VFIO_DEVICE_GET_IRQ_INFO, &info) < 0 || info.count == 0)
 		return 0; /* an older kernel: unbind waits for the process to close the device */
 	if (dev->req_efd >= 0)
-		close(dev->req_efd); /* an earlier open's, kept until now (pci_device_free()) */
+		close(dev->req_efd); /* an earlier open's, kept until now (eal_pci_device_free()) */
 	dev->req_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (dev->req_efd < 0)
 		return -errno;
@@ -335,7 +335,7 @@ static int request_irq_setup(struct prt_pci_device *dev, uint32_t num_irqs)
 	return ret;
 }
 
-/* Stops the device-request interrupt on the device (its eventfd stays open: pci_device_free()). */
+/* Stops the device-request interrupt on the device (its eventfd stays open: eal_pci_device_free()). */
 static void request_irq_stop(struct prt_pci_device *dev)
 {
 	if (dev->req_efd < 0)
@@ -345,7 +345,7 @@ static void request_irq_stop(struct prt_pci_device *dev)
 		      VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, 0, NULL);
 }
 
-int pci_device_open(struct prt_pci_device *dev, uint32_t drv_flags)
+int eal_pci_device_open(struct prt_pci_device *dev, uint32_t drv_flags)
 {
 	struct vfio_device_info info = { .argsz = sizeof(info) };
 	const char *step;
@@ -383,7 +383,7 @@ int pci_device_open(struct prt_pci_device *dev, uint32_t drv_flags)
 		if (ret < 0)
 			goto fail_unmap;
 	}
-	intr_handle_init(&dev->intr_handle, dev->vfio_fd);
+	eal_intr_handle_init(&dev->intr_handle, dev->vfio_fd);
 	step = "setting up the device-request interrupt";
 	ret = request_irq_setup(dev, info.num_irqs);
 	if (ret < 0)
@@ -403,7 +403,7 @@ fail_close:
 	return ret;
 }
 
-void pci_device_close(struct prt_pci_device *dev)
+void eal_pci_device_close(struct prt_pci_device *dev)
 {
 	struct vfio_device_info info = { .argsz = sizeof(info) };
 	int fd;
@@ -437,9 +437,9 @@ out:
 	pthread_mutex_unlock(&dev->close_lock);
 }
 
-void pci_device_free(struct prt_pci_device *dev)
+void eal_pci_device_free(struct prt_pci_device *dev)
 {
-	pci_device_close(dev);
+	eal_pci_device_close(dev);
 	if (dev->req_efd >= 0)
 		close(dev->req_efd);
 	unmap_bars(dev);

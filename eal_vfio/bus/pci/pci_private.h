@@ -17,16 +17,16 @@
  * @return 0; -ENODEV when sysfs has no such device; -ENOMEM; -EIO when an
  *         id cannot be read.
  */
-int pci_scan_one(const char *bdf, struct prt_pci_device **dev);
+int eal_pci_scan_one(const char *bdf, struct prt_pci_device **dev);
 
 /**
  * Reads every device of /sys/bus/pci/devices into a list sorted by address.
  * @return the number of devices; -errno when the directory cannot be read.
  */
-int pci_scan(struct prt_pci_device **list);
+int eal_pci_scan(struct prt_pci_device **list);
 
 /** True when @p id matches an entry of @p table (ANY_IDs match all). */
-bool pci_id_match(const struct prt_pci_id *table, const struct prt_pci_id *id);
+bool eal_pci_id_match(const struct prt_pci_id *table, const struct prt_pci_id *id);
 
 /**
  * Opens @p dev through VFIO for a driver with @p drv_flags: reset, region
@@ -34,18 +34,18 @@ bool pci_id_match(const struct prt_pci_id *table, const struct prt_pci_id *id);
  * interrupt info, and the device-request eventfd. Nothing stays open on
  * failure. @return 0; a negative errno after its message.
  */
-int pci_device_open(struct prt_pci_device *dev, uint32_t drv_flags);
+int eal_pci_device_open(struct prt_pci_device *dev, uint32_t drv_flags);
 
-/** Closes what pci_device_open() opened (reset first). Safe on a closed device. */
-void pci_device_close(struct prt_pci_device *dev);
+/** Closes what eal_pci_device_open() opened (reset first). Safe on a closed device. */
+void eal_pci_device_close(struct prt_pci_device *dev);
 
 /** Closes @p dev, unmaps whatever is left at its BAR addresses and frees it. */
-void pci_device_free(struct prt_pci_device *dev);
+void eal_pci_device_free(struct prt_pci_device *dev);
 
 /**
  * The kernel wants @p dev back: unmaps its BARs behind memory that reads
  * all ones, so that late accesses find a vanished device, not a crash.
  */
-void pci_device_vanish_bars(struct prt_pci_device *dev);
+void eal_pci_device_vanish_bars(struct prt_pci_device *dev);
 
 #endif /* PCI_PRIVATE_H */

@@ -18,9 +18,9 @@ static int read_id(const char *bdf, const char *attr, uint64_t *v)
 {
 	char path[PATH_MAX];
 
-	if (host_pci_path(path, sizeof(path), bdf, attr) < 0)
+	if (vfio_host_pci_path(path, sizeof(path), bdf, attr) < 0)
 		return -ENAMETOOLONG;
-	return host_read_u64(path, v);
+	return vfio_host_read_u64(path, v);
 }
 
 /* BAR bus addresses from "resource": one "start end flags" line per resource. */
@@ -30,7 +30,7 @@ static void read_resources(struct prt_pci_device *dev)
 	char path[PATH_MAX];
 	FILE *f;
 
-	host_pci_path(path, sizeof(path), dev->name, "resource");
+	vfio_host_pci_path(path, sizeof(path), dev->name, "resource");
 	f = fopen(path, "r");
 	if (!f)
 		return;
@@ -43,7 +43,7 @@ static void read_resources(struct prt_pci_device *dev)
 	fclose(f);
 }
 
-int pci_scan_one(const char *bdf, struct prt_pci_device **out)
+int eal_pci_scan_one(const char *bdf, struct prt_pci_device **out)
 {
 	uint64_t vendor, device, sub_vendor = PRT_PCI_ANY_ID, sub_device = PRT_PCI_ANY_ID, class;
 	char path[PATH_MAX], numa[16];
@@ -51,7 +51,7 @@ int pci_scan_one(const char *bdf, struct prt_pci_device **out)
 	struct vfio_group_info g;
 	struct stat st;
 
-	if (host_pci_path(path, sizeof(path), bdf, "") < 0 || stat(path, &st) < 0)
+	if (vfio_host_pci_path(path, sizeof(path), bdf, "") < 0 || stat(path, &st) < 0)
 		return -ENODEV;
 	if (read_id(bdf, "vendor", &vendor) < 0 || read_id(bdf, "device", &device) < 0 ||
 	    read_id(bdf, "class", &class) < 0)
@@ -73,10 +73,10 @@ int pci_scan_one(const char *bdf, struct prt_pci_device **out)
 		.subsystem_vendor_id = (uint16_t)sub_vendor,
 		.subsystem_device_id = (uint16_t)sub_device,
 	};
-	host_pci_path(path, sizeof(path), bdf, "numa_node");
-	dev->numa_node = host_read_line(path, numa, sizeof(numa)) > 0 ? atoi(numa) : -1;
-	host_pci_path(path, sizeof(path), bdf, "driver");
-	if (host_link_name(path, dev->kdrv_name, sizeof(dev->kdrv_name)) < 0)
+	vfio_host_pci_path(path, sizeof(path), bdf, "numa_node");
+	dev->numa_node = vfio_host_read_line(path, numa, sizeof(numa)) > 0 ? atoi(numa) : -1;
+	vfio_host_pci_path(path, sizeof(path), bdf, "driver");
+	if (vfio_host_link_name(path, dev->kdrv_name, sizeof(dev->kdrv_name)) < 0)
 		dev->kdrv_name[0] = '\0';
 	dev->kdrv = !dev->kdrv_name[0]			    ? PRT_PCI_KDRV_NONE :
 		    strcmp(dev->kdrv_name, "vfio-pci") == 0 ? PRT_PCI_KDRV_VFIO :
@@ -99,7 +99,7 @@ static int dev_cmp(const void *a, const void *b)
 	return prt_pci_addr_cmp(&(*x)->addr, &(*y)->addr);
 }
 
-int pci_scan(struct prt_pci_device **list)
+int eal_pci_scan(struct prt_pci_device **list)
 {
 	struct prt_pci_device **v = NULL, **nv, *dev;
 	char path[PATH_MAX];
@@ -108,12 +108,12 @@ int pci_scan(struct prt_pci_device **list)
 	DIR *d;
 
 	*list = NULL;
-	host_path(path, sizeof(path), HOST_SYS, "bus/pci/devices");
+	vfio_host_path(path, sizeof(path), VFIO_HOST_SYS, "bus/pci/devices");
 	d = opendir(path);
 	if (!d)
 		return -errno;
 	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.' || pci_scan_one(e->d_name, &dev) < 0)
+		if (e->d_name[0] == '.' || eal_pci_scan_one(e->d_name, &dev) < 0)
 			continue;
 		nv = realloc(v, (n + 1) * sizeof(*v));
 		if (!nv) {
@@ -134,7 +134,7 @@ int pci_scan(struct prt_pci_device **list)
 	return (int)n;
 }
 
-bool pci_id_match(const struct prt_pci_id *table, const struct prt_pci_id *id)
+bool eal_pci_id_match(const struct prt_pci_id *table, const struct prt_pci_id *id)
 {
 	for (const struct prt_pci_id *t = table; t->vendor_id != 0; t++) {
 		if (t->vendor_id != id->vendor_id && t->vendor_id != PRT_PCI_ANY_ID)
