@@ -23,20 +23,11 @@
 #include "vfio_backend.h"
 #include "vfio_device.h"
 #include "vfio_explain.h"
-
-/* One DMA mapping made (or to be made when a backend opens). */
-struct vfio_map {
-	uint64_t vaddr;
-	uint64_t iova;
-	uint64_t len;
-	bool user; /* from prt_vfio_dma_map(), kept across backend lifetimes */
-	bool mapped; /* in the backend now */
-};
+#include "vfio_map.h"
 
 static pthread_mutex_t vfio_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct vfio_backend be = { .fd = -1 };
-static struct vfio_map *maps;
-static unsigned int nb_maps;
+static struct vfio_map_table maps; /* every DMA mapping (vfio_map.c) */
 
 #define VFIO_MEM_LISTENER "vfio"
 
@@ -140,16 +131,7 @@ static int backend_open(void)
 /* Unmaps everything and closes the backend. Called with vfio_lock held. */
 static void backend_close(void)
 {
-	unsigned int kept = 0;
-
-	for (unsigned int i = 0; i < nb_maps; i++) {
-		if (maps[i].mapped)
-			be.ops->dma_unmap(&be, maps[i].vaddr, maps[i].iova, maps[i].len);
-		maps[i].mapped = false;
-		if (maps[i].user)
-			maps[kept++] = maps[i];
-	}
-	nb_maps = kept;
+	vfio_map_release_all(&maps, &be);
 	be.ops->close(&be);
 	be.ops = NULL;
 	be.pinned = 0;
@@ -201,72 +183,6 @@ int vfio_dma_map_refused(const struct vfio_backend *b, const char *what, int err
 	return -err;
 }
 
-/* Maps @p m in the backend. Called with vfio_lock held and a backend open. */
-static int map_one(struct vfio_map *m)
-{
-	int ret = be.ops->dma_map(&be, m->vaddr, m->iova, m->len);
-
-	if (ret == 0) {
-		m->mapped = true;
-		be.pinned += m->len;
-	}
-	return ret;
-}
-
-static int unmap_one(struct vfio_map *m)
-{
-	int ret = 0;
-
-	if (m->mapped) {
-		ret = be.ops->dma_unmap(&be, m->vaddr, m->iova, m->len);
-		m->mapped = false;
-		be.pinned -= m->len;
-	}
-	return ret;
-}
-
-static struct vfio_map *map_find(uint64_t vaddr, uint64_t iova, uint64_t len)
-{
-	for (unsigned int i = 0; i < nb_maps; i++)
-		if (maps[i].vaddr == vaddr && maps[i].iova == iova && maps[i].len == len)
-			return &maps[i];
-	return NULL;
-}
-
-/* Adds a mapping and maps it when a backend is open. Called with vfio_lock held. */
-static int map_add(uint64_t vaddr, uint64_t iova, uint64_t len, bool user)
-{
-	struct vfio_map *n;
-	int ret;
-
-	if (map_find(vaddr, iova, len))
-		return -EEXIST;
-	n = realloc(maps, (nb_maps + 1) * sizeof(*n));
-	if (!n)
-		return -ENOMEM;
-	maps = n;
-	maps[nb_maps] = (struct vfio_map){ vaddr, iova, len, user, false };
-	if (be.ops) {
-		ret = map_one(&maps[nb_maps]);
-		if (ret < 0)
-			return ret;
-	}
-	nb_maps++;
-	return 0;
-}
-
-static int map_del(uint64_t vaddr, uint64_t iova, uint64_t len)
-{
-	struct vfio_map *m = map_find(vaddr, iova, len);
-	int ret;
-
-	if (!m)
-		return -ENOENT;
-	ret = unmap_one(m);
-	*m = maps[--nb_maps];
-	return ret;
-}
-
 /* The memory listener: every prt segment, IOVA from the memory layer. */
 static int vfio_mem_event(enum prt_mem_event ev, const void *addr, size_t len, void *arg)
 {
@@ -277,9 +193,9 @@ static int vfio_mem_event(enum prt_mem_event ev, const void *addr, size_t len, v
 	(void)arg;
 	pthread_mutex_lock(&vfio_lock);
 	if (ev == PRT_MEM_EVENT_ALLOC)
-		ret = map_add(va, iova, len, false);
+		ret = vfio_map_add(&maps, &be, va, iova, len, false);
 	else
-		map_del(va, iova, len);
+		vfio_map_del(&maps, &be, va, iova, len);
 	pthread_mutex_unlock(&vfio_lock);
 	return ret;
 }
@@ -290,14 +206,10 @@ static int dma_start(void)
 	int ret;
 
 	pthread_mutex_lock(&vfio_lock);
-	for (unsigned int i = 0; i < nb_maps && be.ops; i++) {
-		ret = map_one(&maps[i]);
-		if (ret < 0) {
-			pthread_mutex_unlock(&vfio_lock);
-			return ret;
-		}
-	}
+	ret = be.ops ? vfio_map_all(&maps, &be) : 0;
 	pthread_mutex_unlock(&vfio_lock);
+	if (ret < 0)
+		return ret;
 	ret = prt_mem_event_callback_register(VFIO_MEM_LISTENER, vfio_mem_event, NULL);
 	if (ret == -ENODEV) {
 		/* No prt memory (a tool without prt_eal_init()): nothing to map. */
@@ -408,7 +320,7 @@ int prt_vfio_dma_map(uint64_t vaddr, prt_iova_t iova, uint64_t len)
 	if (len == 0 || (vaddr | iova | len) & (pg - 1))
 		return -EINVAL;
 	pthread_mutex_lock(&vfio_lock);
-	ret = map_add(vaddr, iova, len, true);
+	ret = vfio_map_add(&maps, &be, vaddr, iova, len, true);
 	pthread_mutex_unlock(&vfio_lock);
 	return ret;
 }
@@ -418,7 +330,7 @@ int prt_vfio_dma_unmap(uint64_t vaddr, prt_iova_t iova, uint64_t len)
 	int ret;
 
 	pthread_mutex_lock(&vfio_lock);
-	ret = map_del(vaddr, iova, len);
+	ret = vfio_map_del(&maps, &be, vaddr, iova, len);
 	pthread_mutex_unlock(&vfio_lock);
 	return ret;
 }
