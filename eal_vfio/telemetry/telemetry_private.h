@@ -15,7 +15,7 @@
 #include "prt_telemetry.h"
 
 extern int telemetry_logtype;
-#define TEL_LOG(level, ...) PRT_LOG(level, telemetry_logtype, "telemetry: " __VA_ARGS__)
+#define TEL_LOG(level, ...) PRT_LOG(level, telemetry_logtype, __VA_ARGS__)
 
 /** The file name DPDK's clients look for in the runtime directory. */
 #define TELEMETRY_SOCKET_NAME "dpdk_telemetry.v2"
@@ -64,7 +64,7 @@ void tel_data_release(struct prt_tel_data *d);
  * an entry or element that does not fit is left out, so the answer is
  * always whole JSON; a nested container is written whole or left out.
  * Strings are escaped (", \, control characters; bytes that are not UTF-8
- * become U+FFFD); @p cmd is cut to PRT_TEL_MAX_CMD_LEN - 1 bytes.
+ * become U+FFFD); @p cmd is cut to PRT_TEL_MAX_CMD_LEN bytes (DPDK's "%.*s").
  * @return the length written (no NUL counted; a NUL follows).
  */
 size_t tel_json_answer(const char *cmd, const struct prt_tel_data *d, char *buf, size_t cap);
@@ -83,13 +83,14 @@ size_t telemetry_handle(const char *req, size_t len, char *buf, size_t cap);
 size_t telemetry_greeting(char *buf, size_t cap);
 
 /**
- * Opens the telemetry socket in @p runtime_dir (an existing directory;
- * "" means /tmp, as DPDK): dpdk_telemetry.v2, or dpdk_telemetry.v2:N, the
+ * Opens the telemetry socket in @p runtime_dir ("" means /tmp, as DPDK;
+ * created with its parent, mode 0700, where missing): dpdk_telemetry.v2,
+ * or dpdk_telemetry.v2:N, the
  * first N a live process does not hold (a socket left by a dead process is
  * replaced), and starts the telemetry thread on @p cpuset (the control
  * CPUs; NULL: the caller's).
  * @return 0; -EALREADY when it runs already; -ENOENT when @p runtime_dir
- *         is not a directory; -ENAMETOOLONG; -EADDRINUSE when 1024
+ *         is not a directory and cannot be made one; -ENAMETOOLONG; -EADDRINUSE when 1024
  *         instances are taken; other negative errno values of socket(),
  *         bind(), listen(), pthread_create(); each with one log line.
  */

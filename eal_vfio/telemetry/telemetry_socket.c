@@ -20,6 +20,7 @@
  * is accepted and closed at once, as DPDK does.
  */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -217,6 +218,24 @@ static int bind_path(int fd, const char *path)
 	return bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0 ? 0 : -errno;
 }
 
+/*
+ * Creates @p dir and its parent, mode 0700, where they are missing (as
+ * DPDK's eal_create_runtime_dir(): ".../dpdk" then ".../dpdk/PREFIX").
+ */
+static void runtime_dir_create(const char *dir)
+{
+	char parent[PATH_MAX];
+	char *slash;
+
+	snprintf(parent, sizeof(parent), "%s", dir);
+	slash = strrchr(parent, '/');
+	if (slash != NULL && slash != parent) {
+		*slash = '\0';
+		mkdir(parent, 0700);
+	}
+	mkdir(dir, 0700);
+}
+
 /* The socket, bound and listening at the first free instance; tel.path set. */
 static int socket_open(const char *dir)
 {
@@ -224,6 +243,7 @@ static int socket_open(const char *dir)
 	struct stat st;
 	int fd, ret = 0;
 
+	runtime_dir_create(dir);
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		TEL_LOG(ERR, "the runtime directory %s is not a directory", dir);
 		return -ENOENT;
