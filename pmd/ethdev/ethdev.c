@@ -452,8 +452,11 @@ int prt_eth_rx_queue_setup(uint16_t port_id, uint16_t rx_queue_id, uint16_t nb_r
 			dev->dev_ops->rx_queue_release(dev, rx_queue_id);
 		dev->data.rx_queues[rx_queue_id] = NULL;
 	}
-	return dev->dev_ops->rx_queue_setup(dev, rx_queue_id, nb_rx_desc, socket_id, rx_conf,
-					    mb_pool);
+	ret = dev->dev_ops->rx_queue_setup(dev, rx_queue_id, nb_rx_desc, socket_id, rx_conf,
+					   mb_pool);
+	if (ret == 0 && (dev->data.min_rx_buf_size == 0 || room < dev->data.min_rx_buf_size))
+		dev->data.min_rx_buf_size = room;
+	return ret;
 }
 
 int prt_eth_tx_queue_setup(uint16_t port_id, uint16_t tx_queue_id, uint16_t nb_tx_desc,
