@@ -7,7 +7,9 @@
  * sizes, bad parameters; the socket removed at cleanup, and none with
  * --no-telemetry.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,9 +43,12 @@ static void port_up(uint16_t port)
 	assert_int_equal(prt_eth_dev_start(port), 0);
 }
 
+static cpu_set_t startup_cpus; /* the process's affinity before prt_eal_init() */
+
 static int setup(void **state)
 {
 	(void)state;
+	sched_getaffinity(0, sizeof(startup_cpus), &startup_cpus);
 	snprintf(prefix, sizeof(prefix), "prt_test_tel_%d", (int)getpid());
 	if (prt_eal_init((int)PRT_DIM(eal_argv) - 1, eal_argv) < 0)
 		return -1;
@@ -82,6 +87,50 @@ static void test_socket_path(void **state)
 	assert_int_equal(stat(sock, &st), 0);
 	assert_true(S_ISSOCK(st.st_mode));
 	fd = tel_client_connect(sock, getpid());
+}
+
+/* The id of this process's thread named @p name, or -1. */
+static pid_t thread_named(const char *name)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	pid_t tid = -1;
+
+	while (d && tid < 0 && (e = readdir(d))) {
+		char path[300], comm[32] = "";
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", e->d_name);
+		f = fopen(path, "r");
+		if (f == NULL)
+			continue;
+		if (fgets(comm, sizeof(comm), f) && strncmp(comm, name, strlen(name)) == 0 &&
+		    comm[strlen(name)] == '\n')
+			tid = atoi(e->d_name);
+		fclose(f);
+	}
+	if (d)
+		closedir(d);
+	return tid;
+}
+
+/*
+ * The telemetry thread runs on the CPUs of no lcore: -l 0 takes CPU 0, so
+ * it has the others the process had (CPU 0 when there are none).
+ */
+static void test_thread_cpus(void **state)
+{
+	pid_t tid = thread_named("prt-telemetry");
+	cpu_set_t want = startup_cpus, got;
+
+	(void)state;
+	assert_true(tid > 0);
+	CPU_CLR(0, &want);
+	if (CPU_COUNT(&want) == 0)
+		CPU_SET(0, &want);
+	assert_int_equal(sched_getaffinity(tid, sizeof(got), &got), 0);
+	assert_true(CPU_EQUAL(&got, &want));
+	assert_false(CPU_ISSET(0, &got) && CPU_COUNT(&startup_cpus) > 1);
 }
 
 static void assert_strings(json_t *a, const char *const *want, size_t n)
@@ -330,6 +379,7 @@ int main(void)
 		cmocka_unit_test(test_socket_path),
 		cmocka_unit_test(test_eal_params),
 		cmocka_unit_test(test_command_list),
+		cmocka_unit_test(test_thread_cpus),
 		cmocka_unit_test(test_ethdev),
 		cmocka_unit_test(test_ethdev_bad_params),
 		cmocka_unit_test(test_mempool),
