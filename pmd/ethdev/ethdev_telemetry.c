@@ -8,9 +8,10 @@
  *
  * They run on the telemetry thread and read a port as the query calls do
  * (stats and xstats are the drivers' relaxed counters; the link is the
- * stored one, prt_eth_link_get_nowait()). As with DPDK, a port must not be
- * closed by another thread while a client asks about it; prt_eal_cleanup()
- * stops the telemetry thread before it closes the ports.
+ * stored one, prt_eth_link_get_nowait()), under the control lock
+ * (ethdev_private.h): an application closing or reconfiguring a port on
+ * another thread waits for the answer, and no answer reads a port that is
+ * going. (DPDK takes no lock there.)
  */
 #include <ctype.h>
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include <string.h>
 
 #include "ethdev_driver.h"
+#include "ethdev_private.h"
 #include "prt_telemetry.h"
 
 /*
@@ -216,17 +218,38 @@ static int handle_port_info(const char *cmd, const char *params, struct prt_tel_
 	return 0;
 }
 
+static const struct {
+	const char *name;
+	prt_telemetry_cb fn;
+	const char *help;
+} commands[] = {
+	{ "/ethdev/list", handle_port_list,
+	  "Returns list of available ethdev ports. Takes no parameters" },
+	{ "/ethdev/stats", handle_port_stats,
+	  "Returns the common stats for a port. Parameters: int port_id" },
+	{ "/ethdev/xstats", handle_port_xstats,
+	  "Returns the extended stats for a port. Parameters: int port_id" },
+	{ "/ethdev/link_status", handle_port_link_status,
+	  "Returns the link status for a port. Parameters: int port_id" },
+	{ "/ethdev/info", handle_port_info,
+	  "Returns the device info for a port. Parameters: int port_id" },
+};
+
+/* Every command: its handler, under the control lock. */
+static int handle_locked(const char *cmd, const char *params, struct prt_tel_data *d)
+{
+	int ret = -ENOENT;
+
+	eth_dev_ctrl_lock();
+	for (unsigned int i = 0; i < PRT_DIM(commands); i++)
+		if (strcmp(cmd, commands[i].name) == 0)
+			ret = commands[i].fn(cmd, params, d);
+	eth_dev_ctrl_unlock();
+	return ret;
+}
+
 __attribute__((constructor)) static void ethdev_telemetry_register(void)
 {
-	prt_telemetry_register_cmd("/ethdev/list", handle_port_list,
-				   "Returns list of available ethdev ports. Takes no parameters");
-	prt_telemetry_register_cmd("/ethdev/stats", handle_port_stats,
-				   "Returns the common stats for a port. Parameters: int port_id");
-	prt_telemetry_register_cmd(
-		"/ethdev/xstats", handle_port_xstats,
-		"Returns the extended stats for a port. Parameters: int port_id");
-	prt_telemetry_register_cmd("/ethdev/link_status", handle_port_link_status,
-				   "Returns the link status for a port. Parameters: int port_id");
-	prt_telemetry_register_cmd("/ethdev/info", handle_port_info,
-				   "Returns the device info for a port. Parameters: int port_id");
+	for (unsigned int i = 0; i < PRT_DIM(commands); i++)
+		prt_telemetry_register_cmd(commands[i].name, handle_locked, commands[i].help);
 }

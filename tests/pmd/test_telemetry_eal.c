@@ -9,15 +9,20 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
+#include <semaphore.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "tel_client.h"
 
+#include "ethdev_driver.h"
 #include "prt_eal.h"
 #include "prt_ethdev.h"
 #include "prt_mbuf.h"
@@ -317,6 +322,103 @@ static void test_ethdev_bad_params(void **state)
 	json_decref(v);
 }
 
+/* ---- a port closed while a client asks about it ---- */
+
+static sem_t slow_entered, slow_release;
+static atomic_bool slow_closed, closed_during_stats;
+
+static int slow_infos_get(struct prt_eth_dev *dev, struct prt_eth_dev_info *info)
+{
+	(void)dev;
+	info->max_rx_queues = 1;
+	info->max_tx_queues = 1;
+	return 0;
+}
+
+/* Holds the telemetry thread inside the driver until the test lets it go. */
+static int slow_stats_get(struct prt_eth_dev *dev, struct prt_eth_stats *stats)
+{
+	sem_post(&slow_entered);
+	sem_wait(&slow_release);
+	atomic_store(&closed_during_stats, atomic_load(&slow_closed));
+	stats->ipackets = *(uint64_t *)dev->dev_private; /* freed by a close: ASan would see it */
+	return 0;
+}
+
+static int slow_close(struct prt_eth_dev *dev)
+{
+	(void)dev;
+	atomic_store(&slow_closed, true);
+	return 0;
+}
+
+static const struct prt_eth_dev_ops slow_ops = {
+	.dev_infos_get = slow_infos_get,
+	.stats_get = slow_stats_get,
+	.dev_close = slow_close,
+};
+
+static struct prt_eth_driver slow_driver = { .name = "net_slow" };
+
+static void *close_port(void *arg)
+{
+	prt_eth_dev_close((uint16_t)(uintptr_t)arg);
+	return NULL;
+}
+
+/*
+ * The application closes a port on its thread while the telemetry thread
+ * is inside that port's stats: the close waits for the answer (the control
+ * lock), which reads the port whole. A close that did not wait would be
+ * seen by the driver (and its freed private data by ASan) within the 300 ms
+ * given to it; a close that waits passes however long it is given.
+ */
+static void test_close_during_stats(void **state)
+{
+	struct prt_eth_dev *dev = prt_eth_dev_allocate("net_slow0", sizeof(uint64_t));
+	struct timespec ts;
+	char req[32];
+	pthread_t closer;
+	uint16_t port;
+	json_t *v;
+
+	(void)state;
+	assert_non_null(dev);
+	dev->driver = &slow_driver;
+	dev->dev_ops = &slow_ops;
+	*(uint64_t *)dev->dev_private = 42;
+	prt_eth_dev_probing_finish(dev);
+	port = dev->data.port_id;
+	sem_init(&slow_entered, 0, 0);
+	sem_init(&slow_release, 0, 0);
+
+	snprintf(req, sizeof(req), "/ethdev/stats,%u", port);
+	assert_int_equal(send(fd, req, strlen(req), 0), (ssize_t)strlen(req));
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 30;
+	assert_int_equal(sem_timedwait(&slow_entered, &ts), 0);
+	assert_int_equal(pthread_create(&closer, NULL, close_port, (void *)(uintptr_t)port), 0);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += 300 * 1000000L;
+	ts.tv_sec += ts.tv_nsec / 1000000000L;
+	ts.tv_nsec %= 1000000000L;
+	assert_int_equal(pthread_timedjoin_np(closer, NULL, &ts), ETIMEDOUT);
+	sem_post(&slow_release);
+	v = tel_client_read(fd);
+	assert_int_equal(json_integer_value(
+				 json_object_get(json_object_get(v, "/ethdev/stats"), "ipackets")),
+			 42);
+	json_decref(v);
+	assert_false(atomic_load(&closed_during_stats));
+	assert_int_equal(pthread_join(closer, NULL), 0);
+	assert_true(atomic_load(&slow_closed));
+	v = tel_client_ask(fd, req); /* gone */
+	assert_true(json_is_null(v));
+	json_decref(v);
+	sem_destroy(&slow_entered);
+	sem_destroy(&slow_release);
+}
+
 static void test_mempool(void **state)
 {
 	json_t *v;
@@ -382,6 +484,7 @@ int main(void)
 		cmocka_unit_test(test_thread_cpus),
 		cmocka_unit_test(test_ethdev),
 		cmocka_unit_test(test_ethdev_bad_params),
+		cmocka_unit_test(test_close_during_stats),
 		cmocka_unit_test(test_mempool),
 		cmocka_unit_test(test_cleanup_and_no_telemetry),
 	};
