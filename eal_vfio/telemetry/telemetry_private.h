@@ -89,7 +89,8 @@ size_t telemetry_greeting(char *buf, size_t cap);
  * first N a live process does not hold (a socket left by a dead process is
  * replaced), and starts the telemetry thread on @p cpuset (the control
  * CPUs; NULL: the caller's).
- * @return 0; -EALREADY when it runs already; -ENOENT when @p runtime_dir
+ * @return 0; -EALREADY when it runs already; -EINVAL when @p runtime_dir
+ *         is NULL; -ENOENT when @p runtime_dir
  *         is not a directory and cannot be made one; -ENAMETOOLONG; -EADDRINUSE when 1024
  *         instances are taken; other negative errno values of socket(),
  *         bind(), listen(), pthread_create(); each with one log line.

@@ -46,6 +46,7 @@ struct tel_client {
 
 static struct {
 	bool running;
+	bool accept_paused; /* out of fds: the listening socket is not watched */
 	int listen_fd;
 	int epfd;
 	int stop_fd; /* eventfd: written by telemetry_cleanup() */
@@ -63,12 +64,23 @@ const char *telemetry_socket_path(void)
 	return tel.running ? tel.path : NULL;
 }
 
+/* Watches the listening socket again (@p on) or not: accept4() failed for want of fds. */
+static void accept_watch(bool on)
+{
+	struct epoll_event ev = { .events = on ? EPOLLIN : 0, .data.u64 = EV_LISTEN };
+
+	if (epoll_ctl(tel.epfd, EPOLL_CTL_MOD, tel.listen_fd, &ev) == 0)
+		tel.accept_paused = !on;
+}
+
 static void client_close(struct tel_client *c)
 {
 	epoll_ctl(tel.epfd, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
 	free(c->out);
 	*c = (struct tel_client){ .fd = -1 };
+	if (tel.accept_paused)
+		accept_watch(true); /* an fd came back */
 }
 
 /* Waits for readable (nothing pending) or for writable (an answer pending). */
@@ -126,8 +138,14 @@ static void client_accept(void)
 	struct epoll_event ev = { .events = EPOLLIN };
 	int fd = accept4(tel.listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
+	if (fd < 0 && (errno == EMFILE || errno == ENFILE || errno == ENOMEM || errno == ENOBUFS)) {
+		/* Level-triggered: watched, the waiting connection would spin this thread. */
+		TEL_LOG(WARNING, "cannot take a client: %s; new clients wait", strerror(errno));
+		accept_watch(false);
+		return;
+	}
 	if (fd < 0)
-		return; /* gone before we took it, or out of fds: the next one may do */
+		return; /* gone before it was taken (ECONNABORTED), or a signal */
 	for (unsigned int i = 0; i < TELEMETRY_MAX_CLIENTS && c == NULL; i++)
 		if (tel.clients[i].fd < 0)
 			c = &tel.clients[i];
@@ -156,8 +174,11 @@ static void *telemetry_thread(void *arg)
 
 	(void)arg;
 	for (;;) {
-		int n = epoll_wait(tel.epfd, evs, PRT_DIM(evs), -1);
+		/* Paused for want of fds: try again when a client goes, or in a second. */
+		int n = epoll_wait(tel.epfd, evs, PRT_DIM(evs), tel.accept_paused ? 1000 : -1);
 
+		if (n == 0 && tel.accept_paused)
+			accept_watch(true);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -292,11 +313,15 @@ int telemetry_init(const char *runtime_dir, const cpu_set_t *cpuset)
 
 	if (tel.running)
 		return -EALREADY;
+	if (runtime_dir == NULL)
+		return -EINVAL;
 	for (unsigned int i = 0; i < TELEMETRY_MAX_CLIENTS; i++)
 		tel.clients[i] = (struct tel_client){ .fd = -1 };
-	tel.listen_fd = socket_open(runtime_dir[0] ? runtime_dir : "/tmp");
-	if (tel.listen_fd < 0)
-		return tel.listen_fd;
+	tel.accept_paused = false;
+	ret = socket_open(runtime_dir[0] ? runtime_dir : "/tmp");
+	if (ret < 0)
+		return ret;
+	tel.listen_fd = ret;
 	tel.epfd = epoll_create1(EPOLL_CLOEXEC);
 	tel.stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (tel.epfd < 0 || tel.stop_fd < 0)

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -637,6 +638,42 @@ static void test_never_reads(void **state)
 	close(other);
 }
 
+/*
+ * The process out of file descriptors when a client connects: the server
+ * cannot accept it, stops watching the listening socket (which would spin
+ * its thread), tries again a second later, and serves the client once an
+ * fd is free.
+ */
+static void test_out_of_fds(void **state)
+{
+	struct rlimit old, low;
+	int dups[16], n = 0, fd;
+	json_t *v;
+
+	(void)state;
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+	low = old;
+	low.rlim_cur = (rlim_t)prt_test_count_fds() + 8;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	while (n < (int)PRT_DIM(dups) && (dups[n] = dup(0)) >= 0)
+		n++;
+	assert_true(n > 1 && n < (int)PRT_DIM(dups));
+	close(dups[--n]);
+	fd = tel_client_open(live_sock); /* the last fd: none left for the server's accept */
+	assert_true(fd >= 0);
+	close(dups[--n]);
+	v = tel_client_read(fd); /* the greeting, once the server could take the client */
+	assert_int_equal(json_integer_value(json_object_get(v, "pid")), getpid());
+	json_decref(v);
+	v = tel_client_ask(fd, "/info");
+	assert_true(json_is_object(v));
+	json_decref(v);
+	close(fd);
+	while (n > 0)
+		close(dups[--n]);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+}
+
 static int group_teardown(void **state)
 {
 	char cmd[300];
@@ -663,6 +700,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_client_limit, socket_setup, socket_teardown),
 		cmocka_unit_test_setup_teardown(test_garbage, socket_setup, socket_teardown),
 		cmocka_unit_test_setup_teardown(test_never_reads, socket_setup, socket_teardown),
+		cmocka_unit_test_setup_teardown(test_out_of_fds, socket_setup, socket_teardown),
 	};
 
 	if (mkdtemp(base_dir) == NULL)
