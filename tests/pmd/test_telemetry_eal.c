@@ -9,6 +9,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
@@ -475,6 +476,31 @@ static void test_cleanup_and_no_telemetry(void **state)
 	assert_int_equal(rmdir(dir), 0); /* nothing else was left in it */
 }
 
+/*
+ * A runtime directory that cannot be one (a file is in the way): init
+ * fails, and says so; --no-telemetry runs.
+ */
+static void test_socket_impossible(void **state)
+{
+	char bad[80], path[PATH_MAX + 100];
+	char *argv[] = { "test", "-l", "0", "--no-huge", "--file-prefix", bad, NULL, NULL };
+	const char *slash = strrchr(sock, '/');
+	int f;
+
+	(void)state;
+	snprintf(bad, sizeof(bad), "%s_file", prefix);
+	/* sock is .../dpdk/<prefix>/dpdk_telemetry.v2: the file goes beside <prefix>. */
+	snprintf(path, sizeof(path), "%.*s_file", (int)(slash - sock), sock);
+	f = open(path, O_CREAT | O_WRONLY, 0600);
+	assert_true(f >= 0);
+	close(f);
+	assert_true(prt_eal_init(6, argv) < 0);
+	argv[6] = "--no-telemetry";
+	assert_true(prt_eal_init(7, argv) >= 0);
+	assert_int_equal(prt_eal_cleanup(), 0);
+	assert_int_equal(unlink(path), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -487,6 +513,7 @@ int main(void)
 		cmocka_unit_test(test_close_during_stats),
 		cmocka_unit_test(test_mempool),
 		cmocka_unit_test(test_cleanup_and_no_telemetry),
+		cmocka_unit_test(test_socket_impossible),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
