@@ -13,11 +13,13 @@ the instance, and it prints one JSON answer per line. Checked:
   /eal/app_params, /help, an unknown command (null);
 - a second testpmd-lite with the same prefix serves instance :1, and each
   instance answers with its own pid;
-- the sockets are gone once both programs stopped on SIGINT.
+- the sockets are gone once both programs stopped on SIGINT;
+- /testpmd/fwd's running follows start and stop typed at testpmd-lite -i.
 """
 import json
 import os
 import queue
+import select
 import signal
 import subprocess
 import sys
@@ -61,6 +63,61 @@ def start(testpmd, prefix, ports):
             p.output = seen
             p.lines = lines
             return p
+
+
+class Interactive:
+    """testpmd-lite -i with its commands written to a pipe, its output read raw."""
+
+    def __init__(self, testpmd, prefix):
+        self.p = subprocess.Popen([testpmd, "-l", "0-1", "--no-huge", "-m", "64",
+                                   "--file-prefix", prefix, "--vdev", "net_null0", "--", "-i"],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, env=ENV)
+        self.out = b""
+
+    def expect(self, text):
+        """Reads until @text comes (30 s at most: a hang), and consumes it."""
+        while text not in self.out:
+            ready, _, _ = select.select([self.p.stdout], [], [], 30)
+            data = os.read(self.p.stdout.fileno(), 65536) if ready else b""
+            if not data:
+                self.p.kill()
+                fail(f"testpmd-lite -i: no {text!r} in:\n{self.out.decode(errors='replace')}")
+            self.out += data
+        self.out = self.out[self.out.index(text) + len(text):]
+
+    def send(self, line):
+        self.p.stdin.write(line.encode() + b"\n")
+        self.p.stdin.flush()
+
+
+def interactive_running(testpmd, client):
+    """/testpmd/fwd follows start and stop typed at testpmd-lite -i."""
+    prefix = f"prt_test_tpy_i_{os.getpid()}"
+    s = Interactive(testpmd, prefix)
+    try:
+        s.expect(b"testpmd> ")
+        (fwd,) = ask(client, prefix, 0, ["/testpmd/fwd"])
+        expect("/testpmd/fwd before start: running", fwd["running"], 0)
+        expect("/testpmd/fwd before start: fwd_lcores", fwd["fwd_lcores"], [])
+        s.send("start")
+        s.expect(b"forwarding started")
+        (fwd,) = ask(client, prefix, 0, ["/testpmd/fwd"])
+        expect("/testpmd/fwd after start: running", fwd["running"], 1)
+        expect("/testpmd/fwd after start: fwd_lcores", fwd["fwd_lcores"], [1])
+        s.send("stop")
+        s.expect(b"Done.\n")  # printed once the lcores stopped
+        (fwd,) = ask(client, prefix, 0, ["/testpmd/fwd"])
+        expect("/testpmd/fwd after stop: running", fwd["running"], 0)
+        s.send("quit")
+        if s.p.wait(timeout=60) != 0:
+            fail(f"testpmd-lite -i exited with {s.p.returncode}")
+    finally:
+        if s.p.poll() is None:
+            s.p.kill()
+            s.p.wait()
+    base = "/var/run" if os.getuid() == 0 else ENV.get("XDG_RUNTIME_DIR") or "/tmp"
+    os.rmdir(os.path.join(base, "dpdk", prefix))
 
 
 def ask(client, prefix, instance, cmds):
@@ -136,6 +193,7 @@ def main():
         if os.path.exists(s):
             fail(f"{s} left after exit")
     os.rmdir(os.path.dirname(sock))
+    interactive_running(testpmd, client)
     print("PASS")
 
 
