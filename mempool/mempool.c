@@ -342,6 +342,14 @@ struct prt_mempool *prt_mempool_lookup(const char *name)
 	return mp;
 }
 
+void prt_mempool_walk(void (*fn)(struct prt_mempool *mp, void *arg), void *arg)
+{
+	pthread_mutex_lock(&registry_lock);
+	for (struct registry_entry *e = registry; e != NULL; e = e->next)
+		fn(e->mp, arg);
+	pthread_mutex_unlock(&registry_lock);
+}
+
 void mempool_flush_lcore_caches(unsigned int lcore_id)
 {
 	pthread_mutex_lock(&registry_lock);

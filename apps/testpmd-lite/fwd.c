@@ -45,6 +45,13 @@ static unsigned int nb_fwd_lcores;
 static bool running; /* launched, not yet waited for */
 static uint64_t start_ns;
 
+/*
+ * The lcores forwarding now, for other threads (telemetry): ids written
+ * before their count is released, the count set to 0 before they stop.
+ */
+static atomic_uint running_lcore_ids[PRT_MAX_LCORE];
+static atomic_uint nb_running_lcores;
+
 const struct fwd_engine *fwd_engine_find(const char *name)
 {
 	for (unsigned int i = 0; i < PRT_DIM(engines); i++)
@@ -237,8 +244,19 @@ static int fwd_launch(void)
 			atomic_store(&tp_stop, atomic_load(&tp_quit)); /* a next run may start */
 			return ret;
 		}
+		atomic_store_explicit(&running_lcore_ids[i], fc->lcore_id, memory_order_relaxed);
 	}
+	atomic_store_explicit(&nb_running_lcores, nb_fwd_lcores, memory_order_release);
 	return 0;
+}
+
+unsigned int tp_fwd_running_lcores(unsigned int *ids, unsigned int max)
+{
+	unsigned int n = atomic_load_explicit(&nb_running_lcores, memory_order_acquire);
+
+	for (unsigned int i = 0; i < n && i < max; i++)
+		ids[i] = atomic_load_explicit(&running_lcore_ids[i], memory_order_relaxed);
+	return n;
 }
 
 int tp_fwd_start(bool tx_first)
@@ -269,6 +287,7 @@ double tp_fwd_stop(void)
 {
 	if (!running)
 		return 0;
+	atomic_store_explicit(&nb_running_lcores, 0, memory_order_relaxed);
 	atomic_store(&tp_stop, true);
 	for (unsigned int i = 0; i < nb_fwd_lcores; i++)
 		prt_eal_wait_lcore(fwd_lcores[i].lcore_id);

@@ -145,6 +145,8 @@ int main(int argc, char **argv)
 	argc -= n;
 	argv += n;
 	ret = tp_parse_args(argc, argv);
+	if (ret == 0 && tp_telemetry_register() < 0)
+		fprintf(stderr, "testpmd-lite: /testpmd/fwd not registered with telemetry\n");
 	if (ret == 0) {
 		ret = run();
 		tp_ports_close();

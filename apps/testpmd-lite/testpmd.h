@@ -16,6 +16,7 @@
  *   cmdline.[ch] -i: the prompt (libedit, or plain lines from a pipe), the
  *                command table, parsing
  *   cmd_fwd.c, cmd_port.c  the commands' handlers
+ *   telemetry.c  /testpmd/fwd: the forwarding state, for telemetry clients
  *   main.c       the order of things, signals, exit status
  */
 #ifndef TESTPMD_H
@@ -194,6 +195,17 @@ int tp_fwd_start(bool tx_first);
 double tp_fwd_stop(void);
 /** True between a successful tp_fwd_start() and tp_fwd_stop(). */
 bool tp_fwd_running(void);
+/**
+ * The lcores forwarding now (none before tp_fwd_start() and once
+ * tp_fwd_stop() began), at most @p max of them into @p ids. Thread-safe.
+ * @return how many forward (may be more than @p max).
+ */
+unsigned int tp_fwd_running_lcores(unsigned int *ids, unsigned int max);
+/**
+ * Registers /testpmd/fwd, the forwarding state, with the EAL's telemetry.
+ * @return 0; the error of prt_telemetry_register_cmd().
+ */
+int tp_telemetry_register(void);
 /** 1 when every forwarding lcore has stopped by itself (drained). */
 bool tp_fwd_all_done(void);
 

@@ -14,6 +14,7 @@
 
 #include "eal_memory.h"
 #include "eal_private.h"
+#include "telemetry_private.h"
 #include "vfio_device.h"
 
 struct eal_config eal_cfg;
@@ -69,7 +70,8 @@ static int config_keep_args(struct eal_config *cfg, int argc, char **argv, int c
 	/* The EAL's arguments without the "--" that ends them. */
 	if (consumed > 0 && strcmp(argv[consumed], "--") == 0)
 		eal_end--;
-	cfg->eal_args = args_copy(argv, 1, eal_end + 1);
+	/* argv[0] first, as DPDK's eal_save_args() keeps it for /eal/params. */
+	cfg->eal_args = args_copy(argv, 0, eal_end + 1);
 	cfg->app_args = args_copy(argv, consumed + 1, argc);
 	if (cfg->eal_args == NULL || cfg->app_args == NULL)
 		return -ENOMEM;
@@ -125,12 +127,28 @@ int prt_eal_init(int argc, char **argv)
 	if (ret < 0)
 		goto fail_memory;
 
+	/* After the buses, as DPDK: the ports exist when the first client asks. */
+	if (!eal_cfg.no_telemetry) {
+		cpu_set_t ctrl;
+
+		eal_ctrl_cpuset(&ctrl);
+		ret = telemetry_init(eal_cfg.runtime_dir, &ctrl);
+		if (ret < 0) {
+			prt_log(PRT_LOG_ERR, PRT_LOGTYPE_EAL,
+				"cannot serve telemetry in %s: %s (--no-telemetry runs without it)",
+				eal_cfg.runtime_dir, strerror(-ret));
+			goto fail_buses;
+		}
+	}
+
 	if (consumed > 0)
 		argv[consumed] = argv[0];
 	eal_initialised = true;
 	ret = consumed;
 	goto out;
 
+fail_buses:
+	eal_bus_cleanup();
 fail_memory:
 	eal_memory_cleanup();
 fail_lcores:
@@ -149,6 +167,7 @@ int prt_eal_cleanup(void)
 		pthread_mutex_unlock(&eal_init_lock);
 		return -EALREADY;
 	}
+	telemetry_cleanup(); /* first: its commands read the ports and the config */
 	eal_bus_cleanup();
 	eal_memory_cleanup();
 	eal_lcores_stop();

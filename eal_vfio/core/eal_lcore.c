@@ -40,6 +40,8 @@ static struct lcore lcores[PRT_MAX_LCORE];
 static unsigned int lcore_count;
 static unsigned int main_lcore;
 static unsigned int socket_count = 1;
+/* The affinity of the thread that became the main lcore, before it was pinned. */
+static cpu_set_t startup_affinity;
 
 unsigned int prt_get_main_lcore(void)
 {
@@ -244,6 +246,17 @@ static int first_cpu(const cpu_set_t *set)
 	return 0;
 }
 
+void eal_ctrl_cpuset(cpu_set_t *set)
+{
+	*set = startup_affinity;
+	for (unsigned int id = 0; id < PRT_MAX_LCORE; id++)
+		for (int c = 0; c < CPU_SETSIZE && eal_cfg.lcores[id].enabled; c++)
+			if (CPU_ISSET(c, &eal_cfg.lcores[id].cpuset))
+				CPU_CLR(c, set);
+	if (CPU_COUNT(set) == 0)
+		*set = eal_cfg.lcores[main_lcore].cpuset;
+}
+
 int eal_lcores_start(void)
 {
 	bool numa = numa_available() >= 0;
@@ -266,7 +279,8 @@ int eal_lcores_start(void)
 			lc->socket = 0;
 	}
 
-	/* The caller becomes the main lcore. */
+	/* The caller becomes the main lcore; what it could run on before is kept. */
+	pthread_getaffinity_np(pthread_self(), sizeof(startup_affinity), &startup_affinity);
 	ret = pthread_setaffinity_np(pthread_self(), sizeof(cpu_set_t),
 				     &eal_cfg.lcores[main_lcore].cpuset);
 	if (ret != 0) {

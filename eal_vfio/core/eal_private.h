@@ -103,6 +103,15 @@ int eal_parse_cpulist(const char *s, cpu_set_t *set, char *why, size_t len);
 /** Starts the worker threads for eal_cfg and pins the caller to the main lcore. */
 int eal_lcores_start(void);
 
+/**
+ * The control CPUs, for threads that must not run on a polling lcore (the
+ * telemetry thread): the CPUs the process could run on before
+ * eal_lcores_start() pinned it, less every lcore's; the main lcore's when
+ * the lcores take them all (as DPDK's ctrl_cpuset). Valid after
+ * eal_lcores_start().
+ */
+void eal_ctrl_cpuset(cpu_set_t *set);
+
 /** Stops and joins the worker threads; forgets the lcores. */
 void eal_lcores_stop(void);
 

@@ -151,6 +151,13 @@ void prt_mempool_free(struct prt_mempool *mp);
 struct prt_mempool *prt_mempool_lookup(const char *name);
 
 /**
+ * Calls @p fn(mp, @p arg) for every pool, newest first (as rte_mempool_walk()).
+ * Holds the registry's lock meanwhile: @p fn must not create or free a pool.
+ * Thread-safe.
+ */
+void prt_mempool_walk(void (*fn)(struct prt_mempool *mp, void *arg), void *arg);
+
+/**
  * Calls @p obj_cb(@p mp, @p obj_cb_arg, obj, idx) for every object of @p mp,
  * free or not, in memory order. @return the number of objects (mp->size).
  */

@@ -12,12 +12,29 @@
 
 #include "ethdev_driver.h"
 #include "ethdev_event.h"
+#include "ethdev_private.h"
 #include "prt_mbuf.h"
 
 struct prt_eth_fp_ops prt_eth_fp_ops[PRT_MAX_ETHPORTS];
 
 static struct prt_eth_dev eth_devs[PRT_MAX_ETHPORTS];
 static pthread_mutex_t eth_devs_lock = PTHREAD_MUTEX_INITIALIZER;
+/*
+ * The control lock (ethdev_private.h). Recursive: what a driver op, or an
+ * event callback it raises, calls from inside one of the guarded calls may
+ * be another of them, on the same thread.
+ */
+static pthread_mutex_t eth_ctrl_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+
+void eth_dev_ctrl_lock(void)
+{
+	pthread_mutex_lock(&eth_ctrl_lock);
+}
+
+void eth_dev_ctrl_unlock(void)
+{
+	pthread_mutex_unlock(&eth_ctrl_lock);
+}
 
 /* What a port that is not started answers on the fast path. */
 static void *dummy_queues[PRT_MAX_QUEUES_PER_PORT];
@@ -314,8 +331,8 @@ static int conf_check(struct prt_eth_dev *dev, uint16_t nb_rx_q, uint16_t nb_tx_
 	return 0;
 }
 
-int prt_eth_dev_configure(uint16_t port_id, uint16_t nb_rx_q, uint16_t nb_tx_q,
-			  const struct prt_eth_conf *conf)
+static int dev_configure(uint16_t port_id, uint16_t nb_rx_q, uint16_t nb_tx_q,
+			 const struct prt_eth_conf *conf)
 {
 	struct prt_eth_conf c = conf ? *conf : (struct prt_eth_conf){ 0 };
 	struct prt_eth_dev_info info;
@@ -399,9 +416,9 @@ static int queue_setup_check(struct prt_eth_dev *dev, const char *what, uint16_t
 	return dev_info_fill(dev, info);
 }
 
-int prt_eth_rx_queue_setup(uint16_t port_id, uint16_t rx_queue_id, uint16_t nb_rx_desc,
-			   int socket_id, const struct prt_eth_rxconf *rx_conf,
-			   struct prt_mempool *mb_pool)
+static int rx_queue_setup(uint16_t port_id, uint16_t rx_queue_id, uint16_t nb_rx_desc,
+			  int socket_id, const struct prt_eth_rxconf *rx_conf,
+			  struct prt_mempool *mb_pool)
 {
 	struct prt_eth_dev_info info;
 	struct prt_eth_dev *dev;
@@ -452,12 +469,15 @@ int prt_eth_rx_queue_setup(uint16_t port_id, uint16_t rx_queue_id, uint16_t nb_r
 			dev->dev_ops->rx_queue_release(dev, rx_queue_id);
 		dev->data.rx_queues[rx_queue_id] = NULL;
 	}
-	return dev->dev_ops->rx_queue_setup(dev, rx_queue_id, nb_rx_desc, socket_id, rx_conf,
-					    mb_pool);
+	ret = dev->dev_ops->rx_queue_setup(dev, rx_queue_id, nb_rx_desc, socket_id, rx_conf,
+					   mb_pool);
+	if (ret == 0 && (dev->data.min_rx_buf_size == 0 || room < dev->data.min_rx_buf_size))
+		dev->data.min_rx_buf_size = room;
+	return ret;
 }
 
-int prt_eth_tx_queue_setup(uint16_t port_id, uint16_t tx_queue_id, uint16_t nb_tx_desc,
-			   int socket_id, const struct prt_eth_txconf *tx_conf)
+static int tx_queue_setup(uint16_t port_id, uint16_t tx_queue_id, uint16_t nb_tx_desc,
+			  int socket_id, const struct prt_eth_txconf *tx_conf)
 {
 	struct prt_eth_dev_info info;
 	struct prt_eth_dev *dev;
@@ -483,6 +503,44 @@ int prt_eth_tx_queue_setup(uint16_t port_id, uint16_t tx_queue_id, uint16_t nb_t
 		dev->data.tx_queues[tx_queue_id] = NULL;
 	}
 	return dev->dev_ops->tx_queue_setup(dev, tx_queue_id, nb_tx_desc, socket_id, tx_conf);
+}
+
+/*
+ * What frees or replaces a port's queues (configure, queue set-up) holds
+ * the control lock: the telemetry thread reads ports under it.
+ */
+int prt_eth_dev_configure(uint16_t port_id, uint16_t nb_rx_q, uint16_t nb_tx_q,
+			  const struct prt_eth_conf *conf)
+{
+	int ret;
+
+	eth_dev_ctrl_lock();
+	ret = dev_configure(port_id, nb_rx_q, nb_tx_q, conf);
+	eth_dev_ctrl_unlock();
+	return ret;
+}
+
+int prt_eth_rx_queue_setup(uint16_t port_id, uint16_t rx_queue_id, uint16_t nb_rx_desc,
+			   int socket_id, const struct prt_eth_rxconf *rx_conf,
+			   struct prt_mempool *mb_pool)
+{
+	int ret;
+
+	eth_dev_ctrl_lock();
+	ret = rx_queue_setup(port_id, rx_queue_id, nb_rx_desc, socket_id, rx_conf, mb_pool);
+	eth_dev_ctrl_unlock();
+	return ret;
+}
+
+int prt_eth_tx_queue_setup(uint16_t port_id, uint16_t tx_queue_id, uint16_t nb_tx_desc,
+			   int socket_id, const struct prt_eth_txconf *tx_conf)
+{
+	int ret;
+
+	eth_dev_ctrl_lock();
+	ret = tx_queue_setup(port_id, tx_queue_id, nb_tx_desc, socket_id, tx_conf);
+	eth_dev_ctrl_unlock();
+	return ret;
 }
 
 /* ---- start, stop, close ---- */
@@ -547,7 +605,7 @@ int prt_eth_dev_stop(uint16_t port_id)
 	return ret;
 }
 
-int prt_eth_dev_close(uint16_t port_id)
+static int dev_close(uint16_t port_id)
 {
 	struct prt_eth_dev *dev;
 
@@ -566,4 +624,15 @@ int prt_eth_dev_close(uint16_t port_id)
 	ETHDEV_LOG(INFO, "port %u: %s closed", port_id, dev->data.name);
 	prt_eth_dev_release(dev);
 	return 0;
+}
+
+/* Under the control lock: no telemetry command reads the port while it goes. */
+int prt_eth_dev_close(uint16_t port_id)
+{
+	int ret;
+
+	eth_dev_ctrl_lock();
+	ret = dev_close(port_id);
+	eth_dev_ctrl_unlock();
+	return ret;
 }

@@ -165,6 +165,11 @@ struct prt_eth_dev_data {
 	/** The multicast list (prt_eth_dev_set_mc_addr_list()): nb_mc_addrs entries. */
 	struct prt_ether_addr mc_addrs[PRT_ETH_MAX_MC_ADDRS];
 	uint32_t nb_mc_addrs;
+	/**
+	 * The smallest data room of the rx queues' pools (0 before the first
+	 * rx queue is set up), as DPDK's min_rx_buf_size; for telemetry.
+	 */
+	uint32_t min_rx_buf_size;
 	/** Rx refills that found the pool empty; drivers add to it (relaxed). */
 	_Atomic uint64_t rx_mbuf_alloc_failed;
 	bool configured;
