@@ -165,6 +165,7 @@ int virtio_ethdev_init(struct virtio_hw *hw)
 	uint64_t unused;
 	int ret;
 
+	pthread_mutex_init(&hw->ctrl_lock, NULL);
 	hw->eth->dev_ops = &virtio_eth_dev_ops;
 	hw->eth->rx_pkt_burst = virtio_recv_pkts;
 	hw->eth->tx_pkt_burst = virtio_xmit_pkts;
@@ -515,6 +516,7 @@ static int virtio_dev_close(struct prt_eth_dev *dev)
 
 	virtio_net_ctrl_free(hw);
 	hw->ops->close(hw);
+	pthread_mutex_destroy(&hw->ctrl_lock);
 	return 0;
 }
 

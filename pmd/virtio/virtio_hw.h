@@ -11,6 +11,7 @@
 #ifndef VIRTIO_HW_H
 #define VIRTIO_HW_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -125,6 +126,13 @@ struct virtio_hw {
 	 * which it takes again at every reset. */
 	struct prt_ether_addr dev_mac;
 	struct virtnet_ctl *cvq; /**< the control virtqueue, NULL when none or the transport's */
+	/**
+	 * One control command at a time (virtio_net_ctrl_send()): the
+	 * application's thread and an event callback on the interrupt thread
+	 * may both issue one, and a command is a sequence (buffer, descriptors,
+	 * kick, wait, ack; or a vhost-user request and its reply).
+	 */
+	pthread_mutex_t ctrl_lock;
 	bool intr_ready; /**< intr_setup done for this start */
 	bool lsc_on; /**< lsc_enable done for this start */
 };

@@ -7,6 +7,7 @@
  */
 #include <endian.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,8 +182,9 @@ static int ctrl_wait(struct virtnet_ctl *cvq)
 	return 0;
 }
 
-int virtio_net_ctrl_send(struct virtio_hw *hw, uint8_t cls, uint8_t cmd, const void *data,
-			 size_t len)
+/* One command, its descriptors and its answer; with hw->ctrl_lock held. */
+static int ctrl_send_locked(struct virtio_hw *hw, uint8_t cls, uint8_t cmd, const void *data,
+			    size_t len)
 {
 	struct virtnet_ctl *cvq = hw->cvq;
 	struct vq_seg segs[3];
@@ -233,6 +235,17 @@ int virtio_net_ctrl_send(struct virtio_hw *hw, uint8_t cls, uint8_t cmd, const v
 		return -EIO;
 	}
 	return 0;
+}
+
+int virtio_net_ctrl_send(struct virtio_hw *hw, uint8_t cls, uint8_t cmd, const void *data,
+			 size_t len)
+{
+	int ret;
+
+	pthread_mutex_lock(&hw->ctrl_lock);
+	ret = ctrl_send_locked(hw, cls, cmd, data, len);
+	pthread_mutex_unlock(&hw->ctrl_lock);
+	return ret;
 }
 
 int virtio_net_mac_addr_check(struct virtio_hw *hw, uint64_t features)

@@ -158,7 +158,8 @@ struct virtqueue *virtio_net_ctrl_vq(struct virtio_hw *hw);
  * Sends control command @p cls / @p cmd with @p len bytes of @p data
  * (5.1.6.5) and waits for the device's answer (at most
  * VIRTNET_CTRL_TIMEOUT_MS). The device must be live (DRIVER_OK).
- * Control thread only.
+ * Thread-safe: commands from several threads (the application's, an event
+ * callback's on the interrupt thread) go one at a time (hw->ctrl_lock).
  * @return 0 when the device answered VIRTIO_NET_OK; -EIO when it answered
  *         VIRTIO_NET_ERR, or the queue is broken; -ETIMEDOUT when it did
  *         not answer (the queue is unusable until the next start);

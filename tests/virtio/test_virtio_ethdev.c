@@ -14,7 +14,10 @@
  * (5.1.6.5.2), a refusal reported.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
+#include <time.h>
 
 #include "prt_eal.h"
 #include "prt_mbuf.h"
@@ -34,6 +37,9 @@ struct fake {
 	uint8_t cmd_class, cmd, cmd_data[VIRTNET_CTRL_DATA_MAX];
 	size_t cmd_len;
 	uint8_t ack; /* the answer: VIRTIO_NET_OK or VIRTIO_NET_ERR */
+	/* commands in the transport at once now, and the most seen */
+	atomic_uint inside, most_inside;
+	bool slow; /* each command takes 20 us, to let two threads meet */
 };
 
 static struct fake *fake_of(struct virtio_hw *hw)
@@ -104,7 +110,13 @@ static void f_notify(struct virtqueue *vq)
 static int f_ctrl_cmd(struct virtio_hw *hw, uint8_t cls, uint8_t cmd, const void *data, size_t len)
 {
 	struct fake *d = fake_of(hw);
+	unsigned int in = atomic_fetch_add(&d->inside, 1) + 1;
 
+	if (in > atomic_load(&d->most_inside))
+		atomic_store(&d->most_inside, in);
+	if (d->slow)
+		nanosleep(&(struct timespec){ .tv_nsec = 20000 }, NULL);
+	atomic_fetch_sub(&d->inside, 1);
 	d->nb_cmds++;
 	d->cmd_class = cls;
 	d->cmd = cmd;
@@ -412,6 +424,47 @@ static void tx_chain_longer_than_nb_segs_dropped(void **state)
 	prt_mempool_free(mp);
 }
 
+#define CMDS_PER_THREAD 300
+
+static void *mac_setter(void *arg)
+{
+	struct fake *d = arg;
+
+	for (int i = 0; i < CMDS_PER_THREAD; i++)
+		if (virtio_net_ctrl_send(&d->hw, VIRTIO_NET_CTRL_MAC, VIRTIO_NET_CTRL_MAC_ADDR_SET,
+					 "\x02\0\0\0\0\x01", 6) != 0)
+			return (void *)1;
+	return NULL;
+}
+
+/*
+ * Two threads (the application's, an event callback's on the interrupt
+ * thread) issuing control commands at once: the driver hands the transport
+ * one at a time, and each gets its own answer.
+ */
+static void ctrl_commands_serialised(void **state)
+{
+	struct fake *d = NULL;
+	pthread_t t[2];
+	void *r[2];
+
+	(void)state;
+	assert_int_equal(fake_port(MODERN | F(VIRTIO_NET_F_CTRL_VQ) | F(VIRTIO_NET_F_CTRL_MAC_ADDR),
+				   1, 256, &d),
+			 0);
+	d->ack = VIRTIO_NET_OK;
+	d->slow = true;
+	for (int k = 0; k < 2; k++)
+		assert_int_equal(pthread_create(&t[k], NULL, mac_setter, d), 0);
+	for (int k = 0; k < 2; k++)
+		assert_int_equal(pthread_join(t[k], &r[k]), 0);
+	assert_null(r[0]);
+	assert_null(r[1]);
+	assert_int_equal(d->nb_cmds, 2 * CMDS_PER_THREAD);
+	assert_int_equal(atomic_load(&d->most_inside), 1);
+	assert_int_equal(prt_eth_dev_close(d->hw.eth->data.port_id), 0);
+}
+
 static int eal_up(void **state)
 {
 	char *argv[] = { "test", "-l", "0", "--no-huge", "--no-pci", "-m", "128", NULL };
@@ -440,6 +493,7 @@ int main(void)
 		cmocka_unit_test(mac_table_without_ctrl_rx_refused),
 		cmocka_unit_test(mac_table_sent_as_ctrl_mac_table_set),
 		cmocka_unit_test(tx_chain_longer_than_nb_segs_dropped),
+		cmocka_unit_test(ctrl_commands_serialised),
 	};
 
 	return cmocka_run_group_tests(tests, eal_up, eal_down);
