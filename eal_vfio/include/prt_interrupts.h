@@ -15,12 +15,15 @@
  *     prt_intr_epoll_wait(epfd, cookies, 8, timeout_ms);
  *     prt_intr_ack(h, 1);
  *
- * Functions on one handle are not thread-safe against each other; epoll
- * waits on eventfds of a handle from several threads are.
+ * prt_intr_enable() and prt_intr_disable() on one handle are thread-safe
+ * against each other (the interrupt thread's hot-unplug close and a
+ * driver's stop may meet); the other functions on one handle are not;
+ * epoll waits on eventfds of a handle from several threads are.
  */
 #ifndef PRT_INTERRUPTS_H
 #define PRT_INTERRUPTS_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 /** Most vectors prt enables on one device (MSI-X allows 2048; NICs use a few dozen). */
@@ -42,6 +45,7 @@ struct prt_intr_handle {
 	uint32_t nb_vec; /**< vectors enabled now */
 	int efds[PRT_INTR_VEC_MAX]; /**< eventfd of each enabled vector */
 	uint32_t max_vec[PRT_INTR_MODE_MSIX + 1]; /**< vectors the device offers per mode (0: none) */
+	pthread_mutex_t lock; /**< serialises prt_intr_enable() and prt_intr_disable() */
 };
 
 /**
@@ -72,8 +76,9 @@ int prt_intr_enable(struct prt_intr_handle *h, enum prt_intr_mode mode, uint32_t
  * eventfds, first unregistering any prt_intr_callback_register() callback
  * on them, so that no callback outlives its fd and no driver has to
  * remember to (a hot-unplug closes them under the driver). An application's
- * own epoll sets lose the fds as they close. Safe when none are enabled;
- * not from a callback on one of these vectors.
+ * own epoll sets lose the fds as they close. Safe when none are enabled,
+ * and from two threads at once (one disables, the other finds nothing to
+ * do and returns 0 at once); not from a callback on one of these vectors.
  * @return 0; -errno of the ioctl (the eventfds are closed anyway).
  */
 int prt_intr_disable(struct prt_intr_handle *h);

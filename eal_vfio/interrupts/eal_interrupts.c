@@ -53,6 +53,7 @@ int vfio_set_irqs(int dev_fd, uint32_t index, uint32_t flags, uint32_t count, co
 void eal_intr_handle_init(struct prt_intr_handle *h, int dev_fd)
 {
 	memset(h, 0, sizeof(*h));
+	pthread_mutex_init(&h->lock, NULL);
 	h->dev_fd = dev_fd;
 	for (int m = PRT_INTR_MODE_INTX; m <= PRT_INTR_MODE_MSIX; m++) {
 		struct vfio_irq_info info = { .argsz = sizeof(info), .index = irq_index[m] };
@@ -70,7 +71,7 @@ int prt_intr_vec_max(const struct prt_intr_handle *h, enum prt_intr_mode mode)
 	return (int)h->max_vec[mode];
 }
 
-int prt_intr_enable(struct prt_intr_handle *h, enum prt_intr_mode mode, uint32_t nb_vec)
+static int enable_locked(struct prt_intr_handle *h, enum prt_intr_mode mode, uint32_t nb_vec)
 {
 	char msg[512];
 	uint32_t n;
@@ -112,20 +113,45 @@ int prt_intr_enable(struct prt_intr_handle *h, enum prt_intr_mode mode, uint32_t
 	return (int)n;
 }
 
+int prt_intr_enable(struct prt_intr_handle *h, enum prt_intr_mode mode, uint32_t nb_vec)
+{
+	int ret;
+
+	pthread_mutex_lock(&h->lock);
+	ret = enable_locked(h, mode, nb_vec);
+	pthread_mutex_unlock(&h->lock);
+	return ret;
+}
+
 int prt_intr_disable(struct prt_intr_handle *h)
 {
-	int ret = 0;
+	int efds[PRT_INTR_VEC_MAX];
+	uint32_t nb;
+	int ret;
 
-	if (h->mode == PRT_INTR_MODE_NONE)
+	/*
+	 * The interrupt thread (a hot-unplug's close) and the application's
+	 * (a driver's stop) may both get here: one takes the vectors, under
+	 * the lock, with the device still open; the other finds none. The
+	 * callbacks are unregistered outside it, since unregistering waits
+	 * for a running callback, which may itself be on its way here.
+	 */
+	pthread_mutex_lock(&h->lock);
+	if (h->mode == PRT_INTR_MODE_NONE) {
+		pthread_mutex_unlock(&h->lock);
 		return 0;
+	}
 	ret = vfio_set_irqs(h->dev_fd, irq_index[h->mode],
 			    VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, 0, NULL);
-	for (uint32_t i = 0; i < h->nb_vec; i++) {
-		prt_intr_callback_unregister(h->efds[i]); /* -ENOENT: none */
-		close(h->efds[i]);
-	}
+	nb = h->nb_vec;
+	memcpy(efds, h->efds, nb * sizeof(efds[0]));
 	h->mode = PRT_INTR_MODE_NONE;
 	h->nb_vec = 0;
+	pthread_mutex_unlock(&h->lock);
+	for (uint32_t i = 0; i < nb; i++) {
+		prt_intr_callback_unregister(efds[i]); /* -ENOENT: none */
+		close(efds[i]);
+	}
 	return ret;
 }
 

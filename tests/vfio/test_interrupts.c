@@ -10,11 +10,13 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "intr_private.h"
 #include "prt_interrupts.h"
 #include "prt_test.h"
 
@@ -252,6 +254,75 @@ static void test_disable_unregisters(void **state)
 	assert_int_equal(prt_test_count_fds(), before);
 }
 
+#define RACE_ROUNDS 2000
+#define RACE_VECS 8
+
+static struct prt_intr_handle race_h;
+static pthread_barrier_t race_start, race_done;
+static atomic_bool race_over;
+static atomic_uint stolen; /* fds of the bystander closed under it */
+
+static void *race_disabler(void *arg)
+{
+	(void)arg;
+	for (int r = 0; r < RACE_ROUNDS; r++) {
+		pthread_barrier_wait(&race_start);
+		prt_intr_disable(&race_h);
+		pthread_barrier_wait(&race_done);
+	}
+	return NULL;
+}
+
+/* Opens and uses fds meanwhile: a vector's fd closed twice may be one of these. */
+static void *race_bystander(void *arg)
+{
+	(void)arg;
+	while (!atomic_load(&race_over)) {
+		int fd = eventfd(0, EFD_NONBLOCK);
+		uint64_t one = 1;
+
+		if (write(fd, &one, sizeof(one)) != sizeof(one) || close(fd) != 0)
+			atomic_fetch_add(&stolen, 1);
+	}
+	return NULL;
+}
+
+/*
+ * prt_intr_disable() on one handle from two threads at once, as the
+ * interrupt thread (a hot-unplug's close) and the application's thread
+ * (a driver's stop) can: each vector's fd is closed once, never an fd that
+ * another thread opened meanwhile, and the handle ends disabled.
+ */
+static void test_disable_from_two_threads(void **state)
+{
+	pthread_t t[3];
+
+	(void)state;
+	assert_int_equal(pthread_barrier_init(&race_start, NULL, 3), 0);
+	assert_int_equal(pthread_barrier_init(&race_done, NULL, 3), 0);
+	atomic_store(&race_over, false);
+	assert_int_equal(pthread_create(&t[0], NULL, race_disabler, NULL), 0);
+	assert_int_equal(pthread_create(&t[1], NULL, race_disabler, NULL), 0);
+	assert_int_equal(pthread_create(&t[2], NULL, race_bystander, NULL), 0);
+	for (int r = 0; r < RACE_ROUNDS; r++) {
+		eal_intr_handle_init(&race_h, -1);
+		race_h.mode = PRT_INTR_MODE_MSIX;
+		for (int v = 0; v < RACE_VECS; v++)
+			race_h.efds[v] = eventfd(0, EFD_NONBLOCK);
+		race_h.nb_vec = RACE_VECS;
+		pthread_barrier_wait(&race_start);
+		pthread_barrier_wait(&race_done);
+		assert_int_equal(race_h.nb_vec, 0);
+		assert_int_equal(race_h.mode, PRT_INTR_MODE_NONE);
+	}
+	atomic_store(&race_over, true);
+	for (int k = 0; k < 3; k++)
+		pthread_join(t[k], NULL);
+	assert_int_equal(atomic_load(&stolen), 0);
+	pthread_barrier_destroy(&race_start);
+	pthread_barrier_destroy(&race_done);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -261,6 +332,7 @@ int main(void)
 		cmocka_unit_test(test_callback_hangup),
 		cmocka_unit_test(test_disable_unregisters),
 		cmocka_unit_test(test_unregister_waits_for_running),
+		cmocka_unit_test(test_disable_from_two_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
