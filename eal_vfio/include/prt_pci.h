@@ -72,10 +72,26 @@ struct prt_pci_id {
 	.subsystem_vendor_id = PRT_PCI_ANY_ID, .subsystem_device_id = PRT_PCI_ANY_ID
 
 /** A BAR as the process sees it. */
+/** Most mmap-able areas of a BAR with holes that prt keeps track of. */
+#define PRT_PCI_BAR_MAX_AREAS 8
+
+/** A part of a BAR that is mapped, at @c offset bytes from its start. */
+struct prt_pci_bar_area {
+	uint64_t offset; /**< bytes from the BAR's start */
+	uint64_t len; /**< bytes */
+};
+
 struct prt_mem_resource {
 	uint64_t phys_addr; /**< bus address from sysfs "resource" (0 when unknown) */
 	uint64_t len; /**< bytes; 0 for an unused BAR */
 	void *addr; /**< mapping, NULL when not mapped (I/O BARs, PRT_PCI_DRV_NEED_MAPPING unset) */
+	/**
+	 * With holes (VFIO's sparse-mmap capability, e.g. around the MSI-X
+	 * table): the @c nb_areas parts that are mapped; touching the rest of
+	 * [addr, addr + len) faults. 0: the whole BAR is mapped.
+	 */
+	uint32_t nb_areas;
+	struct prt_pci_bar_area areas[PRT_PCI_BAR_MAX_AREAS];
 };
 
 /** What a device is bound to in the kernel. */
@@ -229,6 +245,20 @@ int prt_pci_set_bus_master(const struct prt_pci_device *dev, bool enable);
  *         mapped (I/O BARs); -errno of mmap.
  */
 int prt_pci_map_bar(struct prt_pci_device *dev, unsigned int bar);
+
+/**
+ * The address of the @p len bytes at @p offset in memory BAR @p bar of
+ * @p dev, for a driver about to use a register block there (a virtio
+ * capability's structure, say), after checking that all of it is mapped:
+ * inside the BAR and inside one of its mapped areas, not in a hole the
+ * kernel keeps for itself (the MSI-X table), where the first access
+ * would fault.
+ * @return the address; NULL with *@p err set: -ENXIO (the BAR is not
+ *         mapped), -ERANGE (the range is not inside the BAR), -EFAULT (it
+ *         lies, wholly or partly, in a hole).
+ */
+volatile void *prt_pci_bar_range(const struct prt_pci_device *dev, unsigned int bar,
+				 uint64_t offset, uint64_t len, int *err);
 
 /**
  * Reads/writes @p len bytes of BAR @p bar at @p offset through the VFIO

@@ -304,10 +304,12 @@ const struct vfio_info_cap_header *vfio_region_cap(const struct vfio_region_info
 	if (!(info->flags & VFIO_REGION_INFO_FLAG_CAPS))
 		return NULL;
 	for (uint32_t off = info->cap_offset;
-	     off >= sizeof(*info) && off + sizeof(*h) <= info->argsz; off = h->next) {
+	     off >= sizeof(*info) && off + sizeof(*h) <= info->argsz;) {
 		h = (const void *)((const char *)info + off);
 		if (h->id == id)
 			return h;
+		/* The kernel chains capabilities forward; anything else ends the walk. */
+		off = h->next > off ? h->next : 0;
 	}
 	return NULL;
 }

@@ -424,25 +424,30 @@ static const struct virtio_ops virtio_pci_ops = {
 
 /* ---- probe: the capability walk (4.1.4) ---- */
 
-/* The address of @len bytes at @cap's offset in its BAR; NULL (logged) when not mapped. */
+/*
+ * The address of @cap's structure in its BAR (4.1.4: at offset, length
+ * bytes, at least @min_len); NULL (logged) when it is not all mapped: past
+ * the BAR, or in a part the kernel does not let be mapped (the MSI-X table),
+ * where the first access would fault.
+ */
 static volatile uint8_t *cap_addr(struct virtio_pci *vp, const struct virtio_pci_cap *cap,
 				  uint32_t min_len)
 {
-	const struct prt_mem_resource *r;
+	volatile uint8_t *p = NULL;
+	int err = -ERANGE;
 
-	if (cap->bar >= PRT_PCI_MAX_RESOURCE)
-		return NULL;
-	r = &vp->pdev->mem_resource[cap->bar];
-	if (r->addr == NULL || cap->length < min_len || cap->offset > r->len ||
-	    cap->length > r->len - cap->offset) {
+	if (cap->length >= min_len)
+		p = prt_pci_bar_range(vp->pdev, cap->bar, cap->offset, cap->length, &err);
+	if (p == NULL)
 		VIRTIO_LOG(
 			ERR,
 			"%s: virtio capability type %u points at BAR %u offset 0x%x length %u, which is %s",
 			vp_name(vp), cap->cfg_type, cap->bar, cap->offset, cap->length,
-			r->addr == NULL ? "not mapped" : "outside the BAR or too short");
-		return NULL;
-	}
-	return (volatile uint8_t *)r->addr + cap->offset;
+			err == -ENXIO  ? "not mapped" :
+			err == -EFAULT ? "in a part of the BAR the kernel does not let be mapped "
+					 "(it keeps the MSI-X table there): the device is refused" :
+					 "outside the BAR or too short");
+	return p;
 }
 
 static int caps_walk(struct virtio_pci *vp)

@@ -197,21 +197,51 @@ int prt_pci_map_bar(struct prt_pci_device *dev, unsigned int bar)
 			goto out;
 		}
 	} else {
+		/* What the kernel wrote: as many areas as fit, each inside the BAR. */
+		if (sizeof(*sparse) + (uint64_t)sparse->nr_areas * sizeof(sparse->areas[0]) >
+			    info->argsz - (uint64_t)((const char *)sparse - (const char *)info) ||
+		    sparse->nr_areas > PRT_PCI_BAR_MAX_AREAS) {
+			PRT_LOG(ERR, PRT_LOGTYPE_PCI,
+				"%s: BAR%u: the kernel's sparse-mmap capability lists %u areas, more "
+				"than it holds or than prt keeps (%d)",
+				dev->name, bar, sparse->nr_areas, PRT_PCI_BAR_MAX_AREAS);
+			ret = -EIO;
+			goto out;
+		}
+		for (uint32_t i = 0; i < sparse->nr_areas; i++) {
+			if (sparse->areas[i].offset > info->size ||
+			    sparse->areas[i].size > info->size - sparse->areas[i].offset) {
+				PRT_LOG(ERR, PRT_LOGTYPE_PCI,
+					"%s: BAR%u: sparse-mmap area %u (offset 0x%llx, %llu bytes) is "
+					"outside the BAR's %llu bytes",
+					dev->name, bar, i,
+					(unsigned long long)sparse->areas[i].offset,
+					(unsigned long long)sparse->areas[i].size,
+					(unsigned long long)info->size);
+				ret = -EIO;
+				goto out;
+			}
+		}
 		/* Reserve the whole BAR, then map each area the kernel allows over it. */
 		base = mmap(NULL, info->size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (base == MAP_FAILED) {
 			ret = -errno;
 			goto out;
 		}
+		dev->mem_resource[bar].nb_areas = 0;
 		for (uint32_t i = 0; i < sparse->nr_areas; i++) {
 			if (sparse->areas[i].size == 0)
 				continue;
+			dev->mem_resource[bar].areas[dev->mem_resource[bar].nb_areas++] =
+				(struct prt_pci_bar_area){ sparse->areas[i].offset,
+							   sparse->areas[i].size };
 			p = mmap((char *)base + sparse->areas[i].offset, sparse->areas[i].size,
 				 PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, dev->vfio_fd,
 				 (off_t)(info->offset + sparse->areas[i].offset));
 			if (p == MAP_FAILED) {
 				ret = -errno;
 				munmap(base, info->size);
+				dev->mem_resource[bar].nb_areas = 0;
 				goto out;
 			}
 		}
@@ -227,12 +257,39 @@ out:
 	return ret;
 }
 
+volatile void *prt_pci_bar_range(const struct prt_pci_device *dev, unsigned int bar,
+				 uint64_t offset, uint64_t len, int *err)
+{
+	const struct prt_mem_resource *r;
+
+	if (bar >= PRT_PCI_MAX_RESOURCE || dev->mem_resource[bar].addr == NULL) {
+		*err = -ENXIO;
+		return NULL;
+	}
+	r = &dev->mem_resource[bar];
+	if (offset > r->len || len > r->len - offset) {
+		*err = -ERANGE;
+		return NULL;
+	}
+	if (r->nb_areas == 0)
+		return (volatile uint8_t *)r->addr + offset;
+	for (uint32_t i = 0; i < r->nb_areas && i < PRT_PCI_BAR_MAX_AREAS; i++) {
+		const struct prt_pci_bar_area *a = &r->areas[i];
+
+		if (offset >= a->offset && len <= a->len && offset - a->offset <= a->len - len)
+			return (volatile uint8_t *)r->addr + offset;
+	}
+	*err = -EFAULT;
+	return NULL;
+}
+
 static void unmap_bars(struct prt_pci_device *dev)
 {
 	for (int i = 0; i < PRT_PCI_MAX_RESOURCE; i++) {
 		if (dev->mem_resource[i].addr)
 			munmap(dev->mem_resource[i].addr, dev->mem_resource[i].len);
 		dev->mem_resource[i].addr = NULL;
+		dev->mem_resource[i].nb_areas = 0;
 	}
 }
 
