@@ -12,6 +12,7 @@
 #include "prt_malloc.h"
 
 #include "e1000_ethdev.h"
+#include "ethdev_pci.h"
 #include "e1000_log.h"
 
 /* Descriptors per ring (xDLEN is a multiple of 128 bytes: 8 descriptors). */
@@ -943,12 +944,9 @@ int e1000_eth_probe(const struct e1000_chip *chip, struct prt_pci_device *pdev)
 			(unsigned long long)bar->len, chip->model);
 		return -ENODEV;
 	}
-	dev = prt_eth_dev_allocate(pdev->name, sizeof(*ad));
-	if (dev == NULL) {
-		ret = -errno;
-		E1000_LOG(ERR, "%s: cannot create its port (%s)", pdev->name, strerror(errno));
-		return ret;
-	}
+	dev = prt_eth_dev_pci_allocate(pdev, sizeof(*ad), &chip->eth_driver);
+	if (dev == NULL)
+		return -errno;
 	ad = dev->dev_private;
 	ad->hw.bar0 = bar->addr;
 	ad->hw.name = dev->data.name;
@@ -968,38 +966,31 @@ int e1000_eth_probe(const struct e1000_chip *chip, struct prt_pci_device *pdev)
 	}
 	memcpy(ad->rss_key, default_rss_key, sizeof(ad->rss_key));
 	reta_default(ad, 1);
-	dev->driver = &chip->eth_driver;
 	dev->dev_ops = &e1000_eth_ops;
 	dev->rx_pkt_burst = e1000_recv_pkts;
 	dev->tx_pkt_burst = e1000_xmit_pkts;
-	dev->data.numa_node = pdev->numa_node < 0 ? PRT_SOCKET_ID_ANY : pdev->numa_node;
 	/* The link interrupt needs MSI-X vector 0 (intr_start); without, the link is polled. */
-	if (prt_intr_vec_max(&pdev->intr_handle, PRT_INTR_MODE_MSIX) > 0)
-		dev->data.dev_flags |= PRT_ETH_DEV_INTR_LSC;
-	if (pdev->req_efd >= 0)
-		dev->data.dev_flags |= PRT_ETH_DEV_INTR_RMV;
-	pdev->driver_data = dev;
-	prt_eth_dev_probing_finish(dev);
+	prt_eth_dev_pci_probing_finish(
+		dev, pdev, prt_intr_vec_max(&pdev->intr_handle, PRT_INTR_MODE_MSIX) > 0);
 	return 0;
 fail:
 	prt_eth_dev_release(dev);
 	return ret;
 }
 
+/* The interrupt thread, while lcores may still poll: stop, free nothing (once). */
+static bool e1000_unplugged(struct prt_eth_dev *dev)
+{
+	struct e1000_adapter *ad = e1000_adapter(dev);
+
+	if (ad->unplugged)
+		return false;
+	ad->unplugged = true;
+	port_break(ad, "the kernel took the device back (hot-unplug or unbind)");
+	return true;
+}
+
 int e1000_eth_remove(struct prt_pci_device *pdev)
 {
-	struct prt_eth_dev *dev = pdev->driver_data;
-	struct e1000_adapter *ad;
-
-	if (dev == NULL)
-		return 0; /* closed already */
-	ad = e1000_adapter(dev);
-	if (pdev->removed && !ad->unplugged) {
-		/* The interrupt thread, while lcores may still poll: stop, free nothing. */
-		ad->unplugged = true;
-		port_break(ad, "the kernel took the device back (hot-unplug or unbind)");
-		prt_eth_dev_callback_process(dev, PRT_ETH_EVENT_INTR_RMV, NULL);
-		return 0;
-	}
-	return prt_eth_dev_close(dev->data.port_id);
+	return prt_eth_dev_pci_remove(pdev, e1000_unplugged);
 }

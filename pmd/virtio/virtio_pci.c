@@ -30,6 +30,7 @@
 #include "virtio_hw.h"
 #include "virtio_logs.h"
 #include "virtio_net.h"
+#include "ethdev_pci.h"
 #include "virtio_pci.h"
 
 /* 4.1.4 Virtio Structure PCI Capabilities */
@@ -517,14 +518,9 @@ static int virtio_pci_probe(struct prt_pci_driver *drv, struct prt_pci_device *p
 	int ret;
 
 	(void)drv;
-	dev = prt_eth_dev_allocate(pdev->name, sizeof(*vp));
-	if (dev == NULL) {
-		ret = -errno;
-		VIRTIO_LOG(ERR, "%s: cannot create its port (%s)", pdev->name, strerror(errno));
-		return ret;
-	}
-	dev->driver = &virtio_pci_eth_driver;
-	dev->data.numa_node = pdev->numa_node < 0 ? PRT_SOCKET_ID_ANY : pdev->numa_node;
+	dev = prt_eth_dev_pci_allocate(pdev, sizeof(*vp), &virtio_pci_eth_driver);
+	if (dev == NULL)
+		return -errno;
 	vp = dev->dev_private;
 	vp->pdev = pdev;
 	vp->hw = (struct virtio_hw){
@@ -546,35 +542,31 @@ static int virtio_pci_probe(struct prt_pci_driver *drv, struct prt_pci_device *p
 			   pdev->name);
 	/* Link changes reach the application through the configuration vector
 	 * (MSI-X) when the device reports a link status (VIRTIO_NET_F_STATUS). */
-	if (prt_intr_vec_max(&pdev->intr_handle, PRT_INTR_MODE_MSIX) > 0 &&
-	    (vp->hw.device_features & (1ull << VIRTIO_NET_F_STATUS)))
-		dev->data.dev_flags |= PRT_ETH_DEV_INTR_LSC;
-	if (pdev->req_efd >= 0)
-		dev->data.dev_flags |= PRT_ETH_DEV_INTR_RMV;
-	pdev->driver_data = dev;
-	prt_eth_dev_probing_finish(dev);
+	prt_eth_dev_pci_probing_finish(
+		dev, pdev,
+		prt_intr_vec_max(&pdev->intr_handle, PRT_INTR_MODE_MSIX) > 0 &&
+			(vp->hw.device_features & (1ull << VIRTIO_NET_F_STATUS)));
 	return 0;
+}
+
+/*
+ * The kernel took the device back (on the interrupt thread, while lcores may
+ * still poll): the rings are in prt's memory and the doorbells now write to
+ * dummy memory, so nothing breaks; the port is closed at cleanup.
+ */
+static bool virtio_pci_unplugged(struct prt_eth_dev *dev)
+{
+	VIRTIO_LOG(ERR, "%s: the kernel took the device back (hot-unplug or unbind)",
+		   dev->data.name);
+	/* The link reads down from now on: raised as LSC where asked for. */
+	if (virtio_hw_get(dev)->lsc_on)
+		virtio_lsc_handle(virtio_hw_get(dev));
+	return true;
 }
 
 static int virtio_pci_remove(struct prt_pci_device *pdev)
 {
-	struct prt_eth_dev *dev = pdev->driver_data;
-
-	if (dev == NULL)
-		return 0; /* closed already */
-	if (pdev->removed) {
-		/* The interrupt thread, while lcores may still poll: the rings are
-		 * in prt's memory and the doorbells now write to dummy memory, so
-		 * nothing breaks; the port is closed at cleanup. */
-		VIRTIO_LOG(ERR, "%s: the kernel took the device back (hot-unplug or unbind)",
-			   pdev->name);
-		/* The link reads down from now on: raised as LSC where asked for. */
-		if (virtio_hw_get(dev)->lsc_on)
-			virtio_lsc_handle(virtio_hw_get(dev));
-		prt_eth_dev_callback_process(dev, PRT_ETH_EVENT_INTR_RMV, NULL);
-		return 0;
-	}
-	return prt_eth_dev_close(dev->data.port_id);
+	return prt_eth_dev_pci_remove(pdev, virtio_pci_unplugged);
 }
 
 static const struct prt_pci_id virtio_pci_ids[] = {
