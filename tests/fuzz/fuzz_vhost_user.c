@@ -28,7 +28,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	prt_log_set_level_pattern("*", 0, PRT_LOG_CRIT);
+	fuzz_log_quiet();
 	return 0;
 }
 
@@ -47,9 +47,9 @@ static int request(struct vhost_user *vu, uint8_t op, int fd)
 	case 1:
 		return vhost_user_get_u64(vu, VHOST_USER_GET_FEATURES, &v);
 	case 2:
-		return vhost_user_get_u64(vu, op & 0x10 ? VHOST_USER_GET_QUEUE_NUM :
-							  VHOST_USER_GET_PROTOCOL_FEATURES,
-					  &v);
+		return vhost_user_get_u64(
+			vu, op & 0x10 ? VHOST_USER_GET_QUEUE_NUM : VHOST_USER_GET_PROTOCOL_FEATURES,
+			&v);
 	case 3:
 		return vhost_user_set_u64(vu, VHOST_USER_SET_FEATURES, 1ull << 32);
 	case 4:

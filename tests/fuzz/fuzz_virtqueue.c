@@ -143,7 +143,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	prt_log_set_level_pattern("pmd.net.virtio", 0, PRT_LOG_CRIT);
+	fuzz_log_quiet();
 	return 0;
 }
 
