@@ -30,8 +30,8 @@ static void check_config(const struct eal_config *cfg)
 	for (unsigned int i = 0; i < PRT_MAX_LCORE; i++)
 		enabled += cfg->lcores[i].enabled;
 	fuzz_check(cfg->lcore_count == enabled);
-	fuzz_check(cfg->help || (cfg->main_lcore < PRT_MAX_LCORE &&
-				 cfg->lcores[cfg->main_lcore].enabled));
+	fuzz_check(cfg->help ||
+		   (cfg->main_lcore < PRT_MAX_LCORE && cfg->lcores[cfg->main_lcore].enabled));
 	fuzz_check((cfg->nb_pci_rules == 0) || cfg->pci_list_mode != EAL_PCI_LIST_NONE);
 	for (unsigned int i = 0; i < cfg->nb_pci_rules; i++) {
 		fuzz_check(cfg->pci_rules[i].args != NULL);

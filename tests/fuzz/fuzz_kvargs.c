@@ -17,8 +17,8 @@ static const char *const keys_virtio_user[] = { "path",	     "queues",	 "queue_s
 						"mrg_rxbuf", "in_order", "mac",	       NULL };
 static const char *const keys_pcap[] = { "rx_pcap", "tx_pcap",	   "rx_iface", "tx_iface",
 					 "iface",   "infinite_rx", NULL };
-static const char *const keys_af_packet[] = { "iface", "qpairs", "blocksz", "framecnt",
-					      "qdisc_bypass", NULL };
+static const char *const keys_af_packet[] = { "iface",	  "qpairs",	  "blocksz",
+					      "framecnt", "qdisc_bypass", NULL };
 static const char *const keys_ring[] = { "queues", "size", "peer", NULL };
 static const char *const keys_null[] = { "size", "copy", "no-rx", NULL };
 static const char *const *const key_sets[] = { keys_virtio_user, keys_pcap, keys_af_packet,
