@@ -202,8 +202,12 @@ ssize_t prt_pci_write_config(const struct prt_pci_device *dev, const void *buf, 
 int prt_pci_find_capability(const struct prt_pci_device *dev, uint8_t cap);
 
 /**
- * The next capability @p cap after the one at @p offset (virtio has several
- * vendor-specific ones). @return offset; 0 when none; -errno.
+ * The next capability @p cap after the one at @p offset, which an earlier
+ * call returned (virtio has several vendor-specific ones). The list is
+ * walked from its start and ends where it comes back to a position it
+ * visited, so iterating with this call ends even on a device whose list
+ * loops. @return offset; 0 when none (or @p offset is not on the list);
+ * -errno of the config reads.
  */
 int prt_pci_find_next_capability(const struct prt_pci_device *dev, uint8_t cap, int offset);
 

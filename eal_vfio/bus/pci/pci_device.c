@@ -88,37 +88,40 @@ static int cfg_read(const struct prt_pci_device *dev, off_t off, size_t len, uin
 
 int prt_pci_find_next_capability(const struct prt_pci_device *dev, uint8_t cap, int offset)
 {
+	/*
+	 * The dwords of the list visited (0x40-0xfc: bits 0-47): a list that
+	 * comes back to one ends there, so it is a finite sequence of distinct
+	 * positions, and an iteration over it (find, then next from what was
+	 * found) moves forward along it and ends.
+	 */
+	uint64_t seen = 0;
+	bool past = offset == 0;
 	uint32_t v, pos;
-	/* At most 48 capabilities fit in the 192 bytes after the header: stops a loop. */
-	int ttl = (PCI_CFG_SPACE_SIZE - PCI_STD_HEADER_SIZE) / 4;
 	int ret;
 
-	if (offset == 0) {
-		ret = cfg_read(dev, PCI_STATUS, 2, &v);
-		if (ret < 0)
-			return ret;
-		if (!(v & PCI_STATUS_CAP_LIST))
-			return 0;
-		ret = cfg_read(dev, PCI_CAPABILITY_LIST, 1, &pos);
-	} else {
-		ret = cfg_read(dev, offset + 1, 1, &pos);
-	}
+	ret = cfg_read(dev, PCI_STATUS, 2, &v);
 	if (ret < 0)
 		return ret;
-	while (pos >= PCI_STD_HEADER_SIZE && ttl-- > 0) {
+	if (!(v & PCI_STATUS_CAP_LIST))
+		return 0;
+	ret = cfg_read(dev, PCI_CAPABILITY_LIST, 1, &pos);
+	while (ret == 0 && pos >= PCI_STD_HEADER_SIZE) {
+		uint64_t bit = 1ull << (pos / 4 - PCI_STD_HEADER_SIZE / 4);
+
 		pos &= ~3u;
-		ret = cfg_read(dev, pos, 1, &v);
-		if (ret < 0)
-			return ret;
-		if (v == 0xff)
+		if (seen & bit)
 			break;
-		if (v == cap)
+		seen |= bit;
+		ret = cfg_read(dev, pos, 1, &v);
+		if (ret < 0 || v == 0xff)
+			break;
+		if (past && v == cap)
 			return (int)pos;
+		if ((int)pos == offset)
+			past = true;
 		ret = cfg_read(dev, pos + 1, 1, &pos);
-		if (ret < 0)
-			return ret;
 	}
-	return 0;
+	return ret < 0 ? ret : 0;
 }
 
 int prt_pci_find_capability(const struct prt_pci_device *dev, uint8_t cap)
