@@ -230,7 +230,9 @@ int prt_pci_set_bus_master(const struct prt_pci_device *dev, bool enable);
  * reach it with prt_pci_bar_read/write). Done at open for drivers with
  * PRT_PCI_DRV_NEED_MAPPING; mapping a mapped BAR returns 0.
  * @return 0; -EINVAL for an unused BAR; -ENOTSUP when the BAR cannot be
- *         mapped (I/O BARs); -errno of mmap.
+ *         mapped (I/O BARs); -EPROTO (logged) when the kernel's sparse-mmap
+ *         areas are malformed (past the region info, outside the BAR); -errno
+ *         of mmap.
  */
 int prt_pci_map_bar(struct prt_pci_device *dev, unsigned int bar);
 

@@ -171,10 +171,10 @@ int prt_pci_set_bus_master(const struct prt_pci_device *dev, bool enable)
 
 int prt_pci_map_bar(struct prt_pci_device *dev, unsigned int bar)
 {
-	const struct vfio_region_info_cap_sparse_mmap *sparse;
+	const struct vfio_region_sparse_mmap_area *areas;
 	struct vfio_region_info *info;
+	int ret, nr_areas;
 	void *base, *p;
-	int ret;
 
 	if (bar >= PRT_PCI_MAX_RESOURCE || dev->vfio_fd < 0)
 		return -EINVAL;
@@ -191,8 +191,15 @@ int prt_pci_map_bar(struct prt_pci_device *dev, unsigned int bar)
 		ret = -ENOTSUP;
 		goto out;
 	}
-	sparse = (const void *)vfio_region_cap(info, VFIO_REGION_INFO_CAP_SPARSE_MMAP);
-	if (!sparse) {
+	nr_areas = vfio_region_sparse_areas(info, &areas);
+	if (nr_areas == -EPROTO) {
+		PRT_LOG(ERR, PRT_LOGTYPE_PCI,
+			"%s: BAR%u: VFIO's sparse-mmap areas run past the region info or outside the BAR",
+			dev->name, bar);
+		ret = -EPROTO;
+		goto out;
+	}
+	if (nr_areas == -ENOENT) {
 		base = mmap(NULL, info->size, PROT_READ | PROT_WRITE, MAP_SHARED, dev->vfio_fd,
 			    (off_t)info->offset);
 		if (base == MAP_FAILED) {
@@ -206,12 +213,12 @@ int prt_pci_map_bar(struct prt_pci_device *dev, unsigned int bar)
 			ret = -errno;
 			goto out;
 		}
-		for (uint32_t i = 0; i < sparse->nr_areas; i++) {
-			if (sparse->areas[i].size == 0)
+		for (int i = 0; i < nr_areas; i++) {
+			if (areas[i].size == 0)
 				continue;
-			p = mmap((char *)base + sparse->areas[i].offset, sparse->areas[i].size,
+			p = mmap((char *)base + areas[i].offset, areas[i].size,
 				 PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, dev->vfio_fd,
-				 (off_t)(info->offset + sparse->areas[i].offset));
+				 (off_t)(info->offset + areas[i].offset));
 			if (p == MAP_FAILED) {
 				ret = -errno;
 				munmap(base, info->size);
@@ -223,7 +230,7 @@ int prt_pci_map_bar(struct prt_pci_device *dev, unsigned int bar)
 	dev->mem_resource[bar].len = info->size;
 	ret = 0;
 out:
-	if (ret < 0 && ret != -ENOTSUP && ret != -EINVAL)
+	if (ret < 0 && ret != -ENOTSUP && ret != -EINVAL && ret != -EPROTO)
 		PRT_LOG(ERR, PRT_LOGTYPE_PCI, "%s: cannot map BAR%u: %s", dev->name, bar,
 			strerror(-ret));
 	free(info);
