@@ -99,7 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_check(atomic_load(&q.eof) == 1 || atomic_load(&q.eof) == -EIO);
 	fuzz_check(q.pending_hdr == NULL);
 	fuzz_check(q.read_errors == (atomic_load(&q.eof) == -EIO ? 1u : 0u));
-	fuzz_check(q.truncated <= q.pkts);
+	fuzz_check(q.truncated <= q.stats.packets);
 	pcap_close(q.pcap);
 	close(fd);
 	fuzz_check(prt_mempool_in_use_count(mp) == 0);
