@@ -12,7 +12,11 @@
 
 #include "testpmd.h"
 
-struct tp_config tp_cfg = {
+/* What main() runs with: tp_parse_args() fills it. */
+struct tp_config tp_cfg;
+
+/* What tp_parse_args() starts from: dpdk-testpmd's defaults. */
+static const struct tp_config tp_defaults = {
 	.nb_cores = 1,
 	.nb_rxq = 1,
 	.nb_txq = 1,
@@ -90,12 +94,15 @@ static int get_uint(const char *opt, const char *val, unsigned long min, unsigne
 	return 0;
 }
 
-static int parse_txpkts(const char *opt, const char *val)
+static int parse_txpkts(struct tp_config *cfg, const char *opt, const char *val)
 {
 	char buf[128], *save = NULL, *tok;
 	unsigned int n = 0;
 	uint32_t total = 0;
 
+	if (strlen(val) >= sizeof(buf)) /* cut short, a length could read as another */
+		return bad(opt, val, "too long: at most %d lengths, e.g. 64 or 1000,500",
+			   TP_MAX_SEGS);
 	snprintf(buf, sizeof(buf), "%s", val);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		unsigned long len;
@@ -104,21 +111,21 @@ static int parse_txpkts(const char *opt, const char *val)
 			return bad(opt, val, "at most %d segments", TP_MAX_SEGS);
 		if (get_uint(opt, tok, 1, 65535, &len) < 0)
 			return -EINVAL;
-		tp_cfg.txpkts[n++] = (uint16_t)len;
+		cfg->txpkts[n++] = (uint16_t)len;
 		total += (uint32_t)len;
 	}
 	if (n == 0)
 		return bad(opt, val, "give segment lengths, e.g. 64 or 1000,500");
-	if (tp_cfg.txpkts[0] < 42)
+	if (cfg->txpkts[0] < 42)
 		return bad(opt, val,
 			   "the first segment holds the Ethernet, IPv4 and UDP headers: "
 			   "give it 42 bytes or more");
-	tp_cfg.nb_txpkts = n;
-	tp_cfg.tx_pkt_len = total;
+	cfg->nb_txpkts = n;
+	cfg->tx_pkt_len = total;
 	return 0;
 }
 
-static int parse_eth_peer(const char *opt, const char *val)
+static int parse_eth_peer(struct tp_config *cfg, const char *opt, const char *val)
 {
 	const char *comma = strchr(val, ',');
 	char port[16];
@@ -129,7 +136,7 @@ static int parse_eth_peer(const char *opt, const char *val)
 	snprintf(port, sizeof(port), "%.*s", (int)(comma - val), val);
 	if (get_uint(opt, port, 0, PRT_MAX_ETHPORTS - 1, &p) < 0)
 		return -EINVAL;
-	if (prt_ether_unformat_addr(comma + 1, &tp_cfg.peer_addr[p]) < 0)
+	if (prt_ether_unformat_addr(comma + 1, &cfg->peer_addr[p]) < 0)
 		return bad(opt, val, "'%s' is not a MAC address (xx:xx:xx:xx:xx:xx)", comma + 1);
 	return 0;
 }
@@ -186,7 +193,7 @@ static const struct option long_opts[] = {
 };
 
 /* Applies one option; @name is its long name for messages. */
-static int apply(int opt, const char *name, const char *val)
+static int apply(struct tp_config *cfg, int opt, const char *name, const char *val)
 {
 	unsigned long v;
 	char *end;
@@ -195,110 +202,111 @@ static int apply(int opt, const char *name, const char *val)
 	case OPT_FWD_MODE: {
 		char modes[128];
 
-		tp_cfg.engine = fwd_engine_find(val);
+		cfg->engine = fwd_engine_find(val);
 		fwd_engine_names(modes, sizeof(modes));
-		return tp_cfg.engine ? 0 : bad(name, val, "modes are %s", modes);
+		return cfg->engine ? 0 : bad(name, val, "modes are %s", modes);
 	}
 	case OPT_NB_CORES:
 		if (get_uint(name, val, 1, PRT_MAX_LCORE - 1, &v) < 0)
 			return -EINVAL;
-		tp_cfg.nb_cores = (unsigned int)v;
+		cfg->nb_cores = (unsigned int)v;
 		return 0;
 	case OPT_RXQ:
 	case OPT_TXQ:
 		if (get_uint(name, val, 1, PRT_MAX_QUEUES_PER_PORT, &v) < 0)
 			return -EINVAL;
-		*(opt == OPT_RXQ ? &tp_cfg.nb_rxq : &tp_cfg.nb_txq) = (uint16_t)v;
+		*(opt == OPT_RXQ ? &cfg->nb_rxq : &cfg->nb_txq) = (uint16_t)v;
 		return 0;
 	case OPT_RXD:
 	case OPT_TXD:
 		if (get_uint(name, val, 1, 65535, &v) < 0)
 			return -EINVAL;
-		*(opt == OPT_RXD ? &tp_cfg.nb_rxd : &tp_cfg.nb_txd) = (uint16_t)v;
+		*(opt == OPT_RXD ? &cfg->nb_rxd : &cfg->nb_txd) = (uint16_t)v;
 		return 0;
 	case OPT_BURST:
 		if (get_uint(name, val, 1, TP_MAX_BURST, &v) < 0)
 			return -EINVAL;
-		tp_cfg.burst = (uint16_t)v;
+		cfg->burst = (uint16_t)v;
 		return 0;
 	case OPT_PORTMASK:
 		errno = 0;
-		tp_cfg.portmask = strtoull(val, &end, 16);
-		if (*val == '\0' || *end != '\0' || errno || tp_cfg.portmask == 0)
+		cfg->portmask = strtoull(val, &end, 16);
+		if (*val == '\0' || *end != '\0' || errno || cfg->portmask == 0)
 			return bad(name, val,
 				   "give a non-zero hexadecimal mask of port ids, e.g. 0x3");
 		return 0;
 	case OPT_TOPOLOGY:
 		if (strcmp(val, "paired") == 0)
-			tp_cfg.topology = TP_TOPO_PAIRED;
+			cfg->topology = TP_TOPO_PAIRED;
 		else if (strcmp(val, "chained") == 0)
-			tp_cfg.topology = TP_TOPO_CHAINED;
+			cfg->topology = TP_TOPO_CHAINED;
 		else if (strcmp(val, "loop") == 0)
-			tp_cfg.topology = TP_TOPO_LOOP;
+			cfg->topology = TP_TOPO_LOOP;
 		else
 			return bad(name, val, "topologies are paired, chained and loop");
 		return 0;
 	case OPT_STATS_PERIOD:
 		if (get_uint(name, val, 0, 86400, &v) < 0)
 			return -EINVAL;
-		tp_cfg.stats_period = (unsigned int)v;
+		cfg->stats_period = (unsigned int)v;
 		return 0;
 	case OPT_TXPKTS:
-		return parse_txpkts(name, val);
+		return parse_txpkts(cfg, name, val);
 	case OPT_ETH_PEER:
-		return parse_eth_peer(name, val);
+		return parse_eth_peer(cfg, name, val);
 	case OPT_MAX_PKT_LEN:
 		if (get_uint(name, val, 64, 65535, &v) < 0)
 			return -EINVAL;
-		tp_cfg.max_pkt_len = (uint32_t)v;
+		cfg->max_pkt_len = (uint32_t)v;
 		return 0;
 	case OPT_MBUF_SIZE:
 		if (get_uint(name, val, PRT_PKTMBUF_HEADROOM + 64, 65535, &v) < 0)
 			return -EINVAL;
-		tp_cfg.mbuf_size = (uint16_t)v;
+		cfg->mbuf_size = (uint16_t)v;
 		return 0;
 	case OPT_TOTAL_NUM_MBUFS:
 		if (get_uint(name, val, 1024, 1u << 26, &v) < 0)
 			return -EINVAL;
-		tp_cfg.total_num_mbufs = (unsigned int)v;
+		cfg->total_num_mbufs = (unsigned int)v;
 		return 0;
 	case OPT_RX_INTR:
-		tp_cfg.rx_intr = true;
+		cfg->rx_intr = true;
 		return 0;
 	case OPT_TX_FIRST:
-		tp_cfg.tx_first = true;
+		cfg->tx_first = true;
 		return 0;
 	case OPT_NO_LSC_INTR:
-		tp_cfg.lsc_intr = false;
+		cfg->lsc_intr = false;
 		return 0;
 	case OPT_NO_RMV_INTR:
-		tp_cfg.rmv_intr = false;
+		cfg->rmv_intr = false;
 		return 0;
 	case OPT_RUN_TIME:
 		errno = 0;
-		tp_cfg.run_time = strtod(val, &end);
-		if (*val == '\0' || *end != '\0' || errno || tp_cfg.run_time < 0)
+		cfg->run_time = strtod(val, &end);
+		if (*val == '\0' || *end != '\0' || errno || cfg->run_time < 0)
 			return bad(name, val, "give seconds, e.g. 10 or 0.5 (0: start and stop)");
 		return 0;
 	case OPT_JSON_STATS:
-		tp_cfg.json_path = val;
+		cfg->json_path = val;
 		return 0;
 	case 'i':
-		tp_cfg.interactive = true;
+		cfg->interactive = true;
 		return 0;
 	}
 	return -EINVAL;
 }
 
-int tp_parse_args(int argc, char **argv)
+int tp_parse_args(int argc, char **argv, struct tp_config *cfg)
 {
 	int opt, idx;
 
-	tp_cfg.engine = fwd_engine_find("io");
+	*cfg = tp_defaults;
+	cfg->engine = fwd_engine_find("io");
 	for (unsigned int p = 0; p < PRT_MAX_ETHPORTS; p++)
-		tp_cfg.peer_addr[p] = (struct prt_ether_addr){ { 0x02, 0, 0, 0, 0, (uint8_t)p } };
+		cfg->peer_addr[p] = (struct prt_ether_addr){ { 0x02, 0, 0, 0, 0, (uint8_t)p } };
 	opterr = 0;
-	optind = 1;
+	optind = 0; /* glibc: a full restart, also of a cluster of short options left half-read */
 	while ((opt = getopt_long(argc, argv, ":hi", long_opts, &idx)) != -1) {
 		if (opt == 'h') {
 			usage(argv[0]);
@@ -314,7 +322,7 @@ int tp_parse_args(int argc, char **argv)
 				argv[optind - 1]);
 			return -EINVAL;
 		}
-		if (apply(opt, opt == 'i' ? "interactive" : long_opts[idx].name, optarg) < 0)
+		if (apply(cfg, opt, opt == 'i' ? "interactive" : long_opts[idx].name, optarg) < 0)
 			return -EINVAL;
 	}
 	if (optind < argc) {
@@ -322,20 +330,19 @@ int tp_parse_args(int argc, char **argv)
 			argv[optind]);
 		return -EINVAL;
 	}
-	if (tp_cfg.interactive &&
-	    (tp_cfg.run_time >= 0 || tp_cfg.stats_period || tp_cfg.tx_first)) {
+	if (cfg->interactive && (cfg->run_time >= 0 || cfg->stats_period || cfg->tx_first)) {
 		fprintf(stderr, "testpmd-lite: %s is for a run without -i; at the prompt: %s\n",
-			tp_cfg.run_time >= 0 ? "--run-time" :
-			tp_cfg.stats_period  ? "--stats-period" :
-					       "--tx-first",
-			tp_cfg.run_time >= 0 ? "start, then stop when you want" :
-			tp_cfg.stats_period  ? "show port stats all (rates since the last show)" :
-					       "start tx_first");
+			cfg->run_time >= 0 ? "--run-time" :
+			cfg->stats_period  ? "--stats-period" :
+					     "--tx-first",
+			cfg->run_time >= 0 ? "start, then stop when you want" :
+			cfg->stats_period  ? "show port stats all (rates since the last show)" :
+					     "start tx_first");
 		return -EINVAL;
 	}
-	if (tp_cfg.max_pkt_len - PRT_ETHER_HDR_CRC_LEN < 68) {
+	if (cfg->max_pkt_len - PRT_ETHER_HDR_CRC_LEN < 68) {
 		fprintf(stderr, "testpmd-lite: --max-pkt-len=%u leaves an MTU under 68 bytes\n",
-			tp_cfg.max_pkt_len);
+			cfg->max_pkt_len);
 		return -EINVAL;
 	}
 	return 0;

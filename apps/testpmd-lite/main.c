@@ -144,7 +144,7 @@ int main(int argc, char **argv)
 		return n == -ECANCELED ? 0 : 1; /* the EAL said why */
 	argc -= n;
 	argv += n;
-	ret = tp_parse_args(argc, argv);
+	ret = tp_parse_args(argc, argv, &tp_cfg);
 	if (ret == 0 && tp_telemetry_register() < 0)
 		fprintf(stderr, "testpmd-lite: /testpmd/fwd not registered with telemetry\n");
 	if (ret == 0) {

@@ -127,10 +127,13 @@ const struct fwd_engine *fwd_engine_find(const char *name);
 void fwd_engine_names(char *buf, size_t len);
 
 /**
- * Parses testpmd-lite's options (after the EAL's) into tp_cfg.
+ * Parses testpmd-lite's options (after the EAL's) into @p cfg, from the
+ * defaults on: nothing else is touched, so it can be called any number of
+ * times (tests/fuzz/fuzz_testpmd_args.c). String options (--json-stats)
+ * point into @p argv. Not thread-safe (getopt_long).
  * @return 0; 1 when --help was printed; -EINVAL after one line on stderr.
  */
-int tp_parse_args(int argc, char **argv);
+int tp_parse_args(int argc, char **argv, struct tp_config *cfg);
 
 /** Checks the portmask, sets up the pool and every forwarding port, builds the streams. */
 int tp_ports_setup(void);

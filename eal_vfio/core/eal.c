@@ -104,6 +104,7 @@ int prt_eal_init(int argc, char **argv)
 		ret = -ECANCELED;
 		goto out;
 	}
+	eal_log_levels_apply(&cfg);
 	ret = config_keep_args(&cfg, argc, argv, consumed);
 	if (ret < 0) {
 		eal_config_free(&cfg);

@@ -226,8 +226,6 @@ struct eal_parse {
 	struct eal_config *cfg;
 	struct eal_cpu_env env;
 	int main_lcore; /* -1: not given */
-	const char **log_args; /* --log-level values, applied once all are accepted */
-	unsigned int nb_log_args;
 	const char *noop_value[64]; /* per option: the value of a no-op option seen */
 	bool noop_seen[64];
 };
@@ -366,7 +364,7 @@ static int opt_log_level(struct eal_parse *p, const char *opt, const char *val)
 	int ret = check_log_level(opt, val);
 
 	if (ret == 0)
-		p->log_args[p->nb_log_args++] = val;
+		p->cfg->log_levels[p->cfg->nb_log_levels++] = val;
 	return ret;
 }
 
@@ -740,8 +738,8 @@ int eal_parse_args(int argc, char **argv, struct eal_config *cfg)
 			strerror(-ret));
 		return ret;
 	}
-	p.log_args = calloc((size_t)argc + 1, sizeof(*p.log_args));
-	if (p.log_args == NULL)
+	cfg->log_levels = calloc((size_t)argc + 1, sizeof(*cfg->log_levels));
+	if (cfg->log_levels == NULL)
 		return -ENOMEM;
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0) {
@@ -764,13 +762,16 @@ int eal_parse_args(int argc, char **argv, struct eal_config *cfg)
 			goto out;
 		}
 	}
-	for (unsigned int k = 0; k < p.nb_log_args; k++)
-		prt_log_parse_arg(p.log_args[k]);
 	log_noops(&p);
 	ret = i - 1;
 out:
-	free(p.log_args);
 	return ret;
+}
+
+void eal_log_levels_apply(const struct eal_config *cfg)
+{
+	for (unsigned int k = 0; k < cfg->nb_log_levels; k++)
+		prt_log_parse_arg(cfg->log_levels[k]);
 }
 
 void eal_config_free(struct eal_config *cfg)
@@ -788,6 +789,7 @@ void eal_config_free(struct eal_config *cfg)
 	free(cfg->runtime_dir);
 	eal_args_free(cfg->eal_args);
 	eal_args_free(cfg->app_args);
+	free(cfg->log_levels);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

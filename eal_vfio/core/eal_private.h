@@ -74,6 +74,9 @@ struct eal_config {
 	 * EAL's arguments and the program's own, each NULL-terminated. */
 	char **eal_args;
 	char **app_args;
+	/** The --log-level values, in order: pointers into argv, applied by eal_log_levels_apply(). */
+	const char **log_levels;
+	unsigned int nb_log_levels;
 	bool help;
 };
 
@@ -81,12 +84,17 @@ struct eal_config {
 extern struct eal_config eal_cfg;
 
 /**
- * Parses the EAL options of @p argv into @p cfg (zeroed by the caller) and
- * sets the log levels given by --log-level. Prints one line on stderr for a
- * bad option.
+ * Parses the EAL options of @p argv into @p cfg (zeroed by the caller),
+ * applying nothing: the --log-level values are kept for
+ * eal_log_levels_apply(). Logs one line for a bad option (and one per DPDK
+ * option accepted without effect). Not thread-safe (one @p cfg per caller).
  * @return the number of arguments consumed after argv[0]; -EINVAL; -ENOMEM.
+ *         @p cfg is to be freed with eal_config_free() in every case.
  */
 int eal_parse_args(int argc, char **argv, struct eal_config *cfg);
+
+/** Sets the log levels the --log-level options of @p cfg chose, in their order. */
+void eal_log_levels_apply(const struct eal_config *cfg);
 
 /** Frees what eal_parse_args() and prt_eal_init() allocated in @p cfg. */
 void eal_config_free(struct eal_config *cfg);

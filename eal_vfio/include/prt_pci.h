@@ -218,8 +218,12 @@ ssize_t prt_pci_write_config(const struct prt_pci_device *dev, const void *buf, 
 int prt_pci_find_capability(const struct prt_pci_device *dev, uint8_t cap);
 
 /**
- * The next capability @p cap after the one at @p offset (virtio has several
- * vendor-specific ones). @return offset; 0 when none; -errno.
+ * The next capability @p cap after the one at @p offset, which an earlier
+ * call returned (virtio has several vendor-specific ones). The list is
+ * walked from its start and ends where it comes back to a position it
+ * visited, so iterating with this call ends even on a device whose list
+ * loops. @return offset; 0 when none (or @p offset is not on the list);
+ * -errno of the config reads.
  */
 int prt_pci_find_next_capability(const struct prt_pci_device *dev, uint8_t cap, int offset);
 
@@ -242,7 +246,9 @@ int prt_pci_set_bus_master(const struct prt_pci_device *dev, bool enable);
  * reach it with prt_pci_bar_read/write). Done at open for drivers with
  * PRT_PCI_DRV_NEED_MAPPING; mapping a mapped BAR returns 0.
  * @return 0; -EINVAL for an unused BAR; -ENOTSUP when the BAR cannot be
- *         mapped (I/O BARs); -errno of mmap.
+ *         mapped (I/O BARs); -EPROTO (logged) when the kernel's sparse-mmap
+ *         areas are malformed (past the region info, outside the BAR); -errno
+ *         of mmap.
  */
 int prt_pci_map_bar(struct prt_pci_device *dev, unsigned int bar);
 

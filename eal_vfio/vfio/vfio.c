@@ -297,21 +297,59 @@ int vfio_region_info(int fd, uint32_t index, struct vfio_region_info **info)
 	return 0;
 }
 
-const struct vfio_info_cap_header *vfio_region_cap(const struct vfio_region_info *info, uint16_t id)
+const struct vfio_info_cap_header *vfio_region_cap(const struct vfio_region_info *info, uint16_t id,
+						   size_t len)
 {
 	const struct vfio_info_cap_header *h;
+	uint32_t off;
 
 	if (!(info->flags & VFIO_REGION_INFO_FLAG_CAPS))
 		return NULL;
-	for (uint32_t off = info->cap_offset;
-	     off >= sizeof(*info) && off + sizeof(*h) <= info->argsz;) {
+	/*
+	 * The kernel appends each capability to the buffer, 8-byte aligned
+	 * (vfio_info_cap_add()):
+	 * a chain that goes back, is misaligned or runs past argsz is not its,
+	 * and ends the walk, which a loop therefore cannot hang.
+	 */
+	for (off = info->cap_offset;
+	     off >= sizeof(*info) && off % 8 == 0 && (size_t)off + sizeof(*h) <= info->argsz;) {
 		h = (const void *)((const char *)info + off);
 		if (h->id == id)
-			return h;
-		/* The kernel chains capabilities forward; anything else ends the walk. */
-		off = h->next > off ? h->next : 0;
+			return len <= info->argsz - off ? h : NULL;
+		if (h->next <= off)
+			break;
+		off = h->next;
 	}
 	return NULL;
+}
+
+int vfio_region_sparse_areas(const struct vfio_region_info *info,
+			     const struct vfio_region_sparse_mmap_area **areas)
+{
+	const struct vfio_region_info_cap_sparse_mmap *sparse;
+	uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE);
+	size_t room;
+
+	sparse = (const void *)vfio_region_cap(info, VFIO_REGION_INFO_CAP_SPARSE_MMAP,
+					       sizeof(*sparse));
+	if (sparse == NULL)
+		return info->flags & VFIO_REGION_INFO_FLAG_CAPS &&
+				       vfio_region_cap(info, VFIO_REGION_INFO_CAP_SPARSE_MMAP,
+						       sizeof(struct vfio_info_cap_header)) ?
+			       -EPROTO : /* there, but cut short */
+			       -ENOENT;
+	room = info->argsz - (size_t)((const char *)sparse->areas - (const char *)info);
+	if (sparse->nr_areas > room / sizeof(sparse->areas[0]))
+		return -EPROTO;
+	for (uint32_t i = 0; i < sparse->nr_areas; i++) {
+		const struct vfio_region_sparse_mmap_area *a = &sparse->areas[i];
+
+		if (a->offset > info->size || a->size > info->size - a->offset ||
+		    (a->offset | a->size) & (pg - 1))
+			return -EPROTO;
+	}
+	*areas = sparse->areas;
+	return (int)sparse->nr_areas; /* fits: at most argsz / 16 */
 }
 
 int prt_vfio_dma_map(uint64_t vaddr, prt_iova_t iova, uint64_t len)

@@ -34,10 +34,26 @@ void vfio_device_close(const char *bdf, int fd);
 int vfio_region_info(int fd, uint32_t index, struct vfio_region_info **info);
 
 /**
- * The capability @p id in the chain of @p info, or NULL.
+ * The capability @p id in the chain of @p info (VFIO_REGION_INFO_FLAG_CAPS),
+ * its first @p len bytes inside info->argsz, which vfio_region_info()
+ * allocated; NULL when absent or shorter. A chain that goes back,
+ * misaligned or past argsz ends the walk (the kernel appends each
+ * capability after the last).
  */
-const struct vfio_info_cap_header *vfio_region_cap(const struct vfio_region_info *info,
-						   uint16_t id);
+const struct vfio_info_cap_header *vfio_region_cap(const struct vfio_region_info *info, uint16_t id,
+						   size_t len);
+
+/**
+ * The areas of region @p info that may be mmap()ed
+ * (VFIO_REGION_INFO_CAP_SPARSE_MMAP: a BAR holding the MSI-X table), each
+ * checked to be page-aligned and inside the region, in @p *areas (pointing
+ * into @p info).
+ * @return the number of areas (0: none may be mapped); -ENOENT without the
+ *         capability (the whole region may be); -EPROTO when it is malformed
+ *         (its areas past argsz, an area outside the region or unaligned).
+ */
+int vfio_region_sparse_areas(const struct vfio_region_info *info,
+			     const struct vfio_region_sparse_mmap_area **areas);
 
 /**
  * The mode "auto" resolves to on this host, without opening anything:

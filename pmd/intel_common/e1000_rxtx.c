@@ -66,17 +66,18 @@ uint16_t e1000_recv_pkts(void *rxq, struct prt_mbuf **rx_pkts, uint16_t nb_pkts)
 			/* Its bytes cannot be trusted: drop the whole frame at EOP. */
 			prt_pktmbuf_free(m);
 			q->pkt_bad = true;
-		} else if (unlikely(q->pkt_first != NULL &&
-				    q->pkt_first->pkt_len + d.len >
-					    prt_atomic_load(&q->max_rx_pktlen,
-							    memory_order_relaxed))) {
+		} else if (unlikely((q->pkt_first != NULL ? q->pkt_first->pkt_len : 0) + d.len >
+				    prt_atomic_load(&q->max_rx_pktlen, memory_order_relaxed))) {
 			/*
 			 * Longer than any frame the port takes: a device that
 			 * never sets EOP would chain the whole pool (and wrap
-			 * nb_segs). Drop what was gathered now, the rest as it
+			 * nb_segs), and one that fills a buffer larger than the
+			 * MTU allows would hand the application more than it
+			 * asked for. Drop what was gathered now, the rest as it
 			 * comes, and the frame at EOP.
 			 */
-			prt_pktmbuf_free(q->pkt_first);
+			if (q->pkt_first != NULL)
+				prt_pktmbuf_free(q->pkt_first);
 			prt_pktmbuf_free(m);
 			q->pkt_first = NULL;
 			q->pkt_last = NULL;

@@ -60,7 +60,7 @@ struct e1000_rx_queue {
 	uint64_t packets;
 	uint64_t bytes;
 	uint64_t errors; /**< frames dropped: bad length, error bits, too long */
-	uint64_t oversize; /**< of those, chains longer than max_rx_pktlen (EOP late or never) */
+	uint64_t oversize; /**< of those, longer than max_rx_pktlen (EOP late or never, or a big buffer) */
 	const struct prt_memzone *mz; /**< the descriptors */
 	void *cookies[]; /**< ring.nb_desc entries: the mbuf of each descriptor */
 };

@@ -134,7 +134,9 @@ void vhost_user_close(struct vhost_user *vu);
 /*
  * The requests. Each returns 0 or a negative errno: -ENOTCONN (closed),
  * -ECONNRESET / -EPIPE (the backend went away), -ETIMEDOUT, -EPROTO (a
- * malformed reply, or a REPLY_ACK with a non-zero status).
+ * malformed reply); each of these closes the connection. -EIO: the
+ * backend refused the request (a REPLY_ACK with a non-zero status); the
+ * connection stays open.
  */
 int vhost_user_set_owner(struct vhost_user *vu);
 int vhost_user_get_u64(struct vhost_user *vu, enum vhost_user_request req, uint64_t *val);

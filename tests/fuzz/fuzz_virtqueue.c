@@ -14,30 +14,13 @@
  * tables (VIRTIO_F_INDIRECT_DESC: chains go through them, one descriptor
  * each), byte 1 the queue size; then operations.
  */
-#include <stdbool.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
+#include "fuzz_common.h"
 
-#include "prt_log.h"
 #include "virtqueue.h"
 #include "vq_sim.h"
 
 #define MAX_QSIZE 64
 #define BUF_LEN 128
-
-struct input {
-	const uint8_t *p;
-	size_t left;
-};
-
-static uint8_t next_byte(struct input *in)
-{
-	if (in->left == 0)
-		return 0;
-	in->left--;
-	return *in->p++;
-}
 
 static unsigned int kicks;
 static void on_kick(struct virtqueue *vq)
@@ -57,12 +40,6 @@ struct model {
 		uint8_t tables[MAX_QSIZE * 2][5 * VQ_INDIRECT_DESC_LEN]; /* indirect, per buffer */
 };
 
-static void check(bool ok)
-{
-	if (!ok)
-		abort();
-}
-
 static int free_slot(const struct model *m, unsigned int start)
 {
 	unsigned int i;
@@ -77,8 +54,8 @@ static void take_back(struct model *m, void *cookie, uint32_t len)
 {
 	long k = (uint8_t(*)[BUF_LEN])cookie - m->bufs;
 
-	check(k >= 0 && k < MAX_QSIZE * 2 && m->inflight[k]);
-	check(len == VIRTQUEUE_LEN_BAD || len <= m->in_len[k]);
+	fuzz_check(k >= 0 && k < MAX_QSIZE * 2 && m->inflight[k]);
+	fuzz_check(len == VIRTQUEUE_LEN_BAD || len <= m->in_len[k]);
 	m->inflight[k] = false;
 	m->descs -= m->ndescs[k];
 }
@@ -88,11 +65,11 @@ static void release(void *cookie, void *arg)
 	take_back(arg, cookie, 0);
 }
 
-static void op_add(struct virtqueue *vq, struct model *m, struct input *in)
+static void op_add(struct virtqueue *vq, struct model *m, struct fuzz_input *in)
 {
-	uint8_t b = next_byte(in);
+	uint8_t b = fuzz_u8(in);
 	uint16_t nsegs = (uint16_t)(b % 5 + 1), nwrite = (uint16_t)((b >> 3) % (nsegs + 1)), i;
-	int k = free_slot(m, next_byte(in));
+	int k = free_slot(m, fuzz_u8(in));
 	/* Through an indirect table (with VIRTIO_F_INDIRECT_DESC): one descriptor. */
 	bool indirect = vq->indirect && (b & 0x80) && nsegs > 1;
 	struct vq_seg segs[5];
@@ -122,42 +99,41 @@ static void op_add(struct virtqueue *vq, struct model *m, struct input *in)
 	}
 }
 
-static void op_get_used(struct virtqueue *vq, struct model *m, struct input *in)
+static void op_get_used(struct virtqueue *vq, struct model *m, struct fuzz_input *in)
 {
 	void *cookies[MAX_QSIZE];
 	uint32_t lens[MAX_QSIZE];
-	uint16_t n = virtqueue_get_used(vq, cookies, lens, (uint16_t)(next_byte(in) % MAX_QSIZE)),
-		 i;
+	uint16_t n = virtqueue_get_used(vq, cookies, lens, (uint16_t)(fuzz_u8(in) % MAX_QSIZE)), i;
 
 	for (i = 0; i < n; i++)
 		take_back(m, cookies[i], lens[i]);
 }
 
 /* The device writes 1-8 arbitrary bytes anywhere in the ring memory. */
-static void op_device_write(struct virtqueue *vq, struct input *in)
+static void op_device_write(struct virtqueue *vq, struct fuzz_input *in)
 {
-	size_t off = ((size_t)next_byte(in) << 8 | next_byte(in)) % vq->ring_len;
-	uint8_t n = (uint8_t)(next_byte(in) % 8 + 1), i;
+	size_t off = ((size_t)fuzz_u8(in) << 8 | fuzz_u8(in)) % vq->ring_len;
+	uint8_t n = (uint8_t)(fuzz_u8(in) % 8 + 1), i;
 
 	for (i = 0; i < n && off + i < vq->ring_len; i++)
-		((uint8_t *)vq->ring_va)[off + i] = next_byte(in);
+		((uint8_t *)vq->ring_va)[off + i] = fuzz_u8(in);
 }
 
 /* The simulated device uses up to a few buffers, correctly as far as it can
  * tell: one used entry each, or in order one for the whole batch. */
-static void op_device_use(struct vq_sim *sim, bool in_order, struct input *in)
+static void op_device_use(struct vq_sim *sim, bool in_order, struct fuzz_input *in)
 {
-	uint8_t b = next_byte(in), n = b % 8, i;
+	uint8_t b = fuzz_u8(in), n = b % 8, i;
 	struct vq_sim_buf bufs[8];
 
 	for (i = 0; i < n; i++) {
 		if (vq_sim_pop(sim, &bufs[i]) != 1)
 			break;
 		if (!(in_order && (b & 0x80)))
-			vq_sim_push(sim, &bufs[i], next_byte(in));
+			vq_sim_push(sim, &bufs[i], fuzz_u8(in));
 	}
 	if (in_order && (b & 0x80))
-		vq_sim_push_batch(sim, bufs, i, next_byte(in));
+		vq_sim_push_batch(sim, bufs, i, fuzz_u8(in));
 	vq_sim_publish(sim);
 }
 
@@ -167,16 +143,16 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	prt_log_set_level_pattern("pmd.net.virtio", 0, PRT_LOG_CRIT);
+	fuzz_log_quiet();
 	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct input in = { data, size };
-	uint8_t mode = next_byte(&in);
-	uint16_t qsize = (uint16_t)(1u << (next_byte(&in) % 7));
+	struct fuzz_input in = { data, size };
+	uint8_t mode = fuzz_u8(&in);
+	uint16_t qsize = (uint16_t)(1u << (fuzz_u8(&in) % 7));
 	unsigned int flags = (mode & 1 ? VQ_F_PACKED : 0) | (mode & 2 ? VQ_F_EVENT_IDX : 0) |
 			     (mode & 4 ? VQ_F_IN_ORDER : 0) | (mode & 8 ? VQ_F_INDIRECT : 0);
 	size_t ring_len = virtqueue_ring_size(qsize, flags);
@@ -187,13 +163,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&m, 0, sizeof(m));
 	ring = aligned_alloc(4096, ring_len);
-	check(ring != NULL);
+	fuzz_check(ring != NULL);
 	vq = virtqueue_create(qsize, flags, ring, (uintptr_t)ring, 0, on_kick, NULL);
-	check(vq != NULL);
+	fuzz_check(vq != NULL);
 	vq_sim_init(&sim, vq);
 	vq_sim_allow_tables(&sim, m.tables, sizeof(m.tables));
 	while (in.left > 0) {
-		switch (next_byte(&in) % 8) {
+		switch (fuzz_u8(&in) % 8) {
 		case 0:
 		case 1:
 			op_add(vq, &m, &in);
@@ -211,24 +187,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			virtqueue_kick(vq);
 			break;
 		case 6:
-			if (next_byte(&in) & 1)
+			if (fuzz_u8(&in) & 1)
 				virtqueue_intr_enable(vq);
 			else
 				virtqueue_intr_disable(vq);
 			break;
 		case 7:
-			if (next_byte(&in) == 0xa5) { /* rarely: reset the queue */
+			if (fuzz_u8(&in) == 0xa5) { /* rarely: reset the queue */
 				virtqueue_detach(vq, release, &m);
-				check(m.descs == 0);
+				fuzz_check(m.descs == 0);
 				vq_sim_init(&sim, vq);
 				vq_sim_allow_tables(&sim, m.tables, sizeof(m.tables));
 			}
 			break;
 		}
-		check(virtqueue_free_count(vq) + m.descs == qsize);
+		fuzz_check(virtqueue_free_count(vq) + m.descs == qsize);
 	}
 	virtqueue_detach(vq, release, &m);
-	check(m.descs == 0);
+	fuzz_check(m.descs == 0);
 	virtqueue_free(vq);
 	free(ring);
 	return 0;

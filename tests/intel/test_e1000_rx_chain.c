@@ -4,7 +4,8 @@
  * chain it gathers stays within the port's largest frame (the rest is
  * dropped as it comes and counted), instead of taking the whole mempool
  * into one frame whose 16-bit nb_segs wraps. A well-formed frame after it
- * comes through as usual.
+ * comes through as usual. Nor does a single buffer the device filled
+ * beyond that limit come through (found by tests/fuzz/fuzz_e1000).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -108,11 +109,33 @@ static void long_frame_within_the_limit(void **state)
 	prt_pktmbuf_free(pkts[0]);
 }
 
+static void one_buffer_over_the_limit(void **state)
+{
+	struct prt_mbuf *pkts[32];
+	uint64_t errors = q->errors, oversize = q->oversize;
+
+	(void)state;
+	/* A port whose largest frame (MTU 500) is shorter than its 1 KiB buffers. */
+	q->max_rx_pktlen = 500 + PRT_ETHER_HDR_CRC_LEN + 8;
+	/* The device fills one buffer beyond it, with EOP: dropped and counted, not delivered. */
+	sim_rx_writeback_raw(&sim, 900, E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP);
+	assert_int_equal(e1000_recv_pkts(q, pkts, 32), 0);
+	assert_int_equal(q->errors, errors + 1);
+	assert_int_equal(q->oversize, oversize + 1);
+	/* A frame within it comes through. */
+	sim_rx_writeback_raw(&sim, 500, E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP);
+	assert_int_equal(e1000_recv_pkts(q, pkts, 32), 1);
+	assert_int_equal(pkts[0]->pkt_len, 500);
+	prt_pktmbuf_free(pkts[0]);
+	q->max_rx_pktlen = 1500 + PRT_ETHER_HDR_CRC_LEN + 8;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(no_eop_never_chains_the_pool),
 		cmocka_unit_test(long_frame_within_the_limit),
+		cmocka_unit_test(one_buffer_over_the_limit),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -49,6 +49,9 @@ check "modes are io|mac|macswap" --vdev net_null0 -- --forward-mode=bogus
 check "topologies are paired, chained and loop" --vdev net_null0 -- --port-topology=ring
 check "unknown option '--bogus'" --vdev net_null0 -- --bogus
 check "--nb-cores=2, but -l gives 1 worker lcore" --vdev net_null0 -- --nb-cores=2
+# 130 characters: cut at 127 they were read as another length (octal 01, not 01000).
+check "too long: at most 8 lengths" --vdev net_null0 -- \
+	--txpkts=0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001000
 
 echo "$((n - fails)) passed, $fails failed"
 [ $fails -eq 0 ]

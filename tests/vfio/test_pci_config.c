@@ -104,6 +104,26 @@ static void test_capability_loop(void **state)
 	assert_int_equal(prt_pci_find_capability(&dev, 0x01), 0);
 }
 
+/*
+ * Nor iterating over the capabilities of one id (virtio's probe over
+ * vendor-specific ones): with 0x60 pointing back to 0x50, each of the two
+ * comes once and the iteration ends (it went 0x50, 0x60, 0x50, ... for
+ * ever; found by tests/fuzz/fuzz_pci_caps).
+ */
+static void test_capability_loop_iteration(void **state)
+{
+	int pos, n = 0;
+
+	(void)state;
+	cfg[0x61] = 0x50;
+	cfg_commit();
+	for (pos = prt_pci_find_capability(&dev, 0x09); pos > 0 && n < 100;
+	     pos = prt_pci_find_next_capability(&dev, 0x09, pos))
+		n++;
+	assert_int_equal(pos, 0);
+	assert_int_equal(n, 2);
+}
+
 static void test_ext_capabilities(void **state)
 {
 	(void)state;
@@ -151,6 +171,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_read_config, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_capabilities, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_capability_loop, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_capability_loop_iteration, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ext_capabilities, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bus_master, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_closed_device, setup, teardown),

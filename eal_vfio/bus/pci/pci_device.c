@@ -88,37 +88,40 @@ static int cfg_read(const struct prt_pci_device *dev, off_t off, size_t len, uin
 
 int prt_pci_find_next_capability(const struct prt_pci_device *dev, uint8_t cap, int offset)
 {
+	/*
+	 * The dwords of the list visited (0x40-0xfc: bits 0-47): a list that
+	 * comes back to one ends there, so it is a finite sequence of distinct
+	 * positions, and an iteration over it (find, then next from what was
+	 * found) moves forward along it and ends.
+	 */
+	uint64_t seen = 0;
+	bool past = offset == 0;
 	uint32_t v, pos;
-	/* At most 48 capabilities fit in the 192 bytes after the header: stops a loop. */
-	int ttl = (PCI_CFG_SPACE_SIZE - PCI_STD_HEADER_SIZE) / 4;
 	int ret;
 
-	if (offset == 0) {
-		ret = cfg_read(dev, PCI_STATUS, 2, &v);
-		if (ret < 0)
-			return ret;
-		if (!(v & PCI_STATUS_CAP_LIST))
-			return 0;
-		ret = cfg_read(dev, PCI_CAPABILITY_LIST, 1, &pos);
-	} else {
-		ret = cfg_read(dev, offset + 1, 1, &pos);
-	}
+	ret = cfg_read(dev, PCI_STATUS, 2, &v);
 	if (ret < 0)
 		return ret;
-	while (pos >= PCI_STD_HEADER_SIZE && ttl-- > 0) {
+	if (!(v & PCI_STATUS_CAP_LIST))
+		return 0;
+	ret = cfg_read(dev, PCI_CAPABILITY_LIST, 1, &pos);
+	while (ret == 0 && pos >= PCI_STD_HEADER_SIZE) {
+		uint64_t bit = 1ull << (pos / 4 - PCI_STD_HEADER_SIZE / 4);
+
 		pos &= ~3u;
-		ret = cfg_read(dev, pos, 1, &v);
-		if (ret < 0)
-			return ret;
-		if (v == 0xff)
+		if (seen & bit)
 			break;
-		if (v == cap)
+		seen |= bit;
+		ret = cfg_read(dev, pos, 1, &v);
+		if (ret < 0 || v == 0xff)
+			break;
+		if (past && v == cap)
 			return (int)pos;
+		if ((int)pos == offset)
+			past = true;
 		ret = cfg_read(dev, pos + 1, 1, &pos);
-		if (ret < 0)
-			return ret;
 	}
-	return 0;
+	return ret < 0 ? ret : 0;
 }
 
 int prt_pci_find_capability(const struct prt_pci_device *dev, uint8_t cap)
@@ -168,10 +171,10 @@ int prt_pci_set_bus_master(const struct prt_pci_device *dev, bool enable)
 
 int prt_pci_map_bar(struct prt_pci_device *dev, unsigned int bar)
 {
-	const struct vfio_region_info_cap_sparse_mmap *sparse;
+	const struct vfio_region_sparse_mmap_area *areas;
 	struct vfio_region_info *info;
+	int ret, nr_areas;
 	void *base, *p;
-	int ret;
 
 	if (bar >= PRT_PCI_MAX_RESOURCE || dev->vfio_fd < 0)
 		return -EINVAL;
@@ -188,8 +191,15 @@ int prt_pci_map_bar(struct prt_pci_device *dev, unsigned int bar)
 		ret = -ENOTSUP;
 		goto out;
 	}
-	sparse = (const void *)vfio_region_cap(info, VFIO_REGION_INFO_CAP_SPARSE_MMAP);
-	if (!sparse) {
+	nr_areas = vfio_region_sparse_areas(info, &areas);
+	if (nr_areas == -EPROTO) {
+		PRT_LOG(ERR, PRT_LOGTYPE_PCI,
+			"%s: BAR%u: VFIO's sparse-mmap areas run past the region info or outside the BAR",
+			dev->name, bar);
+		ret = -EPROTO;
+		goto out;
+	}
+	if (nr_areas == -ENOENT) {
 		base = mmap(NULL, info->size, PROT_READ | PROT_WRITE, MAP_SHARED, dev->vfio_fd,
 			    (off_t)info->offset);
 		if (base == MAP_FAILED) {
@@ -197,30 +207,13 @@ int prt_pci_map_bar(struct prt_pci_device *dev, unsigned int bar)
 			goto out;
 		}
 	} else {
-		/* What the kernel wrote: as many areas as fit, each inside the BAR. */
-		if (sizeof(*sparse) + (uint64_t)sparse->nr_areas * sizeof(sparse->areas[0]) >
-			    info->argsz - (uint64_t)((const char *)sparse - (const char *)info) ||
-		    sparse->nr_areas > PRT_PCI_BAR_MAX_AREAS) {
+		if (nr_areas > PRT_PCI_BAR_MAX_AREAS) {
 			PRT_LOG(ERR, PRT_LOGTYPE_PCI,
-				"%s: BAR%u: the kernel's sparse-mmap capability lists %u areas, more "
-				"than it holds or than prt keeps (%d)",
-				dev->name, bar, sparse->nr_areas, PRT_PCI_BAR_MAX_AREAS);
-			ret = -EIO;
+				"%s: BAR%u: the kernel's sparse-mmap capability lists %d areas, more "
+				"than prt keeps track of (%d)",
+				dev->name, bar, nr_areas, PRT_PCI_BAR_MAX_AREAS);
+			ret = -ENOTSUP;
 			goto out;
-		}
-		for (uint32_t i = 0; i < sparse->nr_areas; i++) {
-			if (sparse->areas[i].offset > info->size ||
-			    sparse->areas[i].size > info->size - sparse->areas[i].offset) {
-				PRT_LOG(ERR, PRT_LOGTYPE_PCI,
-					"%s: BAR%u: sparse-mmap area %u (offset 0x%llx, %llu bytes) is "
-					"outside the BAR's %llu bytes",
-					dev->name, bar, i,
-					(unsigned long long)sparse->areas[i].offset,
-					(unsigned long long)sparse->areas[i].size,
-					(unsigned long long)info->size);
-				ret = -EIO;
-				goto out;
-			}
 		}
 		/* Reserve the whole BAR, then map each area the kernel allows over it. */
 		base = mmap(NULL, info->size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -229,15 +222,14 @@ int prt_pci_map_bar(struct prt_pci_device *dev, unsigned int bar)
 			goto out;
 		}
 		dev->mem_resource[bar].nb_areas = 0;
-		for (uint32_t i = 0; i < sparse->nr_areas; i++) {
-			if (sparse->areas[i].size == 0)
+		for (int i = 0; i < nr_areas; i++) {
+			if (areas[i].size == 0)
 				continue;
 			dev->mem_resource[bar].areas[dev->mem_resource[bar].nb_areas++] =
-				(struct prt_pci_bar_area){ sparse->areas[i].offset,
-							   sparse->areas[i].size };
-			p = mmap((char *)base + sparse->areas[i].offset, sparse->areas[i].size,
+				(struct prt_pci_bar_area){ areas[i].offset, areas[i].size };
+			p = mmap((char *)base + areas[i].offset, areas[i].size,
 				 PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, dev->vfio_fd,
-				 (off_t)(info->offset + sparse->areas[i].offset));
+				 (off_t)(info->offset + areas[i].offset));
 			if (p == MAP_FAILED) {
 				ret = -errno;
 				munmap(base, info->size);
@@ -250,7 +242,7 @@ int prt_pci_map_bar(struct prt_pci_device *dev, unsigned int bar)
 	dev->mem_resource[bar].len = info->size;
 	ret = 0;
 out:
-	if (ret < 0 && ret != -ENOTSUP && ret != -EINVAL)
+	if (ret < 0 && ret != -ENOTSUP && ret != -EINVAL && ret != -EPROTO)
 		PRT_LOG(ERR, PRT_LOGTYPE_PCI, "%s: cannot map BAR%u: %s", dev->name, bar,
 			strerror(-ret));
 	free(info);
