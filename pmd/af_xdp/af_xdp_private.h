@@ -93,7 +93,8 @@ struct afxdp_private {
  * explained in the log. */
 int afxdp_xsk_create(struct prt_eth_dev *dev, uint16_t qid, uint32_t nb_desc,
 		     struct prt_mempool *mp);
-/* Deletes queue @qid's socket and UMEM; mbufs in its rings go back to the pool. */
+/* Deletes queue @qid's socket and UMEM; the frames on its rx and completion
+ * rings go back to the pool, the fill ring's mbufs only with the pool. */
 void afxdp_xsk_delete(struct prt_eth_dev *dev, uint16_t qid);
 /* Sends libbpf's and libxdp's messages to the driver's log type (warnings at
  * INFO, the rest at DEBUG). Not thread-safe (libbpf's setting is global). */

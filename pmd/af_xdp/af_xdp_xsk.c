@@ -386,18 +386,6 @@ fail:
 	return ret;
 }
 
-/* Frees the mbufs of the fill ring the kernel has not taken; the fill
- * ring is still mapped (it goes with the UMEM). */
-static void fill_ring_drain(struct afxdp_rx_queue *q)
-{
-	uint32_t cons = prt_atomic_load(q->fq.consumer, memory_order_acquire);
-	uint32_t prod = *q->fq.producer;
-
-	for (; cons != prod; cons++)
-		prt_pktmbuf_free(afxdp_chunk_mbuf(
-			q, xsk_umem__extract_addr(*xsk_ring_prod__fill_addr(&q->fq, cons))));
-}
-
 void afxdp_xsk_delete(struct prt_eth_dev *dev, uint16_t qid)
 {
 	struct afxdp_private *priv = dev->dev_private;
@@ -413,16 +401,16 @@ void afxdp_xsk_delete(struct prt_eth_dev *dev, uint16_t qid)
 		while ((n = afxdp_rx(q, bufs, PRT_DIM(bufs))) > 0)
 			prt_pktmbuf_free_bulk(bufs, n);
 		afxdp_complete(tq);
-		/* Out of the xsks_map, then closed: nothing new arrives. */
+		/* Out of the xsks_map, then closed; libxdp unmaps the four rings.
+		 * The mbufs still on the fill ring (and any tx the kernel had not
+		 * completed) cannot be read back safely while the socket lives,
+		 * and not at all after: they return to the pool only when the
+		 * pool is freed, as with DPDK's driver. */
 		xsk_socket__delete(q->xsk);
 		q->xsk = NULL;
 		q->fd = -1;
 	}
 	if (q->umem) {
-		if (q->fq.producer)
-			fill_ring_drain(q);
-		if (tq->cq.producer)
-			afxdp_complete(tq);
 		xsk_umem__delete(q->umem);
 		q->umem = NULL;
 	}
