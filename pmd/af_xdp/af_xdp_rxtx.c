@@ -140,21 +140,26 @@ static bool afxdp_tx_in_umem(const struct afxdp_rx_queue *rxq, const struct prt_
 	return m->pool == rxq->mp && m->nb_segs == 1 && PRT_MBUF_DIRECT(m);
 }
 
-/* A UMEM mbuf holding a copy of @m (another pool, a chain, an indirect
- * mbuf), or NULL when the pool is empty. @m is freed when the copy is made. */
-static struct prt_mbuf *afxdp_tx_copy(struct afxdp_tx_queue *q, struct prt_mbuf *m)
+/*
+ * Replaces *@mp (another pool, a chain, an indirect mbuf) by a UMEM mbuf
+ * holding a copy of it, and frees it. @return 0; -ENOBUFS when the pool is
+ * empty (*@mp unchanged, still the caller's); -EINVAL when the chain holds
+ * fewer bytes than its pkt_len says (freed: the caller counts the drop).
+ */
+static int afxdp_tx_copy(struct afxdp_tx_queue *q, struct prt_mbuf **mp)
 {
-	struct prt_mbuf *c = prt_pktmbuf_alloc(q->rxq->mp);
+	struct prt_mbuf *m = *mp, *c = prt_pktmbuf_alloc(q->rxq->mp);
 	const void *src;
 	char *dst;
 
 	if (c == NULL)
-		return NULL;
+		return -ENOBUFS;
 	dst = prt_pktmbuf_mtod(c, char *);
 	src = prt_pktmbuf_read(m, 0, m->pkt_len, dst);
-	if (src == NULL) { /* the chain has fewer bytes than pkt_len says */
+	if (src == NULL) {
 		prt_pktmbuf_free(c);
-		return NULL;
+		prt_pktmbuf_free(m);
+		return -EINVAL;
 	}
 	if (src != dst)
 		memcpy(dst, src, m->pkt_len);
@@ -162,7 +167,8 @@ static struct prt_mbuf *afxdp_tx_copy(struct afxdp_tx_queue *q, struct prt_mbuf 
 	c->pkt_len = m->pkt_len;
 	prt_pktmbuf_free(m);
 	prt_eth_counter_add(&q->copied, 1);
-	return c;
+	*mp = c;
+	return 0;
 }
 
 /* Tells the kernel the tx ring has frames, if it asks for it (always in copy
@@ -204,9 +210,14 @@ uint16_t afxdp_tx(void *queue, struct prt_mbuf **pkts, uint16_t n)
 			continue;
 		}
 		if (!afxdp_tx_in_umem(rxq, m)) {
-			m = afxdp_tx_copy(q, m);
-			if (m == NULL)
+			int ret = afxdp_tx_copy(q, &m);
+
+			if (ret == -ENOBUFS)
 				break; /* this frame and the rest stay the caller's */
+			if (ret < 0) {
+				dropped++;
+				continue;
+			}
 		}
 		chunk = afxdp_mbuf_chunk(rxq, m);
 		off = (uint64_t)(prt_pktmbuf_mtod(m, char *) - (char *)m) + rxq->hdr_size;
