@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <linux/ethtool.h>
 #include <linux/if_link.h>
 #include <linux/sockios.h>
@@ -71,10 +72,10 @@ static void explain_umem(struct prt_eth_dev *dev, int err, uint64_t size)
 		getrlimit(RLIMIT_MEMLOCK, &rl);
 		AFXDP_LOG(
 			ERR,
-			"%s: the UMEM (%llu KiB of the mempool) cannot be locked: the locked memory limit is %llu KiB; raise it (ulimit -l %llu, LimitMEMLOCK= in a systemd unit) or give the process CAP_IPC_LOCK",
+			"%s: the UMEM (%llu KiB of the mempool) cannot be locked: the locked memory limit is %llu KiB; raise it above %llu KiB plus what the process locks already (ulimit -l, LimitMEMLOCK= in a systemd unit) or give the process CAP_IPC_LOCK",
 			dev->data.name, (unsigned long long)(size >> 10),
 			rl.rlim_cur == RLIM_INFINITY ? 0ull : (unsigned long long)rl.rlim_cur >> 10,
-			(unsigned long long)(size >> 10) * 2);
+			(unsigned long long)(size >> 10));
 	} else if (err == -EPERM || err == -EACCES) {
 		AFXDP_LOG(
 			ERR,
@@ -91,21 +92,45 @@ static void explain_umem(struct prt_eth_dev *dev, int err, uint64_t size)
 	}
 }
 
-/* The id of the XDP program attached to the interface, 0 for none. */
-static uint32_t attached_prog_id(const struct afxdp_private *priv)
+/* The id of the XDP program attached to the interface (0 for none) and
+ * its name in @name. */
+static uint32_t attached_prog(const struct afxdp_private *priv, char *name, size_t len)
 {
-	uint32_t id = 0;
+	struct bpf_prog_info info = { 0 };
+	uint32_t id = 0, info_len = sizeof(info);
+	int fd;
 
-	if (bpf_xdp_query_id(priv->ifindex, 0, &id) < 0)
+	snprintf(name, len, "?");
+	if (bpf_xdp_query_id(priv->ifindex, 0, &id) < 0 || id == 0)
 		return 0;
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd >= 0 && bpf_obj_get_info_by_fd(fd, &info, &info_len) == 0)
+		snprintf(name, len, "%s", info.name);
+	if (fd >= 0)
+		close(fd);
 	return id;
+}
+
+/* True for the programs an XSK can share: libxdp's default one, its
+ * dispatcher, or ours (xdp_prog=). */
+static bool prog_shareable(const struct afxdp_private *priv, const char *name)
+{
+	return strcmp(name, "xsk_def_prog") == 0 || strcmp(name, "xdp_dispatcher") == 0 ||
+	       (priv->prog && strcmp(name, xdp_program__name(priv->prog)) == 0);
 }
 
 static void explain_socket(struct prt_eth_dev *dev, uint32_t queue, int err)
 {
 	struct afxdp_private *priv = dev->dev_private;
-	uint32_t id = attached_prog_id(priv);
+	char name[BPF_OBJ_NAME_LEN];
+	uint32_t id = attached_prog(priv, name, sizeof(name));
 
+	/* libxdp says EBUSY (or EEXIST) both for a queue with a socket and for
+	 * a program it cannot replace: the attached program tells which. */
+	if ((err == -EBUSY || err == -EEXIST) && id != 0 && !prog_shareable(priv, name))
+		err = -EEXIST;
+	else if (err == -EEXIST)
+		err = -EBUSY;
 	switch (err) {
 	case -EBUSY:
 		AFXDP_LOG(
@@ -116,8 +141,8 @@ static void explain_socket(struct prt_eth_dev *dev, uint32_t queue, int err)
 	case -EEXIST:
 		AFXDP_LOG(
 			ERR,
-			"%s: %s already has an XDP program (id %u) that libxdp cannot share: detach it (`ip link set dev %s xdp off`, `xdp-loader unload %s --all`), or give a program with an xsks_map (xdp_prog=PATH)",
-			dev->data.name, priv->ifname, id, priv->ifname, priv->ifname);
+			"%s: %s already has an XDP program (id %u, %s) that libxdp cannot share: detach it (`ip link set dev %s xdp off`, `xdp-loader unload %s --all`), or give a program with an xsks_map (xdp_prog=PATH)",
+			dev->data.name, priv->ifname, id, name, priv->ifname, priv->ifname);
 		break;
 	case -EPERM:
 	case -EACCES:

@@ -7,7 +7,9 @@
 #     (14 to 1514 bytes) must come back with its MAC addresses swapped, in
 #     order, but for frames a stage counted as dropped (a loaded machine).
 #     While it runs, a second testpmd-lite on the same queue is refused with
-#     the reason, and one asking for a queue veth1 lacks is refused too.
+#     the reason, and one asking for a queue veth1 lacks is refused too;
+#     after it, so are one under a 64 KiB locked memory limit, one without
+#     the capabilities, and one on veth1 with a foreign XDP program.
 #  2. veth0-veth1 again with two queues each way: test_af_xdp (cmocka) on
 #     the ethdev API: flows spread over both queues by the peer, tx on each
 #     queue, stop and start again, a second port on a queue in use, link,
@@ -44,31 +46,53 @@ if ! wait_for "$work/testpmd.log" "^forwarding started"; then
 fi
 grep "pmd.net.af_xdp" "$work/testpmd.log"
 
-# A second prt on the same queue: refused, with the reason.
-if in_ns "$testpmd" -l 0-1 --no-huge --vdev net_af_xdp0,iface=veth1 -- --run-time=1 \
-	>"$work/second.log" 2>&1; then
-	echo "FAIL: a second testpmd-lite on queue 0 of veth1 started" >&2
-	cat "$work/second.log" >&2
-	exit 1
-fi
-grep "queue 0 of veth1 already has an AF_XDP socket" "$work/second.log" || {
-	echo "FAIL: the second testpmd-lite did not say why it failed:" >&2
-	cat "$work/second.log" >&2
-	exit 1
+# expect_refusal LABEL PATTERN CMD...: CMD must fail, saying PATTERN.
+expect_refusal() {
+	label=$1
+	pattern=$2
+	shift 2
+	if "$@" >"$work/$label.log" 2>&1; then
+		echo "FAIL: $label: testpmd-lite started" >&2
+		exit 1
+	fi
+	grep "$pattern" "$work/$label.log" || {
+		echo "FAIL: $label: refused without the reason:" >&2
+		cat "$work/$label.log" >&2
+		exit 1
+	}
 }
+tp1="$testpmd -l 0-1 --no-huge --vdev net_af_xdp0,iface=veth1"
+# A second prt on the same queue.
+expect_refusal second "queue 0 of veth1 already has an AF_XDP socket" \
+	in_ns $tp1 -- --run-time=1
 # A queue the interface lacks: refused at probe, with the fix.
-if in_ns "$testpmd" -l 0-1 --no-huge --vdev net_af_xdp1,iface=veth1,start_queue=3 -- \
-	--run-time=1 >"$work/range.log" 2>&1; then
-	echo "FAIL: start_queue=3 on a one-queue veth was taken" >&2
-	exit 1
-fi
-grep "queues 3..3 asked (start_queue=3, queue_count=1) but veth1 has 1" "$work/range.log" || {
-	echo "FAIL: start_queue=3 was refused without the reason:" >&2
-	cat "$work/range.log" >&2
-	exit 1
-}
+expect_refusal range "queues 3..3 asked (start_queue=3, queue_count=1) but veth1 has 1" \
+	in_ns $tp1,start_queue=3 -- --run-time=1
 
 veth_replay_check af_xdp veth0 --macswap
+
+# Refusals on the free veth1: the locked memory limit (without
+# CAP_IPC_LOCK), missing capabilities, a program libxdp cannot share.
+if command -v capsh >/dev/null && command -v prlimit >/dev/null; then
+	expect_refusal memlock "cannot be locked: the locked memory limit is 64 KiB" \
+		in_ns capsh --drop=cap_ipc_lock -- -c "prlimit --memlock=65536 $tp1 -- --run-time=1"
+	expect_refusal caps "an AF_XDP socket on veth1 needs CAP_NET_RAW" \
+		in_ns capsh --drop=cap_net_raw,cap_net_admin,cap_bpf,cap_sys_admin -- \
+		-c "$tp1 -- --run-time=1"
+else
+	echo "af_xdp: memlock and capability refusals not tried: capsh or prlimit missing"
+fi
+prog=""
+for d in /usr/lib/x86_64-linux-gnu/bpf /usr/lib/bpf /usr/local/lib/bpf; do
+	[ -f "$d/xdpfilt_alw_all.o" ] && prog=$d/xdpfilt_alw_all.o && break
+done
+if [ -n "$prog" ] && in_ns ip link set dev veth1 xdpdrv obj "$prog" sec xdp; then
+	expect_refusal foreign "veth1 already has an XDP program (id [0-9]*, xdpfilt_alw_all)" \
+		in_ns $tp1 -- --run-time=1
+	in_ns ip link set dev veth1 xdpdrv off
+else
+	echo "af_xdp: foreign-program refusal not tried: no xdpfilt_alw_all.o (libxdp's) to attach"
+fi
 
 # 2. Two queues each way (veth's queues are chosen at creation).
 in_ns ip link del veth0
