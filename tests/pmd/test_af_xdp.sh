@@ -94,6 +94,26 @@ else
 	echo "af_xdp: foreign-program refusal not tried: no xdpfilt_alw_all.o (libxdp's) to attach"
 fi
 
+# xdp_prog=: libxdp's own redirect program, given as a file, carries the
+# frames (its xsks_map gets the socket).
+if [ -n "$prog" ] && [ -f "${prog%/*}/xsk_def_xdp_prog.o" ]; then
+	ip netns exec "$ns" "$testpmd" -l 0-1 --no-huge \
+		--vdev "net_af_xdp0,iface=veth1,xdp_prog=${prog%/*}/xsk_def_xdp_prog.o" -- \
+		--forward-mode=rxonly --json-stats="$work/prog.json" >"$work/prog.log" 2>&1 &
+	tp_pid=$!
+	bg_pids="$bg_pids $tp_pid"
+	wait_for "$work/prog.log" "^forwarding started"
+	grep "XDP program .*xsk_def_xdp_prog.o attached to veth1" "$work/prog.log"
+	in_ns tcpreplay -i veth0 --pps=4000 "$work/in.pcap" >/dev/null 2>&1 || true
+	sleep 0.5
+	kill -INT "$tp_pid"
+	wait "$tp_pid"
+	python3 -c 'import json, sys
+n = json.load(open(sys.argv[1]))["ports"][0]["ipackets"]
+print(f"af_xdp: xdp_prog= received {n} frames")
+sys.exit(0 if n > 0 else "FAIL: nothing received through xdp_prog=")' "$work/prog.json"
+fi
+
 # 2. Two queues each way (veth's queues are chosen at creation).
 in_ns ip link del veth0
 in_ns ip link add veth0 numtxqueues 2 numrxqueues 2 type veth peer name veth1 \
