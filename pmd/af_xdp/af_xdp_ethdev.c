@@ -18,7 +18,6 @@
  * af_xdp_rxtx.c moves the frames.
  */
 #include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
