@@ -68,13 +68,8 @@ def median_mpps(per_second):
     return statistics.median(rates) / 1e6
 
 
-def prt_rate(testpmd, cpus, case, seconds):
-    vdevs, opts, what = CASES[case]
-    cmd = [testpmd, "-l", cpus]
-    for v in vdevs:
-        cmd += ["--vdev", v]
-    cmd += ["--"] + COMMON + opts + [f"--run-time={seconds}"]
-    out = run(cmd, seconds + 30)
+def prt_mpps(out, what):
+    """testpmd-lite's rate in @out (its "total:" lines): rx or tx, in Mpps."""
     key = 1 if what == "rx" else 3
     totals = [float(m.group(key)) * SCALE[m.group(key + 1)]
               for m in re.finditer(r"^total:\s+rx ([\d.]+) ([KMGT]?)pps .*, tx ([\d.]+) ([KMGT]?)pps",
@@ -82,13 +77,8 @@ def prt_rate(testpmd, cpus, case, seconds):
     return median_mpps(totals)
 
 
-def dpdk_rate(cpus, case, seconds, nports):
-    vdevs, opts, what = CASES[case]
-    cmd = [DPDK_TESTPMD, "-l", cpus, "--in-memory", "--no-pci"]
-    for v in vdevs:
-        cmd += ["--vdev", v]
-    cmd += ["--"] + COMMON + opts
-    out = run(cmd, seconds)
+def dpdk_mpps(out, what, nports):
+    """dpdk-testpmd's rate in @out (its Rx-pps/Tx-pps lines, @nports a period), in Mpps."""
     label = "Rx-pps" if what == "rx" else "Tx-pps"
     values = [int(v) for v in re.findall(label + r":\s+(\d+)", out)]
     # One line per port per period: add the ports of each period.
@@ -97,6 +87,24 @@ def dpdk_rate(cpus, case, seconds, nports):
     while totals and totals[0] == 0:
         totals.pop(0)
     return median_mpps(totals)
+
+
+def prt_rate(testpmd, cpus, case, seconds):
+    vdevs, opts, what = CASES[case]
+    cmd = [testpmd, "-l", cpus]
+    for v in vdevs:
+        cmd += ["--vdev", v]
+    cmd += ["--"] + COMMON + opts + [f"--run-time={seconds}"]
+    return prt_mpps(run(cmd, seconds + 30), what)
+
+
+def dpdk_rate(cpus, case, seconds, nports):
+    vdevs, opts, what = CASES[case]
+    cmd = [DPDK_TESTPMD, "-l", cpus, "--in-memory", "--no-pci"]
+    for v in vdevs:
+        cmd += ["--vdev", v]
+    cmd += ["--"] + COMMON + opts
+    return dpdk_mpps(run(cmd, seconds), what, nports)
 
 
 def main():

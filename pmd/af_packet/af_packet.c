@@ -33,12 +33,12 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "ethdev_driver.h"
+#include "ethdev_netif.h"
 #include "kvargs.h"
 #include "prt_atomic.h"
 #include "prt_mbuf.h"
@@ -430,55 +430,40 @@ static int afp_mtu_set(struct prt_eth_dev *dev, uint16_t mtu)
 	return 0;
 }
 
-static int afp_if_flags(struct afp_private *priv, short set, short clear, short *now)
-{
-	struct ifreq ifr = { 0 };
-
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", priv->ifname);
-	if (ioctl(priv->ctl_fd, SIOCGIFFLAGS, &ifr) < 0)
-		return -errno;
-	if (set || clear) {
-		ifr.ifr_flags = (short)((ifr.ifr_flags | set) & ~clear);
-		if (ioctl(priv->ctl_fd, SIOCSIFFLAGS, &ifr) < 0)
-			return -errno;
-	}
-	if (now)
-		*now = ifr.ifr_flags;
-	return 0;
-}
-
 static int afp_link_update(struct prt_eth_dev *dev, int wait)
 {
-	short flags = 0;
-	int ret = afp_if_flags(dev->dev_private, 0, 0, &flags);
+	struct afp_private *priv = dev->dev_private;
 
 	(void)wait;
-	dev->data.link = (struct prt_eth_link){
-		.link_speed = PRT_ETH_SPEED_NUM_UNKNOWN,
-		.link_duplex = 1,
-		.link_status = ret == 0 && (flags & IFF_RUNNING) && dev->data.started,
-	};
-	return ret;
+	return netif_link_update(dev, priv->ctl_fd, priv->ifname);
 }
 
 static int afp_promisc_enable(struct prt_eth_dev *dev)
 {
-	return afp_if_flags(dev->dev_private, IFF_PROMISC, 0, NULL);
+	struct afp_private *priv = dev->dev_private;
+
+	return netif_flags(priv->ctl_fd, priv->ifname, IFF_PROMISC, 0, NULL);
 }
 
 static int afp_promisc_disable(struct prt_eth_dev *dev)
 {
-	return afp_if_flags(dev->dev_private, 0, IFF_PROMISC, NULL);
+	struct afp_private *priv = dev->dev_private;
+
+	return netif_flags(priv->ctl_fd, priv->ifname, 0, IFF_PROMISC, NULL);
 }
 
 static int afp_allmulti_enable(struct prt_eth_dev *dev)
 {
-	return afp_if_flags(dev->dev_private, IFF_ALLMULTI, 0, NULL);
+	struct afp_private *priv = dev->dev_private;
+
+	return netif_flags(priv->ctl_fd, priv->ifname, IFF_ALLMULTI, 0, NULL);
 }
 
 static int afp_allmulti_disable(struct prt_eth_dev *dev)
 {
-	return afp_if_flags(dev->dev_private, 0, IFF_ALLMULTI, NULL);
+	struct afp_private *priv = dev->dev_private;
+
+	return netif_flags(priv->ctl_fd, priv->ifname, 0, IFF_ALLMULTI, NULL);
 }
 
 static int afp_stats_get(struct prt_eth_dev *dev, struct prt_eth_stats *st)
@@ -557,17 +542,6 @@ static const struct prt_eth_dev_ops afp_ops = {
 
 /* ---- probe ---- */
 
-static int afp_mac_get(struct afp_private *priv, struct prt_ether_addr *mac)
-{
-	struct ifreq ifr = { 0 };
-
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", priv->ifname);
-	if (ioctl(priv->ctl_fd, SIOCGIFHWADDR, &ifr) < 0)
-		return -errno;
-	memcpy(mac->addr_bytes, ifr.ifr_hwaddr.sa_data, PRT_ETHER_ADDR_LEN);
-	return 0;
-}
-
 static int afp_devargs(const char *name, const char *args, struct afp_private *priv)
 {
 	static const char *const keys[] = { "iface",	"qpairs",	"blocksz",
@@ -631,9 +605,10 @@ static int afp_probe(const char *name, const char *args)
 		goto fail;
 	}
 	priv->ctl_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (priv->ctl_fd < 0 || afp_mac_get(priv, &dev->data.mac_addr) < 0) {
-		ret = -errno;
-		AFP_LOG(ERR, "%s: interface '%s': %s", name, priv->ifname, strerror(errno));
+	ret = priv->ctl_fd < 0 ? -errno :
+				 netif_mac_get(priv->ctl_fd, priv->ifname, &dev->data.mac_addr);
+	if (ret < 0) {
+		AFP_LOG(ERR, "%s: interface '%s': %s", name, priv->ifname, strerror(-ret));
 		goto fail;
 	}
 	priv->fanout_id = (getpid() + dev->data.port_id) & 0xffff;
