@@ -134,12 +134,20 @@ int prt_eal_init(int argc, char **argv)
 
 		eal_ctrl_cpuset(&ctrl);
 		ret = telemetry_init(eal_cfg.runtime_dir, &ctrl);
-		if (ret < 0) {
+		if (ret < 0 && eal_cfg.telemetry_required) {
 			prt_log(PRT_LOG_ERR, PRT_LOGTYPE_EAL,
-				"cannot serve telemetry in %s: %s (--no-telemetry runs without it)",
+				"cannot serve telemetry in %s: %s (asked for with --telemetry; "
+				"--no-telemetry runs without it)",
 				eal_cfg.runtime_dir, strerror(-ret));
 			goto fail_buses;
 		}
+		/* As a monitoring channel, not what the program is for: it runs on. */
+		if (ret < 0)
+			prt_log(PRT_LOG_WARNING, PRT_LOGTYPE_EAL,
+				"cannot serve telemetry in %s: %s; running without it (choose "
+				"another place with --file-prefix or XDG_RUNTIME_DIR, or say "
+				"--no-telemetry)",
+				eal_cfg.runtime_dir, strerror(-ret));
 	}
 
 	if (consumed > 0)

@@ -451,6 +451,24 @@ static int opt_base_virtaddr(struct eal_parse *p, const char *opt, const char *v
 	return 0;
 }
 
+static int opt_telemetry(struct eal_parse *p, const char *opt, const char *val)
+{
+	(void)opt;
+	(void)val;
+	p->cfg->no_telemetry = false;
+	p->cfg->telemetry_required = true;
+	return 0;
+}
+
+static int opt_no_telemetry(struct eal_parse *p, const char *opt, const char *val)
+{
+	(void)opt;
+	(void)val;
+	p->cfg->no_telemetry = true;
+	p->cfg->telemetry_required = false;
+	return 0;
+}
+
 static const struct eal_option options[] = {
 	{ .short_name = 'l',
 	  .arg = OPT_ARG_REQUIRED,
@@ -542,12 +560,12 @@ static const struct eal_option options[] = {
 	  .parse = opt_file_prefix },
 	{ .name = "telemetry",
 	  .arg = OPT_ARG_NONE,
-	  .help = "serve the telemetry socket (the default)",
-	  OPT_FLAG(no_telemetry, false) },
+	  .help = "serve the telemetry socket; without it, prt runs on when the socket cannot be made",
+	  .parse = opt_telemetry },
 	{ .name = "no-telemetry",
 	  .arg = OPT_ARG_NONE,
 	  .help = "no telemetry socket",
-	  OPT_FLAG(no_telemetry, true) },
+	  .parse = opt_no_telemetry },
 	{ .name = "proc-type",
 	  .arg = OPT_ARG_REQUIRED,
 	  .arg_name = "primary|auto",

@@ -69,6 +69,7 @@ struct eal_config {
 	char *file_prefix; /**< --file-prefix; "rte" when not given */
 	char *runtime_dir; /**< prt_eal_runtime_dir() */
 	bool no_telemetry; /**< --no-telemetry */
+	bool telemetry_required; /**< --telemetry: no socket fails the init */
 
 	/* The command line, for /eal/params and /eal/app_params (telemetry): the
 	 * EAL's arguments and the program's own, each NULL-terminated. */

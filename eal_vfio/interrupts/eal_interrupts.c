@@ -71,6 +71,32 @@ int prt_intr_vec_max(const struct prt_intr_handle *h, enum prt_intr_mode mode)
 	return (int)h->max_vec[mode];
 }
 
+/* Takes @h's vectors (off in the device, mode NONE) into @efds; with h->lock held. */
+static int vectors_take(struct prt_intr_handle *h, int *efds, uint32_t *nb)
+{
+	int ret;
+
+	*nb = 0;
+	if (h->mode == PRT_INTR_MODE_NONE)
+		return 0;
+	ret = vfio_set_irqs(h->dev_fd, irq_index[h->mode],
+			    VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, 0, NULL);
+	*nb = h->nb_vec;
+	memcpy(efds, h->efds, *nb * sizeof(efds[0]));
+	h->mode = PRT_INTR_MODE_NONE;
+	h->nb_vec = 0;
+	return ret;
+}
+
+/* Unregisters the callbacks of the @nb taken vectors and closes their eventfds. */
+static void vectors_release(const int *efds, uint32_t nb)
+{
+	for (uint32_t i = 0; i < nb; i++) {
+		prt_intr_callback_unregister(efds[i]); /* -ENOENT: none */
+		close(efds[i]);
+	}
+}
+
 static int enable_locked(struct prt_intr_handle *h, enum prt_intr_mode mode, uint32_t nb_vec)
 {
 	char msg[512];
@@ -87,7 +113,13 @@ static int enable_locked(struct prt_intr_handle *h, enum prt_intr_mode mode, uin
 	}
 	if (mode == PRT_INTR_MODE_NONE || h->max_vec[mode] == 0)
 		return -ENOTSUP;
-	prt_intr_disable(h);
+	{
+		int old[PRT_INTR_VEC_MAX];
+		uint32_t nb_old;
+
+		vectors_take(h, old, &nb_old);
+		vectors_release(old, nb_old);
+	}
 	n = PRT_MIN(nb_vec, h->max_vec[mode]);
 	for (uint32_t i = 0; i < n; i++) {
 		h->efds[i] = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -137,21 +169,9 @@ int prt_intr_disable(struct prt_intr_handle *h)
 	 * for a running callback, which may itself be on its way here.
 	 */
 	pthread_mutex_lock(&h->lock);
-	if (h->mode == PRT_INTR_MODE_NONE) {
-		pthread_mutex_unlock(&h->lock);
-		return 0;
-	}
-	ret = vfio_set_irqs(h->dev_fd, irq_index[h->mode],
-			    VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, 0, NULL);
-	nb = h->nb_vec;
-	memcpy(efds, h->efds, nb * sizeof(efds[0]));
-	h->mode = PRT_INTR_MODE_NONE;
-	h->nb_vec = 0;
+	ret = vectors_take(h, efds, &nb);
 	pthread_mutex_unlock(&h->lock);
-	for (uint32_t i = 0; i < nb; i++) {
-		prt_intr_callback_unregister(efds[i]); /* -ENOENT: none */
-		close(efds[i]);
-	}
+	vectors_release(efds, nb);
 	return ret;
 }
 

@@ -240,21 +240,23 @@ static int bind_path(int fd, const char *path)
 }
 
 /*
- * Creates @p dir and its parent, mode 0700, where they are missing (as
+ * Creates @p dir and every missing parent, mode 0700 (as
  * DPDK's eal_create_runtime_dir(): ".../dpdk" then ".../dpdk/PREFIX").
  */
 static void runtime_dir_create(const char *dir)
 {
-	char parent[PATH_MAX];
-	char *slash;
+	char path[PATH_MAX];
 
-	snprintf(parent, sizeof(parent), "%s", dir);
-	slash = strrchr(parent, '/');
-	if (slash != NULL && slash != parent) {
-		*slash = '\0';
-		mkdir(parent, 0700);
+	/* Every missing component, as mkdir -p: a minimal root may lack /var/run. */
+	snprintf(path, sizeof(path), "%s", dir);
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		mkdir(path, 0700);
+		*p = '/';
 	}
-	mkdir(dir, 0700);
+	mkdir(path, 0700);
 }
 
 /* The socket, bound and listening at the first free instance; tel.path set. */

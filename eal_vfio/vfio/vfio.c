@@ -264,6 +264,10 @@ void vfio_device_close(const char *bdf, int fd)
 	if (last)
 		prt_mem_event_callback_unregister(VFIO_MEM_LISTENER);
 	pthread_mutex_lock(&vfio_lock);
+	/* With the last device, unmap first: once its group leaves a type1
+	 * container, the container has no IOMMU left to unmap from. */
+	if (be.nb_devices == 1)
+		vfio_map_release_all(&maps, &be);
 	be.ops->detach_device(&be, fd);
 	if (--be.nb_devices == 0)
 		backend_close();
