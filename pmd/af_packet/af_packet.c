@@ -75,17 +75,19 @@ struct afp_tx_queue {
 } __prt_cache_aligned;
 
 struct afp_private {
-	char ifname[IF_NAMESIZE];
+	struct netif nif; /* first: the netif_*_op() ops find it at dev_private */
 	int ifindex;
 	unsigned int qpairs;
 	uint32_t block_size;
 	uint32_t nb_blocks;
 	bool qdisc_bypass;
 	int fanout_id;
-	int ctl_fd; /* for interface ioctls (flags, promiscuity) */
 	struct afp_rx_queue rxq[AFP_MAX_QUEUES];
 	struct afp_tx_queue txq[AFP_MAX_QUEUES];
 };
+
+_Static_assert(offsetof(struct afp_private, nif) == 0,
+	       "the netif_*_op() ops read dev_private as struct netif");
 
 static struct prt_eth_driver afp_driver;
 
@@ -336,7 +338,7 @@ static int afp_rx_open(struct prt_eth_dev *dev, struct afp_rx_queue *q)
 	q->left = 0;
 	return 0;
 fail:
-	AFP_LOG(ERR, "%s: %s on %s: %s", dev->data.name, step, priv->ifname, strerror(errno));
+	AFP_LOG(ERR, "%s: %s on %s: %s", dev->data.name, step, priv->nif.ifname, strerror(errno));
 	int ret = -errno;
 
 	afp_rx_close(q);
@@ -401,7 +403,7 @@ static int afp_tx_queue_setup(struct prt_eth_dev *dev, uint16_t qid, uint16_t nb
 	    (priv->qdisc_bypass &&
 	     setsockopt(q->fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one)) < 0)) {
 		ret = -errno;
-		AFP_LOG(ERR, "%s: tx socket on %s: %s", dev->data.name, priv->ifname,
+		AFP_LOG(ERR, "%s: tx socket on %s: %s", dev->data.name, priv->nif.ifname,
 			strerror(errno));
 		if (q->fd >= 0)
 			close(q->fd);
@@ -428,42 +430,6 @@ static int afp_mtu_set(struct prt_eth_dev *dev, uint16_t mtu)
 	for (unsigned int q = 0; q < AFP_MAX_QUEUES; q++)
 		priv->rxq[q].max_frame = mtu + PRT_ETHER_HDR_CRC_LEN;
 	return 0;
-}
-
-static int afp_link_update(struct prt_eth_dev *dev, int wait)
-{
-	struct afp_private *priv = dev->dev_private;
-
-	(void)wait;
-	return netif_link_update(dev, priv->ctl_fd, priv->ifname);
-}
-
-static int afp_promisc_enable(struct prt_eth_dev *dev)
-{
-	struct afp_private *priv = dev->dev_private;
-
-	return netif_flags(priv->ctl_fd, priv->ifname, IFF_PROMISC, 0, NULL);
-}
-
-static int afp_promisc_disable(struct prt_eth_dev *dev)
-{
-	struct afp_private *priv = dev->dev_private;
-
-	return netif_flags(priv->ctl_fd, priv->ifname, 0, IFF_PROMISC, NULL);
-}
-
-static int afp_allmulti_enable(struct prt_eth_dev *dev)
-{
-	struct afp_private *priv = dev->dev_private;
-
-	return netif_flags(priv->ctl_fd, priv->ifname, IFF_ALLMULTI, 0, NULL);
-}
-
-static int afp_allmulti_disable(struct prt_eth_dev *dev)
-{
-	struct afp_private *priv = dev->dev_private;
-
-	return netif_flags(priv->ctl_fd, priv->ifname, 0, IFF_ALLMULTI, NULL);
 }
 
 static int afp_stats_get(struct prt_eth_dev *dev, struct prt_eth_stats *st)
@@ -517,8 +483,8 @@ static int afp_close(struct prt_eth_dev *dev)
 {
 	struct afp_private *priv = dev->dev_private;
 
-	if (priv->ctl_fd >= 0)
-		close(priv->ctl_fd);
+	if (priv->nif.ctl_fd >= 0)
+		close(priv->nif.ctl_fd);
 	return 0;
 }
 
@@ -529,11 +495,11 @@ static const struct prt_eth_dev_ops afp_ops = {
 	.tx_queue_setup = afp_tx_queue_setup,
 	.rx_queue_release = afp_rx_queue_release,
 	.tx_queue_release = afp_tx_queue_release,
-	.link_update = afp_link_update,
-	.promiscuous_enable = afp_promisc_enable,
-	.promiscuous_disable = afp_promisc_disable,
-	.allmulticast_enable = afp_allmulti_enable,
-	.allmulticast_disable = afp_allmulti_disable,
+	.link_update = netif_link_update_op,
+	.promiscuous_enable = netif_promisc_enable_op,
+	.promiscuous_disable = netif_promisc_disable_op,
+	.allmulticast_enable = netif_allmulti_enable_op,
+	.allmulticast_disable = netif_allmulti_disable_op,
 	.mtu_set = afp_mtu_set,
 	.stats_get = afp_stats_get,
 	.stats_reset = afp_stats_reset,
@@ -560,7 +526,7 @@ static int afp_devargs(const char *name, const char *args, struct afp_private *p
 		ret = -EINVAL;
 		goto out;
 	}
-	snprintf(priv->ifname, sizeof(priv->ifname), "%s", ifname);
+	snprintf(priv->nif.ifname, sizeof(priv->nif.ifname), "%s", ifname);
 	ret = kvargs_get_uint(kv, "qpairs", 1, AFP_MAX_QUEUES, &qpairs);
 	if (ret == 0)
 		ret = kvargs_get_uint(kv, "blocksz", 4096, 1u << 30, &blocksz);
@@ -593,22 +559,23 @@ static int afp_probe(const char *name, const char *args)
 		return -errno;
 	}
 	priv = dev->dev_private;
-	priv->ctl_fd = -1;
+	priv->nif.ctl_fd = -1;
 	ret = afp_devargs(name, args, priv);
 	if (ret < 0)
 		goto fail;
-	priv->ifindex = (int)if_nametoindex(priv->ifname);
+	priv->ifindex = (int)if_nametoindex(priv->nif.ifname);
 	if (priv->ifindex == 0) {
 		AFP_LOG(ERR, "%s: interface '%s' does not exist (see `ip link`)", name,
-			priv->ifname);
+			priv->nif.ifname);
 		ret = -ENODEV;
 		goto fail;
 	}
-	priv->ctl_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	ret = priv->ctl_fd < 0 ? -errno :
-				 netif_mac_get(priv->ctl_fd, priv->ifname, &dev->data.mac_addr);
+	priv->nif.ctl_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ret = priv->nif.ctl_fd < 0 ?
+		      -errno :
+		      netif_mac_get(priv->nif.ctl_fd, priv->nif.ifname, &dev->data.mac_addr);
 	if (ret < 0) {
-		AFP_LOG(ERR, "%s: interface '%s': %s", name, priv->ifname, strerror(-ret));
+		AFP_LOG(ERR, "%s: interface '%s': %s", name, priv->nif.ifname, strerror(-ret));
 		goto fail;
 	}
 	priv->fanout_id = (getpid() + dev->data.port_id) & 0xffff;
@@ -619,8 +586,8 @@ static int afp_probe(const char *name, const char *args)
 	prt_eth_dev_probing_finish(dev);
 	return 0;
 fail:
-	if (priv->ctl_fd >= 0)
-		close(priv->ctl_fd);
+	if (priv->nif.ctl_fd >= 0)
+		close(priv->nif.ctl_fd);
 	prt_eth_dev_release(dev);
 	return ret;
 }

@@ -132,14 +132,6 @@ static int afxdp_start(struct prt_eth_dev *dev)
 	return 0;
 }
 
-static int afxdp_link_update(struct prt_eth_dev *dev, int wait)
-{
-	struct afxdp_private *priv = dev->dev_private;
-
-	(void)wait;
-	return netif_link_update(dev, priv->ctl_fd, priv->ifname);
-}
-
 static int afxdp_mtu_set(struct prt_eth_dev *dev, uint16_t mtu)
 {
 	struct afxdp_private *priv = dev->dev_private;
@@ -155,35 +147,7 @@ static int afxdp_mtu_set(struct prt_eth_dev *dev, uint16_t mtu)
 			return -EINVAL;
 		}
 	}
-	return netif_mtu_set(priv->ctl_fd, priv->ifname, mtu);
-}
-
-static int afxdp_promisc_enable(struct prt_eth_dev *dev)
-{
-	struct afxdp_private *priv = dev->dev_private;
-
-	return netif_flags(priv->ctl_fd, priv->ifname, IFF_PROMISC, 0, NULL);
-}
-
-static int afxdp_promisc_disable(struct prt_eth_dev *dev)
-{
-	struct afxdp_private *priv = dev->dev_private;
-
-	return netif_flags(priv->ctl_fd, priv->ifname, 0, IFF_PROMISC, NULL);
-}
-
-static int afxdp_allmulti_enable(struct prt_eth_dev *dev)
-{
-	struct afxdp_private *priv = dev->dev_private;
-
-	return netif_flags(priv->ctl_fd, priv->ifname, IFF_ALLMULTI, 0, NULL);
-}
-
-static int afxdp_allmulti_disable(struct prt_eth_dev *dev)
-{
-	struct afxdp_private *priv = dev->dev_private;
-
-	return netif_flags(priv->ctl_fd, priv->ifname, 0, IFF_ALLMULTI, NULL);
+	return netif_mtu_set(priv->nif.ctl_fd, priv->nif.ifname, mtu);
 }
 
 /* ---- statistics ---- */
@@ -299,9 +263,9 @@ static int afxdp_close(struct prt_eth_dev *dev)
 	afxdp_prog_detach(priv);
 	free(priv->prog_path);
 	priv->prog_path = NULL;
-	if (priv->ctl_fd >= 0)
-		close(priv->ctl_fd);
-	priv->ctl_fd = -1;
+	if (priv->nif.ctl_fd >= 0)
+		close(priv->nif.ctl_fd);
+	priv->nif.ctl_fd = -1;
 	return 0;
 }
 
@@ -313,11 +277,11 @@ static const struct prt_eth_dev_ops afxdp_ops = {
 	.rx_queue_setup = afxdp_rx_queue_setup,
 	.tx_queue_setup = afxdp_tx_queue_setup,
 	.rx_queue_release = afxdp_rx_queue_release,
-	.link_update = afxdp_link_update,
-	.promiscuous_enable = afxdp_promisc_enable,
-	.promiscuous_disable = afxdp_promisc_disable,
-	.allmulticast_enable = afxdp_allmulti_enable,
-	.allmulticast_disable = afxdp_allmulti_disable,
+	.link_update = netif_link_update_op,
+	.promiscuous_enable = netif_promisc_enable_op,
+	.promiscuous_disable = netif_promisc_disable_op,
+	.allmulticast_enable = netif_allmulti_enable_op,
+	.allmulticast_disable = netif_allmulti_disable_op,
 	.mtu_set = afxdp_mtu_set,
 	.stats_get = afxdp_stats_get,
 	.stats_reset = afxdp_stats_reset,
@@ -347,7 +311,7 @@ static int afxdp_devargs(const char *name, const char *args, struct afxdp_privat
 		ret = -EINVAL;
 		goto out;
 	}
-	snprintf(priv->ifname, sizeof(priv->ifname), "%s", ifname);
+	snprintf(priv->nif.ifname, sizeof(priv->nif.ifname), "%s", ifname);
 	ret = kvargs_get_uint(kv, "start_queue", 0, UINT16_MAX, &start);
 	if (ret == 0)
 		ret = kvargs_get_uint(kv, "queue_count", 1, AFXDP_MAX_QUEUES, &count);
@@ -385,25 +349,26 @@ static int afxdp_probe(const char *name, const char *args)
 	}
 	afxdp_lib_logs();
 	priv = dev->dev_private;
-	priv->ctl_fd = -1;
+	priv->nif.ctl_fd = -1;
 	priv->xsks_map_fd = -1;
 	for (unsigned int q = 0; q < AFXDP_MAX_QUEUES; q++)
 		priv->rxq[q].fd = -1;
 	ret = afxdp_devargs(name, args, priv);
 	if (ret < 0)
 		goto fail;
-	priv->ifindex = (int)if_nametoindex(priv->ifname);
+	priv->ifindex = (int)if_nametoindex(priv->nif.ifname);
 	if (priv->ifindex == 0) {
 		AFXDP_LOG(ERR, "%s: interface '%s' does not exist (see `ip link`)", name,
-			  priv->ifname);
+			  priv->nif.ifname);
 		ret = -ENODEV;
 		goto fail;
 	}
-	priv->ctl_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	ret = priv->ctl_fd < 0 ? -errno :
-				 netif_mac_get(priv->ctl_fd, priv->ifname, &dev->data.mac_addr);
+	priv->nif.ctl_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ret = priv->nif.ctl_fd < 0 ?
+		      -errno :
+		      netif_mac_get(priv->nif.ctl_fd, priv->nif.ifname, &dev->data.mac_addr);
 	if (ret < 0) {
-		AFXDP_LOG(ERR, "%s: interface '%s': %s", name, priv->ifname, strerror(-ret));
+		AFXDP_LOG(ERR, "%s: interface '%s': %s", name, priv->nif.ifname, strerror(-ret));
 		goto fail;
 	}
 	ret = afxdp_queues_check(name, priv);

@@ -19,11 +19,13 @@
 
 #include <linux/if_xdp.h>
 #include <net/if.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <xdp/xsk.h>
 
 #include "ethdev_driver.h"
+#include "ethdev_netif.h"
 #include "prt_mbuf.h"
 
 extern int afxdp_logtype;
@@ -73,7 +75,7 @@ struct afxdp_tx_queue {
 } __prt_cache_aligned;
 
 struct afxdp_private {
-	char ifname[IF_NAMESIZE];
+	struct netif nif; /* first: the netif_*_op() ops find it at dev_private */
 	int ifindex;
 	uint32_t start_queue;
 	uint32_t queue_count;
@@ -81,10 +83,12 @@ struct afxdp_private {
 	char *prog_path; /* xdp_prog=: NULL for libxdp's default program */
 	struct xdp_program *prog; /* the custom program, attached at the first socket */
 	int xsks_map_fd; /* its xsks_map */
-	int ctl_fd; /* for interface ioctls */
 	struct afxdp_rx_queue rxq[AFXDP_MAX_QUEUES];
 	struct afxdp_tx_queue txq[AFXDP_MAX_QUEUES];
 };
+
+_Static_assert(offsetof(struct afxdp_private, nif) == 0,
+	       "the netif_*_op() ops read dev_private as struct netif");
 
 /* af_xdp_xsk.c */
 

@@ -80,14 +80,14 @@ static void explain_umem(struct prt_eth_dev *dev, int err, uint64_t size)
 		AFXDP_LOG(
 			ERR,
 			"%s: an AF_XDP socket on %s needs CAP_NET_RAW (and CAP_NET_ADMIN, CAP_BPF for the XDP program): run as root or `setcap cap_net_admin,cap_net_raw,cap_bpf,cap_ipc_lock+ep PROGRAM`",
-			dev->data.name, priv->ifname);
+			dev->data.name, priv->nif.ifname);
 	} else if (err == -EAFNOSUPPORT) {
 		AFXDP_LOG(
 			ERR,
 			"%s: this kernel has no AF_XDP sockets (CONFIG_XDP_SOCKETS): use net_af_packet,iface=%s",
-			dev->data.name, priv->ifname);
+			dev->data.name, priv->nif.ifname);
 	} else {
-		AFXDP_LOG(ERR, "%s: UMEM registration on %s: %s", dev->data.name, priv->ifname,
+		AFXDP_LOG(ERR, "%s: UMEM registration on %s: %s", dev->data.name, priv->nif.ifname,
 			  strerror(-err));
 	}
 }
@@ -136,36 +136,37 @@ static void explain_socket(struct prt_eth_dev *dev, uint32_t queue, int err)
 		AFXDP_LOG(
 			ERR,
 			"%s: queue %u of %s already has an AF_XDP socket (another prt or DPDK process on the same queue?): stop it, or use another queue (start_queue=)",
-			dev->data.name, queue, priv->ifname);
+			dev->data.name, queue, priv->nif.ifname);
 		break;
 	case -EEXIST:
 		AFXDP_LOG(
 			ERR,
 			"%s: %s already has an XDP program (id %u, %s) that libxdp cannot share: detach it (`ip link set dev %s xdp off`, `xdp-loader unload %s --all`), or give a program with an xsks_map (xdp_prog=PATH)",
-			dev->data.name, priv->ifname, id, name, priv->ifname, priv->ifname);
+			dev->data.name, priv->nif.ifname, id, name, priv->nif.ifname,
+			priv->nif.ifname);
 		break;
 	case -EPERM:
 	case -EACCES:
 		AFXDP_LOG(
 			ERR,
 			"%s: attaching the XDP program to %s needs CAP_NET_ADMIN and CAP_BPF (CAP_SYS_ADMIN before Linux 5.8): run as root or grant them",
-			dev->data.name, priv->ifname);
+			dev->data.name, priv->nif.ifname);
 		break;
 	case -EOPNOTSUPP:
 		AFXDP_LOG(
 			ERR,
 			"%s: %s does not support XDP (neither its driver nor generic XDP took the program): use net_af_packet,iface=%s",
-			dev->data.name, priv->ifname, priv->ifname);
+			dev->data.name, priv->nif.ifname, priv->nif.ifname);
 		break;
 	case -EINVAL:
 		AFXDP_LOG(
 			ERR,
 			"%s: %s refused an AF_XDP socket on queue %u (is the interface up, does the queue exist?)",
-			dev->data.name, priv->ifname, queue);
+			dev->data.name, priv->nif.ifname, queue);
 		break;
 	default:
-		AFXDP_LOG(ERR, "%s: AF_XDP socket on %s queue %u: %s", dev->data.name, priv->ifname,
-			  queue, strerror(-err));
+		AFXDP_LOG(ERR, "%s: AF_XDP socket on %s queue %u: %s", dev->data.name,
+			  priv->nif.ifname, queue, strerror(-err));
 	}
 }
 
@@ -177,8 +178,8 @@ int afxdp_queues_check(const char *name, struct afxdp_private *priv)
 	struct ifreq ifr = { .ifr_data = (void *)&ch };
 	uint32_t n;
 
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", priv->ifname);
-	if (ioctl(priv->ctl_fd, SIOCETHTOOL, &ifr) < 0)
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", priv->nif.ifname);
+	if (ioctl(priv->nif.ctl_fd, SIOCETHTOOL, &ifr) < 0)
 		return 0; /* the driver does not tell: bind() will */
 	/* A socket needs both an rx and a tx queue of its index. */
 	n = ch.combined_count + PRT_MIN(ch.rx_count, ch.tx_count);
@@ -187,8 +188,8 @@ int afxdp_queues_check(const char *name, struct afxdp_private *priv)
 			ERR,
 			"%s: queues %u..%u asked (start_queue=%u, queue_count=%u) but %s has %u (ethtool -l %s); give fewer, or add queues (ethtool -L %s combined N; veth: numrxqueues/numtxqueues at creation)",
 			name, priv->start_queue, priv->start_queue + priv->queue_count - 1,
-			priv->start_queue, priv->queue_count, priv->ifname, n, priv->ifname,
-			priv->ifname);
+			priv->start_queue, priv->queue_count, priv->nif.ifname, n, priv->nif.ifname,
+			priv->nif.ifname);
 		return -EINVAL;
 	}
 	return 0;
@@ -228,7 +229,7 @@ static int prog_attach(struct prt_eth_dev *dev)
 	}
 	priv->xsks_map_fd = bpf_map__fd(map);
 	AFXDP_LOG(NOTICE, "%s: XDP program %s attached to %s", dev->data.name, priv->prog_path,
-		  priv->ifname);
+		  priv->nif.ifname);
 	return 0;
 fail:
 	xdp_program__close(priv->prog);
@@ -323,12 +324,12 @@ static int socket_create(struct prt_eth_dev *dev, struct afxdp_rx_queue *q,
 	};
 	int ret;
 
-	ret = xsk_socket__create(&q->xsk, priv->ifname, q->queue_index, q->umem, &q->rx, &tq->tx,
-				 &cfg);
+	ret = xsk_socket__create(&q->xsk, priv->nif.ifname, q->queue_index, q->umem, &q->rx,
+				 &tq->tx, &cfg);
 	if (ret == -EOPNOTSUPP || ret == -EPROTONOSUPPORT) {
 		/* The driver has no zero-copy AF_XDP (veth, most virtual NICs). */
 		cfg.bind_flags = XDP_USE_NEED_WAKEUP | XDP_COPY;
-		ret = xsk_socket__create(&q->xsk, priv->ifname, q->queue_index, q->umem, &q->rx,
+		ret = xsk_socket__create(&q->xsk, priv->nif.ifname, q->queue_index, q->umem, &q->rx,
 					 &tq->tx, &cfg);
 	}
 	if (ret) {
@@ -357,7 +358,8 @@ static void mode_log(struct prt_eth_dev *dev, struct afxdp_rx_queue *q)
 		      (opts.flags & XDP_OPTIONS_ZEROCOPY);
 	AFXDP_LOG(
 		NOTICE, "%s: queue %u of %s: %s, frames up to %u bytes, %sbusy polling",
-		dev->data.name, q->queue_index, ((struct afxdp_private *)dev->dev_private)->ifname,
+		dev->data.name, q->queue_index,
+		((struct afxdp_private *)dev->dev_private)->nif.ifname,
 		q->zerocopy ?
 			"zero-copy (XDP_ZEROCOPY)" :
 			"copy mode (the driver has no XDP_ZEROCOPY: the kernel copies each frame)",

@@ -63,3 +63,35 @@ int netif_link_update(struct prt_eth_dev *dev, int ctl_fd, const char *ifname)
 	};
 	return ret;
 }
+
+/* The interface of a port whose dev_private begins with struct netif. */
+static const struct netif *dev_netif(const struct prt_eth_dev *dev)
+{
+	return dev->dev_private;
+}
+
+int netif_link_update_op(struct prt_eth_dev *dev, int wait)
+{
+	(void)wait;
+	return netif_link_update(dev, dev_netif(dev)->ctl_fd, dev_netif(dev)->ifname);
+}
+
+int netif_promisc_enable_op(struct prt_eth_dev *dev)
+{
+	return netif_flags(dev_netif(dev)->ctl_fd, dev_netif(dev)->ifname, IFF_PROMISC, 0, NULL);
+}
+
+int netif_promisc_disable_op(struct prt_eth_dev *dev)
+{
+	return netif_flags(dev_netif(dev)->ctl_fd, dev_netif(dev)->ifname, 0, IFF_PROMISC, NULL);
+}
+
+int netif_allmulti_enable_op(struct prt_eth_dev *dev)
+{
+	return netif_flags(dev_netif(dev)->ctl_fd, dev_netif(dev)->ifname, IFF_ALLMULTI, 0, NULL);
+}
+
+int netif_allmulti_disable_op(struct prt_eth_dev *dev)
+{
+	return netif_flags(dev_netif(dev)->ctl_fd, dev_netif(dev)->ifname, 0, IFF_ALLMULTI, NULL);
+}

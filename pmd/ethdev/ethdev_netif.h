@@ -8,7 +8,18 @@
 #ifndef ETHDEV_NETIF_H
 #define ETHDEV_NETIF_H
 
+#include <net/if.h>
+
 #include "ethdev_driver.h"
+
+/**
+ * The interface a port is on. A driver whose dev_private begins with it
+ * can use the netif_*_op() ethdev ops below as they are.
+ */
+struct netif {
+	char ifname[IF_NAMESIZE];
+	int ctl_fd; /**< for the interface ioctls; -1 when not open */
+};
 
 /**
  * Sets the IFF_* bits @p set and clears @p clear on interface @p ifname
@@ -31,5 +42,18 @@ int netif_mtu_set(int ctl_fd, const char *ifname, uint16_t mtu);
  * @return 0 or a negative errno (the link is then down).
  */
 int netif_link_update(struct prt_eth_dev *dev, int ctl_fd, const char *ifname);
+
+/*
+ * Ethdev ops for a port whose dev_private begins with struct netif: the
+ * link from the interface (wait ignored: nothing is negotiated), and the
+ * receive modes as the interface's IFF_PROMISC and IFF_ALLMULTI.
+ * Each returns 0 or the negative errno of the ioctl (-EPERM: needs
+ * CAP_NET_ADMIN).
+ */
+int netif_link_update_op(struct prt_eth_dev *dev, int wait);
+int netif_promisc_enable_op(struct prt_eth_dev *dev);
+int netif_promisc_disable_op(struct prt_eth_dev *dev);
+int netif_allmulti_enable_op(struct prt_eth_dev *dev);
+int netif_allmulti_disable_op(struct prt_eth_dev *dev);
 
 #endif /* ETHDEV_NETIF_H */
