@@ -26,8 +26,7 @@ const char *eal_read_uint(const char *s, unsigned long *v)
 	return end;
 }
 
-/* Formats the CPUs of @set as a list "0-3,6" into @buf. */
-static void format_cpuset(const cpu_set_t *set, char *buf, size_t len)
+void eal_format_cpuset(const cpu_set_t *set, char *buf, size_t len)
 {
 	size_t n = 0;
 
@@ -124,7 +123,7 @@ int eal_cpu_env_get(struct eal_cpu_env *env)
 	env->nr_cpus = sysconf(_SC_NPROCESSORS_CONF);
 	if (sched_getaffinity(0, sizeof(env->allowed), &env->allowed) != 0)
 		return -errno;
-	format_cpuset(&env->allowed, env->allowed_str, sizeof(env->allowed_str));
+	eal_format_cpuset(&env->allowed, env->allowed_str, sizeof(env->allowed_str));
 	return 0;
 }
 

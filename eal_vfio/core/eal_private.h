@@ -109,6 +109,9 @@ void eal_args_free(char **v);
  */
 int eal_parse_cpulist(const char *s, cpu_set_t *set, char *why, size_t len);
 
+/** Writes the CPUs of @p set as a list "0-3,6" ("none" when empty) into @p buf (size @p len). */
+void eal_format_cpuset(const cpu_set_t *set, char *buf, size_t len);
+
 /** Starts the worker threads for eal_cfg and pins the caller to the main lcore. */
 int eal_lcores_start(void);
 

@@ -16,26 +16,6 @@
 
 #define CMDLINE_MAX 4096
 
-/* Writes @set as a CPU list "1-3,6" into @buf. */
-static void cpus_str(const cpu_set_t *set, char *buf, size_t len)
-{
-	size_t n = 0;
-
-	buf[0] = '\0';
-	for (int c = 0; c < CPU_SETSIZE && n < len; c++) {
-		int last = c;
-
-		if (!CPU_ISSET(c, set))
-			continue;
-		while (last + 1 < CPU_SETSIZE && CPU_ISSET(last + 1, set))
-			last++;
-		n += (size_t)snprintf(buf + n, len - n, "%s%d", n ? "," : "", c);
-		if (last > c && n < len)
-			n += (size_t)snprintf(buf + n, len - n, "-%d", last);
-		c = last;
-	}
-}
-
 /*
  * The CPUs of kernel parameter @name ("isolcpus=") in @cmdline into @set;
  * isolcpus's flags ("managed_irq,domain,") before the list are skipped.
@@ -84,11 +64,11 @@ static void check_param(const char *cmdline, const char *param, const cpu_set_t 
 		if (CPU_ISSET(c, poll) && !CPU_ISSET(c, &set))
 			CPU_SET(c, &missing);
 	if (CPU_COUNT(&missing) == 0) {
-		cpus_str(&set, have, sizeof(have));
+		eal_format_cpuset(&set, have, sizeof(have));
 		report(" ok ", what, "%s%s covers the polling lcores", param, have);
 		return;
 	}
-	cpus_str(&missing, missing_s, sizeof(missing_s));
+	eal_format_cpuset(&missing, missing_s, sizeof(missing_s));
 	report("warn", what,
 	       "%s %s %s not in %s (%s): add `%s%s` to the kernel command line "
 	       "(GRUB_CMDLINE_LINUX in /etc/default/grub, then `update-grub` and reboot)",
@@ -162,7 +142,7 @@ void check_cpu_isolation(const cpu_set_t *cpus)
 		       "one lcore only: nothing polls on a CPU of its own (give -l 0-N)");
 		return;
 	}
-	cpus_str(&poll, poll_s, sizeof(poll_s));
+	eal_format_cpuset(&poll, poll_s, sizeof(poll_s));
 	vfio_host_path(path, sizeof(path), VFIO_HOST_PROC, "cmdline");
 	f = fopen(path, "r");
 	if (f) {
