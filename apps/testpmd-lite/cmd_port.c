@@ -282,18 +282,26 @@ int tp_cmd_set_allmulti(unsigned int argc, char **argv)
 			prt_eth_allmulticast_disable);
 }
 
+/* The ports of "all|N" for a command that needs forwarding stopped: their count, or an error said. */
+static int stopped_ports_arg(const char *arg, uint16_t *ports)
+{
+	int n = ports_arg(arg, true, ports);
+
+	if (n >= 0 && tp_fwd_running()) {
+		fprintf(stderr, "Please stop forwarding first\n");
+		return -EBUSY;
+	}
+	return n;
+}
+
 int tp_cmd_port_start(unsigned int argc, char **argv)
 {
 	uint16_t ports[PRT_MAX_ETHPORTS];
-	int n = ports_arg(argv[0], true, ports), ret = 0;
+	int n = stopped_ports_arg(argv[0], ports), ret = 0;
 
 	(void)argc;
 	if (n < 0)
 		return n;
-	if (tp_fwd_running()) {
-		fprintf(stderr, "Please stop forwarding first\n");
-		return -EBUSY;
-	}
 	for (int i = 0; i < n && ret == 0; i++)
 		ret = tp_port_start(ports[i]);
 	printf("Done\n");
@@ -303,15 +311,11 @@ int tp_cmd_port_start(unsigned int argc, char **argv)
 int tp_cmd_port_stop(unsigned int argc, char **argv)
 {
 	uint16_t ports[PRT_MAX_ETHPORTS];
-	int n = ports_arg(argv[0], true, ports), ret = 0;
+	int n = stopped_ports_arg(argv[0], ports), ret = 0;
 
 	(void)argc;
 	if (n < 0)
 		return n;
-	if (tp_fwd_running()) {
-		fprintf(stderr, "Please stop forwarding first\n");
-		return -EBUSY;
-	}
 	for (int i = 0; i < n; i++) {
 		int r = tp_port_stop(ports[i]);
 
