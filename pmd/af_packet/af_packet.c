@@ -76,7 +76,6 @@ struct afp_tx_queue {
 
 struct afp_private {
 	struct netif nif; /* first: the netif_*_op() ops find it at dev_private */
-	int ifindex;
 	unsigned int qpairs;
 	uint32_t block_size;
 	uint32_t nb_blocks;
@@ -271,7 +270,7 @@ static int afp_socket_bind(struct afp_private *priv, int fd)
 	struct sockaddr_ll sll = {
 		.sll_family = AF_PACKET,
 		.sll_protocol = htons(ETH_P_ALL),
-		.sll_ifindex = priv->ifindex,
+		.sll_ifindex = priv->nif.ifindex,
 	};
 
 	return bind(fd, (struct sockaddr *)&sll, sizeof(sll));
@@ -351,7 +350,7 @@ static int afp_infos_get(struct prt_eth_dev *dev, struct prt_eth_dev_info *info)
 {
 	struct afp_private *priv = dev->dev_private;
 
-	info->if_index = (unsigned int)priv->ifindex;
+	info->if_index = (unsigned int)priv->nif.ifindex;
 	info->max_rx_queues = (uint16_t)priv->qpairs;
 	info->max_tx_queues = (uint16_t)priv->qpairs;
 	info->max_rx_pktlen = priv->block_size - 128; /* a frame fits one block */
@@ -483,8 +482,7 @@ static int afp_close(struct prt_eth_dev *dev)
 {
 	struct afp_private *priv = dev->dev_private;
 
-	if (priv->nif.ctl_fd >= 0)
-		close(priv->nif.ctl_fd);
+	netif_close(&priv->nif);
 	return 0;
 }
 
@@ -563,21 +561,9 @@ static int afp_probe(const char *name, const char *args)
 	ret = afp_devargs(name, args, priv);
 	if (ret < 0)
 		goto fail;
-	priv->ifindex = (int)if_nametoindex(priv->nif.ifname);
-	if (priv->ifindex == 0) {
-		AFP_LOG(ERR, "%s: interface '%s' does not exist (see `ip link`)", name,
-			priv->nif.ifname);
-		ret = -ENODEV;
+	ret = netif_open(&priv->nif, name, &dev->data.mac_addr);
+	if (ret < 0)
 		goto fail;
-	}
-	priv->nif.ctl_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	ret = priv->nif.ctl_fd < 0 ?
-		      -errno :
-		      netif_mac_get(priv->nif.ctl_fd, priv->nif.ifname, &dev->data.mac_addr);
-	if (ret < 0) {
-		AFP_LOG(ERR, "%s: interface '%s': %s", name, priv->nif.ifname, strerror(-ret));
-		goto fail;
-	}
 	priv->fanout_id = (getpid() + dev->data.port_id) & 0xffff;
 	dev->driver = &afp_driver;
 	dev->dev_ops = &afp_ops;
@@ -586,8 +572,7 @@ static int afp_probe(const char *name, const char *args)
 	prt_eth_dev_probing_finish(dev);
 	return 0;
 fail:
-	if (priv->nif.ctl_fd >= 0)
-		close(priv->nif.ctl_fd);
+	netif_close(&priv->nif);
 	prt_eth_dev_release(dev);
 	return ret;
 }

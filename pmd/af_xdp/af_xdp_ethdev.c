@@ -40,7 +40,7 @@ static int afxdp_infos_get(struct prt_eth_dev *dev, struct prt_eth_dev_info *inf
 	struct afxdp_private *priv = dev->dev_private;
 	uint32_t frame = AFXDP_FRAME_MAX((uint32_t)sysconf(_SC_PAGESIZE));
 
-	info->if_index = (unsigned int)priv->ifindex;
+	info->if_index = (unsigned int)priv->nif.ifindex;
 	info->max_rx_queues = (uint16_t)priv->queue_count;
 	info->max_tx_queues = (uint16_t)priv->queue_count;
 	/* XDP frames carry no CRC; the frame size the pool gives is checked at rx set-up. */
@@ -263,9 +263,7 @@ static int afxdp_close(struct prt_eth_dev *dev)
 	afxdp_prog_detach(priv);
 	free(priv->prog_path);
 	priv->prog_path = NULL;
-	if (priv->nif.ctl_fd >= 0)
-		close(priv->nif.ctl_fd);
-	priv->nif.ctl_fd = -1;
+	netif_close(&priv->nif);
 	return 0;
 }
 
@@ -356,21 +354,9 @@ static int afxdp_probe(const char *name, const char *args)
 	ret = afxdp_devargs(name, args, priv);
 	if (ret < 0)
 		goto fail;
-	priv->ifindex = (int)if_nametoindex(priv->nif.ifname);
-	if (priv->ifindex == 0) {
-		AFXDP_LOG(ERR, "%s: interface '%s' does not exist (see `ip link`)", name,
-			  priv->nif.ifname);
-		ret = -ENODEV;
+	ret = netif_open(&priv->nif, name, &dev->data.mac_addr);
+	if (ret < 0)
 		goto fail;
-	}
-	priv->nif.ctl_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	ret = priv->nif.ctl_fd < 0 ?
-		      -errno :
-		      netif_mac_get(priv->nif.ctl_fd, priv->nif.ifname, &dev->data.mac_addr);
-	if (ret < 0) {
-		AFXDP_LOG(ERR, "%s: interface '%s': %s", name, priv->nif.ifname, strerror(-ret));
-		goto fail;
-	}
 	ret = afxdp_queues_check(name, priv);
 	if (ret < 0)
 		goto fail;

@@ -76,7 +76,6 @@ struct afxdp_tx_queue {
 
 struct afxdp_private {
 	struct netif nif; /* first: the netif_*_op() ops find it at dev_private */
-	int ifindex;
 	uint32_t start_queue;
 	uint32_t queue_count;
 	uint32_t busy_budget; /* 0: no preferred busy polling */

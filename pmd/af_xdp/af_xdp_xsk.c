@@ -101,7 +101,7 @@ static uint32_t attached_prog(const struct afxdp_private *priv, char *name, size
 	int fd;
 
 	snprintf(name, len, "?");
-	if (bpf_xdp_query_id(priv->ifindex, 0, &id) < 0 || id == 0)
+	if (bpf_xdp_query_id(priv->nif.ifindex, 0, &id) < 0 || id == 0)
 		return 0;
 	fd = bpf_prog_get_fd_by_id(id);
 	if (fd >= 0 && bpf_obj_get_info_by_fd(fd, &info, &info_len) == 0)
@@ -222,7 +222,7 @@ static int prog_attach(struct prt_eth_dev *dev)
 		err = -EINVAL;
 		goto fail;
 	}
-	err = xdp_program__attach(priv->prog, priv->ifindex, XDP_MODE_UNSPEC, 0);
+	err = xdp_program__attach(priv->prog, priv->nif.ifindex, XDP_MODE_UNSPEC, 0);
 	if (err) {
 		explain_socket(dev, priv->start_queue, (int)err);
 		goto fail;
@@ -241,7 +241,7 @@ void afxdp_prog_detach(struct afxdp_private *priv)
 {
 	if (priv->prog == NULL)
 		return;
-	xdp_program__detach(priv->prog, priv->ifindex, XDP_MODE_UNSPEC, 0);
+	xdp_program__detach(priv->prog, priv->nif.ifindex, XDP_MODE_UNSPEC, 0);
 	xdp_program__close(priv->prog);
 	priv->prog = NULL;
 	priv->xsks_map_fd = -1;

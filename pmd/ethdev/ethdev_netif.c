@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "ethdev_netif.h"
 
@@ -94,4 +96,31 @@ int netif_allmulti_enable_op(struct prt_eth_dev *dev)
 int netif_allmulti_disable_op(struct prt_eth_dev *dev)
 {
 	return netif_flags(dev_netif(dev)->ctl_fd, dev_netif(dev)->ifname, 0, IFF_ALLMULTI, NULL);
+}
+
+int netif_open(struct netif *nif, const char *port, struct prt_ether_addr *mac)
+{
+	int ret;
+
+	nif->ifindex = (int)if_nametoindex(nif->ifname);
+	if (nif->ifindex == 0) {
+		PRT_LOG(ERR, PRT_LOGTYPE_ETHDEV,
+			"%s: interface '%s' does not exist (see `ip link`)", port, nif->ifname);
+		return -ENODEV;
+	}
+	nif->ctl_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ret = nif->ctl_fd < 0 ? -errno : netif_mac_get(nif->ctl_fd, nif->ifname, mac);
+	if (ret < 0) {
+		PRT_LOG(ERR, PRT_LOGTYPE_ETHDEV, "%s: interface '%s': %s", port, nif->ifname,
+			strerror(-ret));
+		netif_close(nif);
+	}
+	return ret;
+}
+
+void netif_close(struct netif *nif)
+{
+	if (nif->ctl_fd >= 0)
+		close(nif->ctl_fd);
+	nif->ctl_fd = -1;
 }

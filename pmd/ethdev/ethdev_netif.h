@@ -18,8 +18,20 @@
  */
 struct netif {
 	char ifname[IF_NAMESIZE];
+	int ifindex; /**< set by netif_open() */
 	int ctl_fd; /**< for the interface ioctls; -1 when not open */
 };
+
+/**
+ * Opens interface @p nif->ifname (set by the caller) for port @p port:
+ * its index, the socket for the ioctls, its hardware address into @p mac.
+ * Logged when it fails. @return 0; -ENODEV (no such interface); a negative
+ * errno of socket() or the ioctl.
+ */
+int netif_open(struct netif *nif, const char *port, struct prt_ether_addr *mac);
+
+/** Closes what netif_open() opened (nothing when it did not). */
+void netif_close(struct netif *nif);
 
 /**
  * Sets the IFF_* bits @p set and clears @p clear on interface @p ifname
