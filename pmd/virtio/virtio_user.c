@@ -203,7 +203,7 @@ static void mem_table_remove(struct mem_table *t, const void *addr)
 /* True for a ring the backend serves: handed over and in the active queue pairs. */
 static bool vring_enabled(const struct virtio_user *u, uint32_t i)
 {
-	return u->live[i] && i < 2u * u->active_pairs;
+	return i < 2u * u->active_pairs && u->live[i];
 }
 
 /* SET_VRING_ENABLE @on for every ring the backend serves. Call with u->lock. */
