@@ -37,7 +37,8 @@ static int ports_select(void)
 				fprintf(stderr,
 					"testpmd-lite: --portmask=0x%llx names port %u, which does not exist (%u ports: 0-%u)\n",
 					(unsigned long long)tp_cfg.portmask, b,
-					prt_eth_dev_count_avail(), prt_eth_dev_count_avail() - 1);
+					(unsigned int)prt_eth_dev_count_avail(),
+					(unsigned int)prt_eth_dev_count_avail() - 1);
 				return -EINVAL;
 			}
 	}
