@@ -112,8 +112,9 @@ struct prt_mbuf *prt_pktmbuf_clone(struct prt_mbuf *md, struct prt_mempool *mp)
 		made++;
 		made_len += mi->data_len;
 	}
+	/* cppcheck-suppress nullPointer ; the first pass set mc through *prev (md was not NULL) */
 	mc->nb_segs = nb_segs;
-	mc->pkt_len = pkt_len;
+	mc->pkt_len = pkt_len; /* cppcheck-suppress nullPointer ; as above */
 	return mc;
 }
 

@@ -42,6 +42,14 @@ typedef uint64_t prt_iova_t;
 #define PRT_DIM(a) (sizeof(a) / sizeof((a)[0]))
 
 /** The smaller / larger of two values (each evaluated once). */
+#ifdef __CPPCHECK__
+/*
+ * cppcheck 2.10 (tools/static-check) cannot parse a statement expression in
+ * an initializer and stops checking the file: it reads the plain form.
+ */
+#define PRT_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define PRT_MAX(a, b) ((a) > (b) ? (a) : (b))
+#else
 #define PRT_MIN(a, b)                   \
 	__extension__({                 \
 		__typeof__(a) _a = (a); \
@@ -54,6 +62,7 @@ typedef uint64_t prt_iova_t;
 		__typeof__(b) _b = (b); \
 		_a > _b ? _a : _b;      \
 	})
+#endif
 
 /** Rounds @p v up to a multiple of @p align, which must be a power of two. */
 #define PRT_ALIGN_CEIL(v, align) (((v) + ((__typeof__(v))(align)-1)) & ~((__typeof__(v))(align)-1))

@@ -70,6 +70,7 @@ static int iommufd_read_ranges(struct vfio_backend *be)
 		return -errno;
 	be->nb_ranges = PRT_MIN(q.num_iovas, (uint32_t)VFIO_MAX_IOVA_RANGES);
 	for (unsigned int i = 0; i < be->nb_ranges; i++) {
+		/* cppcheck-suppress uninitvar ; the ioctl filled r through q.allowed_iovas */
 		be->ranges[i].start = r[i].start;
 		be->ranges[i].last = r[i].last;
 	}

@@ -256,6 +256,7 @@ static uint16_t afp_tx(void *queue, struct prt_mbuf **pkts, uint16_t n)
 		done++;
 	}
 	for (uint16_t i = 0; i < done; i++)
+		/* cppcheck-suppress uninitvar ; msgs[0..n) were set above */
 		bytes += msgs[i].msg_len;
 	prt_pktmbuf_free_bulk(pkts, done);
 	prt_eth_sw_stats_count(&q->stats, done - errs, bytes);
