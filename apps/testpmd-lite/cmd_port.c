@@ -54,7 +54,8 @@ static int ports_arg(const char *arg, bool fwd_only, uint16_t *ports)
 	if (*end != '\0' || arg[0] == '-' || id >= PRT_MAX_ETHPORTS ||
 	    !prt_eth_dev_is_valid_port((uint16_t)id)) {
 		fprintf(stderr, "Invalid port '%s': give all or a port id (%u port(s): 0-%u)\n",
-			arg, prt_eth_dev_count_avail(), prt_eth_dev_count_avail() - 1);
+			arg, (unsigned int)prt_eth_dev_count_avail(),
+			(unsigned int)prt_eth_dev_count_avail() - 1);
 		return -EINVAL;
 	}
 	if (fwd_only && !tp_port_is_fwd((uint16_t)id)) {
