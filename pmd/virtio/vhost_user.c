@@ -17,7 +17,7 @@
 #include "vhost_user.h"
 #include "virtio_logs.h"
 
-static const char *req_name(uint32_t req)
+const char *vhost_user_req_name(uint32_t req)
 {
 	static const char *const names[] = {
 		[VHOST_USER_GET_FEATURES] = "GET_FEATURES",
@@ -31,6 +31,7 @@ static const char *req_name(uint32_t req)
 		[VHOST_USER_GET_VRING_BASE] = "GET_VRING_BASE",
 		[VHOST_USER_SET_VRING_KICK] = "SET_VRING_KICK",
 		[VHOST_USER_SET_VRING_CALL] = "SET_VRING_CALL",
+		[VHOST_USER_SET_VRING_ERR] = "SET_VRING_ERR",
 		[VHOST_USER_GET_PROTOCOL_FEATURES] = "GET_PROTOCOL_FEATURES",
 		[VHOST_USER_SET_PROTOCOL_FEATURES] = "SET_PROTOCOL_FEATURES",
 		[VHOST_USER_GET_QUEUE_NUM] = "GET_QUEUE_NUM",
@@ -93,7 +94,7 @@ static int conn_fail(struct vhost_user *vu, uint32_t req, int err, const char *w
 		vu->stats.malformed++;
 	VIRTIO_LOG(ERR,
 		   "vhost-user %s: %s %s; connection closed (restart the backend, then the port)",
-		   vu->path, req_name(req), what);
+		   vu->path, vhost_user_req_name(req), what);
 	vhost_user_close(vu);
 	return err;
 }
@@ -204,7 +205,7 @@ static int send_set(struct vhost_user *vu, struct vhost_user_msg *msg, const int
 		return ret;
 	if (msg->payload.u64 != 0) {
 		VIRTIO_LOG(ERR, "vhost-user %s: the backend refused %s (status %lu)", vu->path,
-			   req_name(req), (unsigned long)msg->payload.u64);
+			   vhost_user_req_name(req), (unsigned long)msg->payload.u64);
 		return -EIO;
 	}
 	return 0;

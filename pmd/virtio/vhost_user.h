@@ -10,6 +10,9 @@
  * sees as a negative errno, counted in the connection's statistics and
  * logged once with what to check. Not thread-safe: the caller serialises
  * the use of a connection (net_virtio_user holds its port's lock).
+ *
+ * The message layouts and codes here are shared with the back-end
+ * (pmd/vhost/), which parses what a front-end sends with vhost_msg.h.
  */
 #ifndef VHOST_USER_H
 #define VHOST_USER_H
@@ -29,6 +32,7 @@ enum vhost_user_request {
 	VHOST_USER_GET_VRING_BASE = 11,
 	VHOST_USER_SET_VRING_KICK = 12,
 	VHOST_USER_SET_VRING_CALL = 13,
+	VHOST_USER_SET_VRING_ERR = 14,
 	VHOST_USER_GET_PROTOCOL_FEATURES = 15,
 	VHOST_USER_SET_PROTOCOL_FEATURES = 16,
 	VHOST_USER_GET_QUEUE_NUM = 17,
@@ -116,6 +120,9 @@ struct vhost_user {
 	const char *path; /**< for messages; the caller's string */
 	struct vhost_user_stats stats;
 };
+
+/** The name of request @p req as vhost-user.rst spells it ("GET_FEATURES"), "?" if unknown. */
+const char *vhost_user_req_name(uint32_t req);
 
 /**
  * Connects to the backend listening on unix socket @p path (the backend is
