@@ -61,7 +61,8 @@ static void link_set(struct vhost_dev *d, bool up)
 	prt_atomic_store(&d->link_up, up, memory_order_relaxed);
 	prt_eth_linkstatus_set(d->eth, &link);
 	VHOST_LOG(INFO, "%s: link %s", dev_name(d), up ? "up" : "down");
-	if (d->eth->data.dev_conf.intr_conf.lsc && !d->stopping)
+	if (d->eth->data.dev_conf.intr_conf.lsc &&
+	    !prt_atomic_load(&d->stopping, memory_order_relaxed))
 		prt_eth_dev_callback_process(d->eth, PRT_ETH_EVENT_INTR_LSC, NULL);
 }
 
@@ -175,7 +176,7 @@ static void conn_close(struct vhost_dev *d, const char *why)
 	close(d->conn_fd);
 	d->conn_fd = -1;
 	conn_teardown(d);
-	if (d->client && !d->stopping)
+	if (d->client && !prt_atomic_load(&d->stopping, memory_order_relaxed))
 		timer_arm(d, true);
 }
 
@@ -607,7 +608,8 @@ void vhost_backend_stop(struct vhost_dev *d)
 {
 	int fd;
 
-	d->stopping = true;
+	/* Relaxed: the callbacks that read it are unregistered (and waited for) below. */
+	prt_atomic_store(&d->stopping, true, memory_order_relaxed);
 	if (d->listen_fd >= 0) {
 		prt_intr_callback_unregister(d->listen_fd);
 		close(d->listen_fd);

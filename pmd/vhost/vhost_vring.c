@@ -17,6 +17,7 @@
  * outside the memory table or has the wrong direction is returned used with
  * nothing written and counted (bad_desc), the frame dropped.
  */
+#include <stddef.h>
 #include <string.h>
 #include <sys/eventfd.h>
 
@@ -291,8 +292,7 @@ static uint32_t frame_copy(struct tx_cursor *c, uint8_t *dst, uint32_t len)
  * first when *@hdr is NULL: then *@hdr points at it). @return bytes
  * written into the chain; -EINVAL for a bad chain.
  */
-static int64_t chain_fill(struct vhost_vring *vr, uint16_t head, struct tx_cursor *c,
-			  struct virtio_net_hdr **hdr)
+static int64_t chain_fill(struct vhost_vring *vr, uint16_t head, struct tx_cursor *c, uint8_t **hdr)
 {
 	uint32_t limit = PRT_MIN((uint32_t)vr->size, VHOST_MAX_CHAIN), written = 0;
 	uint16_t idx = head;
@@ -316,7 +316,7 @@ static int64_t chain_fill(struct vhost_vring *vr, uint16_t head, struct tx_curso
 			 * lays its buffers out (5.1.6.3.2 suggests it). */
 			if (len < VIRTIO_NET_HDR_LEN)
 				return -EINVAL;
-			*hdr = (struct virtio_net_hdr *)dst;
+			*hdr = dst;
 			memset(dst, 0, VIRTIO_NET_HDR_LEN);
 			dst += VIRTIO_NET_HDR_LEN;
 			len -= VIRTIO_NET_HDR_LEN;
@@ -347,7 +347,7 @@ static int frame_put(struct vhost_vring *vr, const struct prt_mbuf *m, int *avai
 {
 	uint16_t heads[VHOST_MAX_MRG_BUFS];
 	struct tx_cursor c = { m, 0 };
-	struct virtio_net_hdr *hdr = NULL;
+	uint8_t *hdr = NULL; /* the front-end's buffer: maybe unaligned */
 	uint16_t save_avail = vr->last_avail, save_used = vr->last_used, nbufs = 0;
 	int ret = 0;
 
@@ -376,7 +376,7 @@ static int frame_put(struct vhost_vring *vr, const struct prt_mbuf *m, int *avai
 		}
 		used_put(vr, (uint16_t)head, (uint32_t)w);
 	}
-	hdr->num_buffers = nbufs;
+	memcpy(hdr + offsetof(struct virtio_net_hdr, num_buffers), &nbufs, sizeof(nbufs));
 	*avail -= nbufs;
 	return 1;
 undo:
