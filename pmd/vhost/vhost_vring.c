@@ -192,7 +192,7 @@ static int chain_to_mbuf(struct vhost_vring *vr, uint16_t head, struct prt_mbuf 
 		src = len ? vhost_gpa_to_va(vr->mem, d.addr, len) : NULL;
 		if (len && src == NULL)
 			goto bad;
-		if (skip) {
+		if (skip && len) {
 			uint32_t s = PRT_MIN(skip, len);
 
 			skip -= s;
