@@ -215,6 +215,11 @@ int main(int argc, char **argv)
 	struct frame *frames;
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL) };
 	struct packet_mreq mreq = { .mr_type = PACKET_MR_PROMISC };
+	/* Room for a burst (a vhost-user back-end delivers a whole capture at
+	 * once; the default buffer of 208 KiB holds about 130 frames' skbs). */
+	int rcvbuf = 16 << 20;
+	struct tpacket_stats st = { 0 };
+	socklen_t st_len = sizeof(st);
 	uint64_t bytes = 0;
 
 	if (argc == 4 && strcmp(argv[1], "--send") == 0)
@@ -246,7 +251,8 @@ int main(int argc, char **argv)
 		return 1;
 	if (bind(sock, (struct sockaddr *)&sll, sizeof(sll)) < 0 ||
 	    setsockopt(sock, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mreq, sizeof(mreq)) < 0 ||
-	    setsockopt(sock, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one)) < 0) {
+	    setsockopt(sock, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one)) < 0 ||
+	    setsockopt(sock, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0) {
 		fprintf(stderr, "pkt_capture: listening on %s: %s\n", ifname, strerror(errno));
 		return 1;
 	}
@@ -309,6 +315,9 @@ int main(int argc, char **argv)
 		bytes += (uint64_t)n;
 		got++;
 	}
+	if (getsockopt(sock, SOL_PACKET, PACKET_STATISTICS, &st, &st_len) == 0 && st.tp_drops)
+		printf("pkt_capture: the socket dropped %u frames (its receive buffer was full)\n",
+		       st.tp_drops);
 	printf("captured %d of %d frames (%llu bytes) on %s\n", got, count,
 	       (unsigned long long)bytes, ifname);
 	if (write_pcap(argv[argi + 1], frames, got) < 0)
