@@ -51,7 +51,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "vm"))
 from replay_test import read_pcap  # noqa: E402
-from vhost_interop import cpus, dpdk_counts, macswap, prt_counts, skip  # noqa: E402
+from vhost_interop import compare_macswapped, cpus, dpdk_counts, prt_counts, skip  # noqa: E402
 
 QUEUE_SIZE = 4096  # holds a whole replay (see vhost_interop.py)
 # name: (mrg_rxbuf, max_pkt_len)
@@ -162,18 +162,6 @@ def run_frontend(testpmd, workdir, args, name):
     return p
 
 
-def compare(sent, got):
-    problems = []
-    for i, (s, g) in enumerate(zip(sent, got)):
-        if g != macswap(s):
-            problems.append(f"frame {i} ({len(s)} bytes) came back as {len(g)} bytes, "
-                            "not the same frame with its MAC addresses swapped")
-            break
-    if len(got) != len(sent):
-        problems.append(f"{len(sent)} frames sent, {len(got)} came back")
-    return problems
-
-
 def case_prt_replay(testpmd, capture, wd, mrg, max_len):
     out, js = Path(wd) / "out.pcap", Path(wd) / "fe.json"
     be = Backend(testpmd, wd, "", max_len)
@@ -189,7 +177,7 @@ def case_prt_replay(testpmd, capture, wd, mrg, max_len):
     finally:
         be.kill()
     sent = [f for f in read_pcap(capture) if 14 <= len(f) <= max_len]
-    problems = compare(sent, read_pcap(out))
+    problems = compare_macswapped(sent, read_pcap(out))
     v = prt_counts(js, 1)
     if not (b["ipackets"] == b["opackets"] == v["opackets"] == v["ipackets"] == len(sent)):
         problems.append(f"counts: {len(sent)} frames; front-end sent {v['opackets']}, received "

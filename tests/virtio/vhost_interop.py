@@ -173,6 +173,19 @@ def macswap(f):
     return f[6:12] + f[0:6] + f[12:]
 
 
+def compare_macswapped(sent, got):
+    """Problems (strings): @got must be @sent frame for frame, MAC addresses swapped."""
+    problems = []
+    for i, (s, g) in enumerate(zip(sent, got)):
+        if g != macswap(s):
+            problems.append(f"frame {i} ({len(s)} bytes) came back as {len(g)} bytes, "
+                            "not the same frame with its MAC addresses swapped")
+            break
+    if len(got) != len(sent):
+        problems.append(f"{len(sent)} frames fit the port, {len(got)} came back")
+    return problems
+
+
 def case_replay(testpmd, capture, workdir, packed, mrg, max_len, in_order, mbuf_size=None):
     out_pcap, js = Path(workdir) / "out.pcap", Path(workdir) / "prt.json"
     be = Backend(workdir, 1, max_len)
@@ -191,15 +204,7 @@ def case_replay(testpmd, capture, workdir, packed, mrg, max_len, in_order, mbuf_
     finally:
         be.kill()
     sent = [f for f in read_pcap(capture) if 14 <= len(f) <= max_len]
-    got = read_pcap(out_pcap)
-    problems = []
-    for i, (s, g) in enumerate(zip(sent, got)):
-        if g != macswap(s):
-            problems.append(f"frame {i} ({len(s)} bytes) came back as {len(g)} bytes, "
-                            "not the same frame with its MAC addresses swapped")
-            break
-    if len(got) != len(sent):
-        problems.append(f"{len(sent)} frames fit the port, {len(got)} came back")
+    problems = compare_macswapped(sent, read_pcap(out_pcap))
     d_rx, d_tx, d_drop, _ = dpdk_counts(dpdk)
     v = prt_counts(js, 1)
     if not (d_rx == d_tx == v["opackets"] == v["ipackets"] == len(sent)) or d_drop:
