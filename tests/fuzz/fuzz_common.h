@@ -19,6 +19,7 @@
 #include "prt_common.h"
 #include "prt_eal.h"
 #include "prt_log.h"
+#include "prt_mbuf.h"
 
 /** The rest of a fuzz input. */
 struct fuzz_input {
@@ -88,6 +89,53 @@ static inline void fuzz_eal_init(void)
 
 	fuzz_log_quiet();
 	fuzz_check(prt_eal_init((int)PRT_DIM(argv) - 1, argv) >= 0);
+}
+
+/**
+ * Defines LLVMFuzzerInitialize() for a target that needs nothing but a
+ * quiet log (the parsers of strings and tables: no EAL, no mbufs).
+ */
+#define FUZZ_INIT_QUIET()                                  \
+	int LLVMFuzzerInitialize(int *argc, char ***argv); \
+	int LLVMFuzzerInitialize(int *argc, char ***argv)  \
+	{                                                  \
+		(void)argc;                                \
+		(void)argv;                                \
+		fuzz_log_quiet();                          \
+		return 0;                                  \
+	}
+
+/** A received frame is a chain as it says, each segment inside its buffer. */
+static inline void fuzz_check_chain(const struct prt_mbuf *m)
+{
+	uint32_t len = 0;
+	uint16_t segs = 0;
+
+	for (const struct prt_mbuf *s = m; s != NULL; s = s->next) {
+		fuzz_check((uint32_t)s->data_off + s->data_len <= s->buf_len);
+		len += s->data_len;
+		segs++;
+	}
+	fuzz_check(segs == m->nb_segs && len == m->pkt_len);
+}
+
+/**
+ * One tx segment from @p mp: up to @p max_len bytes (input-chosen) placed
+ * anywhere in its buffer, so that segments cross 4 KiB pages or not.
+ * NULL when the pool is dry.
+ */
+static inline struct prt_mbuf *fuzz_tx_segment(struct fuzz_input *in, struct prt_mempool *mp,
+					       uint16_t max_len)
+{
+	struct prt_mbuf *m = prt_pktmbuf_alloc(mp);
+	uint16_t len = (uint16_t)(fuzz_u16(in) % (max_len + 1));
+
+	if (m == NULL)
+		return NULL;
+	m->data_off = (uint16_t)(fuzz_u8(in) % (PRT_PKTMBUF_HEADROOM + max_len - len + 1));
+	m->data_len = len;
+	m->pkt_len = len;
+	return m;
 }
 
 #endif /* FUZZ_COMMON_H */

@@ -109,15 +109,10 @@ static struct prt_mbuf *tx_frame(struct fuzz_input *in)
 	struct prt_mbuf *head = NULL;
 
 	for (uint8_t i = 0; i < nsegs; i++) {
-		struct prt_mbuf *m = prt_pktmbuf_alloc(mp);
-		uint16_t len = (uint16_t)(fuzz_u16(in) % (BUF_LEN + 1));
+		struct prt_mbuf *m = fuzz_tx_segment(in, mp, BUF_LEN);
 
 		if (m == NULL)
 			break;
-		/* Anywhere in the buffer: segments cross 4 KiB pages or not. */
-		m->data_off = (uint16_t)(fuzz_u8(in) % (PRT_PKTMBUF_HEADROOM + BUF_LEN - len + 1));
-		m->data_len = len;
-		m->pkt_len = len;
 		if (head == NULL)
 			head = m;
 		else

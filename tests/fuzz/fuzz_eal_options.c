@@ -14,14 +14,7 @@
 
 #include "eal_private.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_log_quiet();
-	return 0;
-}
+FUZZ_INIT_QUIET()
 
 static void check_config(const struct eal_config *cfg)
 {

@@ -24,14 +24,7 @@ static const char *const keys_null[] = { "size", "copy", "no-rx", NULL };
 static const char *const *const key_sets[] = { keys_virtio_user, keys_pcap, keys_af_packet,
 					       keys_ring, keys_null };
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_log_quiet();
-	return 0;
-}
+FUZZ_INIT_QUIET()
 
 static int visit(const char *value, void *opaque)
 {

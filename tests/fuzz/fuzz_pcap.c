@@ -43,15 +43,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static void check_frame(const struct eth_pcap_rx_queue *q, const struct prt_mbuf *m)
 {
-	uint32_t len = 0;
-	uint16_t segs = 0;
-
-	for (const struct prt_mbuf *s = m; s != NULL; s = s->next) {
-		fuzz_check((uint32_t)s->data_off + s->data_len <= s->buf_len);
-		len += s->data_len;
-		segs++;
-	}
-	fuzz_check(segs == m->nb_segs && len == m->pkt_len);
+	fuzz_check_chain(m);
 	fuzz_check(m->pkt_len <= q->max_frame && m->pkt_len >= PRT_ETHER_HDR_LEN);
 }
 

@@ -23,14 +23,7 @@
 
 #define CFG_LEN 4096
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_log_quiet();
-	return 0;
-}
+FUZZ_INIT_QUIET()
 
 static void walk_standard(const struct prt_pci_device *dev, const uint8_t *cfg, size_t len)
 {

@@ -23,14 +23,7 @@
 
 #include "vhost_user.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_log_quiet();
-	return 0;
-}
+FUZZ_INIT_QUIET()
 
 /* Runs request @p op; @p fd is a file to pass where the request carries one. */
 static int request(struct vhost_user *vu, uint8_t op, int fd)

@@ -57,20 +57,6 @@ struct dev {
 	bool rx_trusted, tx_trusted;
 };
 
-/* A received frame is a chain as it says, each segment inside its buffer. */
-static void check_rx_frame(const struct prt_mbuf *m)
-{
-	uint32_t len = 0;
-	uint16_t segs = 0;
-
-	for (const struct prt_mbuf *s = m; s != NULL; s = s->next) {
-		fuzz_check((uint32_t)s->data_off + s->data_len <= s->buf_len);
-		len += s->data_len;
-		segs++;
-	}
-	fuzz_check(segs == m->nb_segs && len == m->pkt_len);
-}
-
 static void op_rx_burst(struct virtnet_rx *rxq, bool mrg, struct fuzz_input *in)
 {
 	struct prt_mbuf *pkts[BURST];
@@ -80,7 +66,7 @@ static void op_rx_burst(struct virtnet_rx *rxq, bool mrg, struct fuzz_input *in)
 
 	fuzz_check(n <= want);
 	for (uint16_t i = 0; i < n; i++) {
-		check_rx_frame(pkts[i]);
+		fuzz_check_chain(pkts[i]);
 		prt_pktmbuf_free(pkts[i]);
 	}
 }
@@ -154,14 +140,10 @@ static struct prt_mbuf *tx_frame(struct fuzz_input *in)
 	struct prt_mbuf *head = NULL;
 
 	for (uint8_t i = 0; i < nsegs; i++) {
-		struct prt_mbuf *m = prt_pktmbuf_alloc(mp);
-		uint16_t len = (uint16_t)(fuzz_u16(in) % (BUF_LEN + 1));
+		struct prt_mbuf *m = fuzz_tx_segment(in, mp, BUF_LEN);
 
 		if (m == NULL)
 			break;
-		m->data_off = (uint16_t)(fuzz_u8(in) % (PRT_PKTMBUF_HEADROOM + BUF_LEN - len + 1));
-		m->data_len = len;
-		m->pkt_len = len;
 		m->ol_flags = (fuzz_u8(in) & 3) * PRT_MBUF_F_TX_TCP_CKSUM; /* any TX_L4 value */
 		m->l2_len = 14;
 		m->l3_len = 20;

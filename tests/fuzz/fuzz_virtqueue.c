@@ -138,14 +138,7 @@ static void op_device_use(struct vq_sim *sim, bool in_order, struct fuzz_input *
 }
 
 /* A broken queue is the expected outcome of most inputs: keep its log line quiet. */
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_log_quiet();
-	return 0;
-}
+FUZZ_INIT_QUIET()
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
