@@ -3,6 +3,7 @@
 #include <errno.h>
 
 #include "ethdev_driver.h"
+#include "ethdev_tx_pages.h"
 
 #include "e1000_rxtx.h"
 #include "prt_atomic.h"
@@ -126,25 +127,6 @@ static void tx_reclaim(struct e1000_tx_queue *q)
 			prt_pktmbuf_free_seg(done[i]);
 }
 
-/*
- * A segment is given to the device in pieces that do not cross a 4 KiB
- * page of IOVA. The controllers need no such thing, but QEMU's models fetch
- * a transmit buffer with one DMA mapping, which an IOMMU (the VM lab's
- * vIOMMU) cuts at its page boundary; they then drop the whole frame without
- * a word or a count. The check is one compare per segment, and a frame in
- * one mbuf rarely crosses a page.
- */
-#define TX_PAGE_SHIFT 12
-#define TX_PAGE_SIZE (1u << TX_PAGE_SHIFT)
-
-/* Descriptors a segment of @p len bytes at @p iova takes. */
-static inline uint16_t seg_desc_count(prt_iova_t iova, uint16_t len)
-{
-	if (len == 0)
-		return 1;
-	return (uint16_t)(((iova + len - 1) >> TX_PAGE_SHIFT) - (iova >> TX_PAGE_SHIFT) + 1);
-}
-
 /* Descriptors frame @p m takes, or UINT16_MAX when it has too many. */
 static inline uint16_t pkt_desc_count(const struct prt_mbuf *m)
 {
@@ -153,19 +135,21 @@ static inline uint16_t pkt_desc_count(const struct prt_mbuf *m)
 	if (unlikely(m->nb_segs > E1000_TX_MAX_SEGS))
 		return UINT16_MAX;
 	for (; m != NULL; m = m->next)
-		n += seg_desc_count(prt_pktmbuf_iova(m), m->data_len);
+		n += prt_eth_tx_page_pieces(prt_pktmbuf_iova(m), m->data_len);
 	return n <= E1000_TX_MAX_DESC_PER_PKT ? (uint16_t)n : UINT16_MAX;
 }
 
-/* Writes segment @p seg's descriptors; its cookie on the last one, EOP on the frame's last. */
+/*
+ * Writes segment @p seg's descriptors, one per page piece (ethdev_tx_pages.h);
+ * its cookie on the last one, EOP on the frame's last.
+ */
 static inline void seg_put(struct e1000_tx_ring *t, struct prt_mbuf *seg, uint32_t pkt_len)
 {
 	prt_iova_t iova = prt_pktmbuf_iova(seg);
 	uint16_t len = seg->data_len;
 
 	do {
-		uint16_t chunk = (uint16_t)PRT_MIN(
-			(uint32_t)len, TX_PAGE_SIZE - (uint32_t)(iova & (TX_PAGE_SIZE - 1)));
+		uint16_t chunk = prt_eth_tx_page_piece(iova, len);
 		bool last = chunk == len;
 
 		e1000_tx_ring_put(t, iova, chunk, last ? seg : NULL, last && seg->next == NULL,

@@ -13,7 +13,7 @@
  * burst stops and the frame stays in the ring (counted in rx_nombuf).
  *
  * Transmit: one descriptor per segment, or per 4 KiB page it touches (see
- * e1000_rxtx.c); RS every tx_rs_thresh descriptors and reclaim by DD
+ * ethdev_tx_pages.h); RS every tx_rs_thresh descriptors and reclaim by DD
  * (e1000_ring.h); one tail write per burst.
  *
  * A queue whose port was found broken (device gone, a head register past
