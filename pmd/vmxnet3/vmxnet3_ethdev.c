@@ -68,7 +68,14 @@ static bool hw_alive(const struct vmxnet3_adapter *ad)
 	return vd_read(ad, VMXNET3_REG_VRRS) != UINT32_MAX;
 }
 
-uint32_t vmxnet3_cmd(struct vmxnet3_adapter *ad, uint32_t cmd)
+void vmxnet3_cmd(struct vmxnet3_adapter *ad, uint32_t cmd)
+{
+	pthread_mutex_lock(&ad->cmd_lock);
+	vd_write(ad, VMXNET3_REG_CMD, cmd);
+	pthread_mutex_unlock(&ad->cmd_lock);
+}
+
+uint32_t vmxnet3_cmd_answer(struct vmxnet3_adapter *ad, uint32_t cmd)
 {
 	uint32_t ret;
 
@@ -323,7 +330,7 @@ static int vmxnet3_link_update(struct prt_eth_dev *dev, int wait_to_complete)
 		prt_eth_linkstatus_set(dev, &(struct prt_eth_link){ 0 });
 		return 0;
 	}
-	w = vmxnet3_cmd(ad, VMXNET3_CMD_GET_LINK);
+	w = vmxnet3_cmd_answer(ad, VMXNET3_CMD_GET_LINK);
 	prt_eth_linkstatus_set(dev, &(struct prt_eth_link){
 					    .link_speed = w & 1 ? w >> 16 : 0,
 					    .link_duplex = 1,
@@ -745,7 +752,7 @@ static int vmxnet3_dev_start(struct prt_eth_dev *dev)
 	shared_fill(ad);
 	vd_write(ad, VMXNET3_REG_DSAL, (uint32_t)ad->shared_mz->iova);
 	vd_write(ad, VMXNET3_REG_DSAH, (uint32_t)(ad->shared_mz->iova >> 32));
-	answer = vmxnet3_cmd(ad, VMXNET3_CMD_ACTIVATE_DEV);
+	answer = vmxnet3_cmd_answer(ad, VMXNET3_CMD_ACTIVATE_DEV);
 	if (answer != 0) {
 		VMXNET3_LOG(
 			ERR,

@@ -90,12 +90,18 @@ static inline struct vmxnet3_adapter *vmxnet3_adapter(struct prt_eth_dev *dev)
 }
 
 /**
- * Runs device command @p cmd (VMXNET3_CMD_*: a write of REG_CMD, then its
- * read) under cmd_lock. Any thread.
- * @return what the device answers (GET_LINK: the link word; ACTIVATE_DEV: 0
- *         when active).
+ * Runs device command @p cmd (VMXNET3_CMD_*: a write of REG_CMD) under
+ * cmd_lock. Any thread.
  */
-uint32_t vmxnet3_cmd(struct vmxnet3_adapter *ad, uint32_t cmd);
+void vmxnet3_cmd(struct vmxnet3_adapter *ad, uint32_t cmd);
+
+/**
+ * Runs device command @p cmd and reads its answer (REG_CMD read back),
+ * under cmd_lock: for the commands that answer (ACTIVATE_DEV: 0 when
+ * active; GET_LINK: the link word). Any thread.
+ * @return the answer.
+ */
+uint32_t vmxnet3_cmd_answer(struct vmxnet3_adapter *ad, uint32_t cmd);
 
 /**
  * Adds the device's per-queue counters (GET_STATS into the queue
