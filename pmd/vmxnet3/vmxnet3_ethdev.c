@@ -34,7 +34,6 @@ PRT_LOG_REGISTER(vmxnet3_logtype, pmd.net.vmxnet3, NOTICE)
 #define VMXNET3_RING_DESC_MIN 32
 #define VMXNET3_RING_DESC_DEFAULT 512
 #define VMXNET3_MIN_RX_BUF 128 /* VMXNET3_MIN_T0_BUF_SIZE */
-#define VMXNET3_TX_DATA_DESC_SIZE 128 /* struct Vmxnet3_TxDataDesc (revision 1) */
 #define VMXNET3_DRIVER_VERSION 0x01000000u /* Vmxnet3_DriverInfo.version: prt's own */
 /* The longest frame: MTU + header + two VLAN tags (the device strips the CRC). */
 #define VMXNET3_FRAME_OVERHEAD (PRT_ETHER_HDR_LEN + 8)
@@ -275,7 +274,7 @@ static int vmxnet3_rx_queue_setup(struct prt_eth_dev *dev, uint16_t qid, uint16_
 			       PRT_CACHE_LINE_SIZE, socket);
 	if (q == NULL)
 		return -ENOMEM;
-	q->mz = ring_reserve(dev, "rx", qid, 4u * nb_desc * sizeof(struct Vmxnet3_RxDesc), socket);
+	q->mz = ring_reserve(dev, "rx", qid, VMXNET3_RXQ_RING_BYTES(nb_desc), socket);
 	if (q->mz == NULL) {
 		prt_free(q);
 		return -ENOMEM;
@@ -301,10 +300,7 @@ static int vmxnet3_tx_queue_setup(struct prt_eth_dev *dev, uint16_t qid, uint16_
 			       PRT_CACHE_LINE_SIZE, socket);
 	if (q == NULL)
 		return -ENOMEM;
-	q->mz = ring_reserve(
-		dev, "tx", qid,
-		(size_t)nb_desc * (2 * sizeof(struct Vmxnet3_TxDesc) + VMXNET3_TX_DATA_DESC_SIZE),
-		socket);
+	q->mz = ring_reserve(dev, "tx", qid, VMXNET3_TXQ_RING_BYTES(nb_desc), socket);
 	if (q->mz == NULL) {
 		prt_free(q);
 		return -ENOMEM;
@@ -599,23 +595,15 @@ static int rx_queue_start(struct vmxnet3_adapter *ad, uint16_t q)
 	uint32_t max_len = dev->data.mtu + VMXNET3_FRAME_OVERHEAD;
 	uint16_t n0 = rxq->nb_desc;
 	uint16_t n1 = max_len > ad->rx_buf_len ? n0 : VMXNET3_RING_DESC_MIN;
-	uint8_t *base = rxq->mz->addr;
 	int ret;
 
 	rxq->max_rx_pktlen = max_len;
-	rxq->stopped = 0;
 	rxq->qdesc = rxq_desc(ad, q);
-	vmxnet3_cmd_ring_init(
-		&rxq->rings.cmd[0], base, n0, rxq->cookies, NULL,
+	vmxnet3_rx_queue_layout(
+		rxq, rxq->mz->addr, n1, ad->rx_buf_len,
 		(volatile uint32_t *)(ad->bar0 + VMXNET3_REG_RXPROD + q * VMXNET3_REG_ALIGN),
-		ad->rx_buf_len, VMXNET3_RXD_BTYPE_HEAD);
-	vmxnet3_cmd_ring_init(
-		&rxq->rings.cmd[1], base + 16u * n0, n1, rxq->cookies + n0, NULL,
-		(volatile uint32_t *)(ad->bar0 + VMXNET3_REG_RXPROD2 + q * VMXNET3_REG_ALIGN),
-		ad->rx_buf_len, VMXNET3_RXD_BTYPE_BODY);
-	vmxnet3_comp_ring_init(&rxq->rings.comp, base + 16u * (n0 + n1), (uint16_t)(n0 + n1));
-	rxq->rings.rqid[0] = q;
-	rxq->rings.rqid[1] = (uint16_t)(q + dev->data.nb_rx_queues);
+		(volatile uint32_t *)(ad->bar0 + VMXNET3_REG_RXPROD2 + q * VMXNET3_REG_ALIGN), q,
+		dev->data.nb_rx_queues);
 	ret = vmxnet3_rx_queue_fill(rxq);
 	if (ret < 0) {
 		VMXNET3_LOG(
@@ -631,15 +619,11 @@ static void tx_queue_start(struct vmxnet3_adapter *ad, uint16_t q)
 {
 	struct prt_eth_dev *dev = ad->dev;
 	struct vmxnet3_tx_queue *txq = dev->data.tx_queues[q];
-	uint16_t n = txq->rings.cmd.size;
-	uint8_t *base = txq->mz->addr;
 
-	txq->stopped = 0;
 	txq->qdesc = txq_desc(ad, q);
-	vmxnet3_cmd_ring_init(
-		&txq->rings.cmd, base, n, txq->cookies, txq->eop,
-		(volatile uint32_t *)(ad->bar0 + VMXNET3_REG_TXPROD + q * VMXNET3_REG_ALIGN), 0, 0);
-	vmxnet3_comp_ring_init(&txq->rings.comp, base + 16u * n, n);
+	vmxnet3_tx_queue_layout(
+		txq, txq->mz->addr, txq->rings.cmd.size,
+		(volatile uint32_t *)(ad->bar0 + VMXNET3_REG_TXPROD + q * VMXNET3_REG_ALIGN));
 }
 
 /* Struct Vmxnet3_DriverShared and the queue descriptors, for ACTIVATE_DEV. */

@@ -24,7 +24,8 @@
  * it names what is in flight: a tx completion names the EOP descriptor of
  * a packet the device holds, an rx completion one of this queue's two
  * rings (rqID) and a descriptor that holds a buffer, with a length within
- * it (SOP only from ring 0). Anything else — an index not in flight, a
+ * it, the oldest one the ring has in flight (the device fills each ring in
+ * order; SOP only from ring 0). Anything else — an index not in flight, a
  * completion repeated or replayed with its generation flipped out of turn,
  * a length over the buffer — is consumed, counted in the ring's stats, and
  * its buffer (if it named a real one) handed back for the frame to be
@@ -61,7 +62,7 @@ struct vmxnet3_cmd_ring {
 	volatile uint32_t *prod; /**< the producer register in BAR 0 */
 	uint16_t size;
 	uint16_t next2fill; /**< next descriptor to write */
-	uint16_t next2comp; /**< tx: oldest descriptor in flight */
+	uint16_t next2comp; /**< oldest descriptor in flight (the next to complete) */
 	uint16_t nb_inflight; /**< tx: descriptors the device holds */
 	uint8_t gen; /**< generation of next2fill's lap */
 	uint8_t btype; /**< rx: VMXNET3_RXD_BTYPE_* of its buffers */
@@ -213,12 +214,14 @@ static inline enum vmxnet3_comp_verdict vmxnet3_rx_comp_next(struct vmxnet3_rx_r
 	}
 	r = &rr->cmd[done->ring];
 	idx = w0 & VMXNET3_RCD_RXIDX_MASK;
-	if (idx >= r->size || r->cookie[idx] == NULL) {
+	/* The device fills each ring in order: only the oldest posted buffer can be done. */
+	if (idx != r->next2comp || r->cookie[idx] == NULL) {
 		vmxnet3_count(&rr->stats.bad_index);
 		return VMXNET3_COMP_BAD;
 	}
 	done->cookie = r->cookie[idx];
 	r->cookie[idx] = NULL;
+	r->next2comp = (uint16_t)(idx + 1 == r->size ? 0 : idx + 1);
 	done->len = w2 & VMXNET3_RCD_LEN_MASK;
 	done->eop = w0 & VMXNET3_RCD_EOP;
 	done->err = w2 & VMXNET3_RCD_ERR;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Burst functions of the vmxnet3 ports (see vmxnet3_rxtx.h). */
 #include <errno.h>
+#include <string.h>
 
 #include "ethdev_driver.h"
 #include "ethdev_tx_pages.h"
@@ -92,10 +93,13 @@ uint16_t vmxnet3_recv_pkts(void *rxq, struct prt_mbuf **rx_pkts, uint16_t nb_pkt
 		if (v == VMXNET3_COMP_NONE)
 			break;
 		if (unlikely(v == VMXNET3_COMP_BAD)) {
-			/* Counted by the ring; whatever frame it was part of is dropped. */
+			/* Counted by the ring; the frame it was part of is dropped, the rest as it comes. */
 			if (m != NULL)
 				prt_pktmbuf_free(m);
-			q->pkt_bad |= q->in_frame;
+			if (q->in_frame) {
+				rx_frame_drop(q);
+				q->pkt_bad = true;
+			}
 			continue;
 		}
 		if (d.sop) {
@@ -243,6 +247,33 @@ uint16_t vmxnet3_xmit_pkts(void *txq, struct prt_mbuf **tx_pkts, uint16_t nb_pkt
 	if (unlikely(errors))
 		prt_eth_counter_add(&q->errors, errors);
 	return nb_tx;
+}
+
+void vmxnet3_rx_queue_layout(struct vmxnet3_rx_queue *q, void *base, uint16_t n1, uint32_t buf_len,
+			     volatile uint32_t *prod0, volatile uint32_t *prod1, uint16_t qid,
+			     uint16_t nb_rxq)
+{
+	uint16_t n0 = q->nb_desc;
+	uint8_t *b = base;
+
+	vmxnet3_cmd_ring_init(&q->rings.cmd[0], b, n0, q->cookies, NULL, prod0, buf_len,
+			      VMXNET3_RXD_BTYPE_HEAD);
+	vmxnet3_cmd_ring_init(&q->rings.cmd[1], b + 16u * n0, n1, q->cookies + n0, NULL, prod1,
+			      buf_len, VMXNET3_RXD_BTYPE_BODY);
+	vmxnet3_comp_ring_init(&q->rings.comp, b + 16u * (n0 + n1), (uint16_t)(n0 + n1));
+	q->rings.rqid[0] = qid;
+	q->rings.rqid[1] = (uint16_t)(qid + nb_rxq);
+	memset(&q->rings.stats, 0, sizeof(q->rings.stats));
+	q->stopped = 0;
+}
+
+void vmxnet3_tx_queue_layout(struct vmxnet3_tx_queue *q, void *base, uint16_t n,
+			     volatile uint32_t *prod)
+{
+	vmxnet3_cmd_ring_init(&q->rings.cmd, base, n, q->cookies, q->eop, prod, 0, 0);
+	vmxnet3_comp_ring_init(&q->rings.comp, (uint8_t *)base + 16u * n, n);
+	memset(&q->rings.stats, 0, sizeof(q->rings.stats));
+	q->stopped = 0;
 }
 
 int vmxnet3_rx_queue_fill(struct vmxnet3_rx_queue *q)

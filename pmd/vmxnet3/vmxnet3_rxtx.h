@@ -89,6 +89,31 @@ uint16_t vmxnet3_recv_pkts(void *rxq, struct prt_mbuf **rx_pkts, uint16_t nb_pkt
  */
 uint16_t vmxnet3_xmit_pkts(void *txq, struct prt_mbuf **tx_pkts, uint16_t nb_pkts);
 
+/** Bytes of rings an rx queue of @p nb_desc descriptors needs: its two rings and completions. */
+#define VMXNET3_RXQ_RING_BYTES(nb_desc) (4u * (nb_desc)*16u)
+/** Bytes of rings a tx queue needs: its ring, completions, and the data ring of revision 1. */
+#define VMXNET3_TXQ_RING_BYTES(nb_desc) ((nb_desc) * (2u * 16u + 128u))
+
+/**
+ * Lays out rx queue @p q's rings at @p base (VMXNET3_RXQ_RING_BYTES(q->nb_desc),
+ * VMXNET3_RING_BA_ALIGN-aligned): ring 0 of q->nb_desc head buffers, ring 1
+ * of @p n1 (at most q->nb_desc) body buffers, then n0 + n1 completions;
+ * buffers of @p buf_len bytes; producer registers @p prod0, @p prod1; the
+ * queue is number @p qid of @p nb_rxq (the completions' rqID). The rings
+ * hold no buffer yet.
+ */
+void vmxnet3_rx_queue_layout(struct vmxnet3_rx_queue *q, void *base, uint16_t n1, uint32_t buf_len,
+			     volatile uint32_t *prod0, volatile uint32_t *prod1, uint16_t qid,
+			     uint16_t nb_rxq);
+
+/**
+ * Lays out tx queue @p q's ring of @p n descriptors and its completion ring
+ * at @p base (VMXNET3_TXQ_RING_BYTES(n), aligned as above), producer
+ * register @p prod. The ring is empty.
+ */
+void vmxnet3_tx_queue_layout(struct vmxnet3_tx_queue *q, void *base, uint16_t n,
+			     volatile uint32_t *prod);
+
 /**
  * Gives every descriptor of @p q's two rings (initialised) an mbuf.
  * @return 0; -ENOMEM when the pool runs dry (what was taken is given back).
