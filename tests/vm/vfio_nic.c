@@ -5,7 +5,8 @@
  *
  * prt_eal_init() takes every NIC with -a through a driver registered here,
  * in the lab's VFIO mode; then, for each NIC: its registers read and written
- * through the BAR (e1000e/igb) or its capabilities walked (virtio); on the
+ * through the BAR (e1000e/igb; vmxnet3's BAR 1: revision and MAC address
+ * registers) or its capabilities walked (virtio); on the
  * e1000e an interrupt raised with ICS arrives on the vector's eventfd (MSI-X,
  * then the MSI and INTx fallbacks),
  * and a transmit descriptor in prt memory gets its DD bit written back by
@@ -156,6 +157,36 @@ static void test_bar_registers(void **state)
 	assert_true(checked > 0);
 }
 
+/*
+ * vmxnet3's BAR 1 (Linux's vmxnet3_defs.h): VRRS reports revision 1 (bit 0),
+ * and the MAC address registers read back what was written (MACL, then MACH).
+ */
+static void test_vmxnet3_registers(void **state)
+{
+	(void)state;
+	for (unsigned int i = 0; i < nb_probed; i++) {
+		struct prt_pci_device *d = probed[i];
+		uint8_t *bar1 = d->mem_resource[1].addr;
+		uint32_t vrrs, macl, mach;
+
+		if (d->id.vendor_id != 0x15ad)
+			continue;
+		assert_non_null(bar1);
+		assert_true(d->mem_resource[1].len >= 4096);
+		vrrs = prt_read32(bar1 + 0x0);
+		macl = prt_read32(bar1 + 0x28);
+		mach = prt_read32(bar1 + 0x30);
+		printf("%s: VRRS 0x%x MAC %08x:%04x\n", d->name, vrrs, macl, mach);
+		assert_true(vrrs & 1);
+		prt_write32(0x12345602, bar1 + 0x28);
+		prt_write32(0x9abc, bar1 + 0x30);
+		assert_int_equal(prt_read32(bar1 + 0x28), 0x12345602);
+		assert_int_equal(prt_read32(bar1 + 0x30) & 0xffff, 0x9abc);
+		prt_write32(macl, bar1 + 0x28);
+		prt_write32(mach, bar1 + 0x30);
+	}
+}
+
 /* virtio-net's vendor capabilities (virtio 1.2, 4.1.4) and MSI-X, through config space. */
 static void test_capabilities(void **state)
 {
@@ -169,7 +200,7 @@ static void test_capabilities(void **state)
 
 		assert_int_equal(prt_pci_read_config(d, &vid, 2, 0), 2);
 		assert_int_equal(vid, d->id.vendor_id);
-		assert_true(prt_pci_find_capability(d, 0x11) > 0); /* MSI-X, on all three */
+		assert_true(prt_pci_find_capability(d, 0x11) > 0); /* MSI-X, on all of them */
 		if (d->id.vendor_id != 0x1af4)
 			continue;
 		for (pos = prt_pci_find_capability(d, 0x09); pos > 0;
@@ -412,10 +443,10 @@ static int provoke_fault(void)
 int main(int main_argc, char **main_argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_nic_probed), cmocka_unit_test(test_bar_registers),
-		cmocka_unit_test(test_capabilities),	 cmocka_unit_test(test_msix_eventfd),
-		cmocka_unit_test(test_msi_intx_eventfd), cmocka_unit_test(test_dma_writeback),
-		cmocka_unit_test(test_user_dma_map),
+		cmocka_unit_test(test_every_nic_probed),  cmocka_unit_test(test_bar_registers),
+		cmocka_unit_test(test_vmxnet3_registers), cmocka_unit_test(test_capabilities),
+		cmocka_unit_test(test_msix_eventfd),	  cmocka_unit_test(test_msi_intx_eventfd),
+		cmocka_unit_test(test_dma_writeback),	  cmocka_unit_test(test_user_dma_map),
 	};
 	char *argv[16 + 2 * MAX_NICS], *argv2[16 + 2 * MAX_NICS], *nics, *tok, *save = NULL;
 	char mode_arg[32];

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
 """prt's virtio-net PCI driver (net_virtio) on QEMU's virtio-net-pci
-(disable-legacy=on) in the VM lab: testpmd-lite takes the NIC through VFIO
+(disable-legacy=on) in the VM lab, or with --nic vmxnet3 prt's net_vmxnet3
+on QEMU's vmxnet3: testpmd-lite takes the NIC through VFIO
 in the given mode and forwards in macswap mode what the host replays into
 the tap; what comes back out of the tap must be every replayed frame with
 its MAC addresses swapped and every other byte unchanged (frames under 60
