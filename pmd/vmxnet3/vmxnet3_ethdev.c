@@ -262,7 +262,7 @@ static void vmxnet3_tx_queue_release(struct prt_eth_dev *dev, uint16_t qid)
 	dev->data.tx_queues[qid] = NULL;
 }
 
-/* Rx rings: ring 0 and ring 1 (nb_desc each at most), then 2 nb_desc completions. */
+/* Rx rings: ring 0, ring 1 (sized at start, up to the largest), their completions. */
 static int vmxnet3_rx_queue_setup(struct prt_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 				  int socket, const struct prt_eth_rxconf *conf,
 				  struct prt_mempool *mp)
@@ -270,11 +270,14 @@ static int vmxnet3_rx_queue_setup(struct prt_eth_dev *dev, uint16_t qid, uint16_
 	struct vmxnet3_rx_queue *q;
 
 	(void)conf;
-	q = prt_zmalloc_socket("vmxnet3_rxq", sizeof(*q) + 2u * nb_desc * sizeof(q->cookies[0]),
+	q = prt_zmalloc_socket("vmxnet3_rxq",
+			       sizeof(*q) +
+				       (nb_desc + VMXNET3_RX_RING_MAX_SIZE) * sizeof(q->cookies[0]),
 			       PRT_CACHE_LINE_SIZE, socket);
 	if (q == NULL)
 		return -ENOMEM;
-	q->mz = ring_reserve(dev, "rx", qid, VMXNET3_RXQ_RING_BYTES(nb_desc), socket);
+	q->mz = ring_reserve(dev, "rx", qid,
+			     VMXNET3_RXQ_RING_BYTES(nb_desc, VMXNET3_RX_RING_MAX_SIZE), socket);
 	if (q->mz == NULL) {
 		prt_free(q);
 		return -ENOMEM;
@@ -283,6 +286,7 @@ static int vmxnet3_rx_queue_setup(struct prt_eth_dev *dev, uint16_t qid, uint16_
 	q->port_id = dev->data.port_id;
 	q->queue_id = qid;
 	q->nb_desc = nb_desc;
+	q->nb_body = VMXNET3_RX_RING_MAX_SIZE;
 	q->nombuf = &dev->data.rx_mbuf_alloc_failed;
 	dev->data.rx_queues[qid] = q;
 	return 0;
@@ -594,7 +598,11 @@ static int rx_queue_start(struct vmxnet3_adapter *ad, uint16_t q)
 	struct vmxnet3_rx_queue *rxq = dev->data.rx_queues[q];
 	uint32_t max_len = dev->data.mtu + VMXNET3_FRAME_OVERHEAD;
 	uint16_t n0 = rxq->nb_desc;
-	uint16_t n1 = max_len > ad->rx_buf_len ? n0 : VMXNET3_RING_DESC_MIN;
+	uint32_t bodies = (max_len + ad->rx_buf_len - 1) / ad->rx_buf_len - 1;
+	/* Ring 1: the body buffers of a ring 0's worth of the longest frames, if any. */
+	uint16_t n1 = bodies ? (uint16_t)PRT_MIN((uint32_t)n0 * bodies,
+						 (uint32_t)VMXNET3_RX_RING_MAX_SIZE) :
+			       VMXNET3_RING_DESC_MIN;
 	int ret;
 
 	rxq->max_rx_pktlen = max_len;

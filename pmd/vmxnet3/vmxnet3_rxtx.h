@@ -47,6 +47,7 @@ struct vmxnet3_rx_queue {
 	uint16_t port_id;
 	uint16_t queue_id;
 	uint16_t nb_desc; /**< ring 0's size (ring 1's is chosen at start) */
+	uint16_t nb_body; /**< ring 1's size at most (VMXNET3_RX_RING_MAX_SIZE) */
 	_Atomic uint64_t *nombuf; /**< the port's rx_mbuf_alloc_failed */
 	/* Written by the polling lcore only (prt_eth_counter_add). */
 	uint64_t packets;
@@ -55,8 +56,8 @@ struct vmxnet3_rx_queue {
 	uint64_t frame_errors; /**< of those, completed with err */
 	uint64_t incomplete; /**< of those, without SOP or EOP (or a bad completion inside) */
 	uint64_t oversize; /**< of those, longer than max_rx_pktlen */
-	const struct prt_memzone *mz; /**< rings 0 and 1 (nb_desc each), completions (2 nb_desc) */
-	void *cookies[]; /**< 2 nb_desc entries: ring 0's, then ring 1's */
+	const struct prt_memzone *mz; /**< ring 0 (nb_desc), ring 1 (nb_body), their completions */
+	void *cookies[]; /**< nb_desc + nb_body entries: ring 0's, then ring 1's */
 };
 
 /** A tx queue. */
@@ -89,15 +90,15 @@ uint16_t vmxnet3_recv_pkts(void *rxq, struct prt_mbuf **rx_pkts, uint16_t nb_pkt
  */
 uint16_t vmxnet3_xmit_pkts(void *txq, struct prt_mbuf **tx_pkts, uint16_t nb_pkts);
 
-/** Bytes of rings an rx queue of @p nb_desc descriptors needs: its two rings and completions. */
-#define VMXNET3_RXQ_RING_BYTES(nb_desc) (4u * (nb_desc)*16u)
+/** Bytes of rings an rx queue needs: ring 0 of @p n0, ring 1 of @p n1, their completions. */
+#define VMXNET3_RXQ_RING_BYTES(n0, n1) (2u * ((n0) + (n1)) * 16u)
 /** Bytes of rings a tx queue needs: its ring, completions, and the data ring of revision 1. */
 #define VMXNET3_TXQ_RING_BYTES(nb_desc) ((nb_desc) * (2u * 16u + 128u))
 
 /**
- * Lays out rx queue @p q's rings at @p base (VMXNET3_RXQ_RING_BYTES(q->nb_desc),
- * VMXNET3_RING_BA_ALIGN-aligned): ring 0 of q->nb_desc head buffers, ring 1
- * of @p n1 (at most q->nb_desc) body buffers, then n0 + n1 completions;
+ * Lays out rx queue @p q's rings at @p base (VMXNET3_RXQ_RING_BYTES(q->nb_desc,
+ * q->nb_body), VMXNET3_RING_BA_ALIGN-aligned): ring 0 of q->nb_desc head
+ * buffers, ring 1 of @p n1 (at most q->nb_body) body buffers, then n0 + n1 completions;
  * buffers of @p buf_len bytes; producer registers @p prod0, @p prod1; the
  * queue is number @p qid of @p nb_rxq (the completions' rqID). The rings
  * hold no buffer yet.

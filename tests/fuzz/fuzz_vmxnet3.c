@@ -145,7 +145,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint16_t nb = (uint16_t)(VMXNET3_RING_SIZE_ALIGN << (fuzz_u8(&in) % 3)); /* 32-128 */
 	struct vmxnet3_rx_queue *rxq = calloc(1, sizeof(*rxq) + 2u * nb * sizeof(rxq->cookies[0]));
 	struct vmxnet3_tx_queue *txq = calloc(1, sizeof(*txq) + nb * (sizeof(txq->cookies[0]) + 1));
-	void *rx_rings = aligned_alloc(VMXNET3_RING_BA_ALIGN, VMXNET3_RXQ_RING_BYTES(nb));
+	void *rx_rings = aligned_alloc(VMXNET3_RING_BA_ALIGN, VMXNET3_RXQ_RING_BYTES(nb, nb));
 	void *tx_rings = aligned_alloc(VMXNET3_RING_BA_ALIGN, VMXNET3_TXQ_RING_BYTES(nb));
 	struct Vmxnet3_RxQueueDesc rx_qdesc = { 0 };
 	struct Vmxnet3_TxQueueDesc tx_qdesc = { 0 };
@@ -156,6 +156,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rxq->mp = mp;
 	rxq->nombuf = &nombuf;
 	rxq->nb_desc = nb;
+	rxq->nb_body = nb;
 	rxq->qdesc = &rx_qdesc;
 	rxq->max_rx_pktlen = PRT_MAX(fuzz_u16(&in), (uint16_t)PRT_ETHER_MIN_LEN);
 	tx_qdesc.ctrl.txThreshold = htole32(fuzz_u8(&in) % 8);

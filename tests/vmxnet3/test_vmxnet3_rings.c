@@ -57,7 +57,7 @@ static int setup(void **state)
 		return -1;
 	mp = prt_pktmbuf_pool_create("vmxnet3_sim", 1024, 0, 0, BUF_LEN + PRT_PKTMBUF_HEADROOM,
 				     PRT_SOCKET_ID_ANY);
-	rx_rings = aligned_alloc(VMXNET3_RING_BA_ALIGN, VMXNET3_RXQ_RING_BYTES(NB_DESC));
+	rx_rings = aligned_alloc(VMXNET3_RING_BA_ALIGN, VMXNET3_RXQ_RING_BYTES(NB_DESC, NB_DESC));
 	tx_rings = aligned_alloc(VMXNET3_RING_BA_ALIGN, VMXNET3_TXQ_RING_BYTES(NB_DESC));
 	rxq = calloc(1, sizeof(*rxq) + 2 * NB_DESC * sizeof(rxq->cookies[0]));
 	txq = calloc(1, sizeof(*txq) + NB_DESC * (sizeof(txq->cookies[0]) + 1));
@@ -66,6 +66,7 @@ static int setup(void **state)
 	rxq->mp = mp;
 	rxq->nombuf = &nombuf;
 	rxq->nb_desc = NB_DESC;
+	rxq->nb_body = NB_DESC;
 	rxq->max_rx_pktlen = MAX_FRAME;
 	rxq->qdesc = &rx_qdesc;
 	vmxnet3_rx_queue_layout(rxq, rx_rings, NB_DESC, BUF_LEN, &prod[0], &prod[1], 0, 1);
