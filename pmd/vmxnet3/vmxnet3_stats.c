@@ -67,7 +67,7 @@ void vmxnet3_hw_stats_read(struct vmxnet3_adapter *ad, struct vmxnet3_hw_stats *
 
 void vmxnet3_hw_stats_save(struct vmxnet3_adapter *ad)
 {
-	struct vmxnet3_hw_stats now;
+	struct vmxnet3_hw_stats now = { 0 };
 
 	vmxnet3_hw_stats_read(ad, &now, false);
 	sum_words((uint64_t *)&ad->hw_base, (const uint64_t *)&now, sizeof(now) / sizeof(uint64_t));
@@ -76,7 +76,7 @@ void vmxnet3_hw_stats_save(struct vmxnet3_adapter *ad)
 /* The device's counters since the last reset, as words. */
 static void hw_since_reset(struct vmxnet3_adapter *ad, uint64_t v[NB_TX_HW + NB_RX_HW])
 {
-	struct vmxnet3_hw_stats now;
+	struct vmxnet3_hw_stats now = { 0 };
 	const uint64_t *w = (const uint64_t *)&now, *z = (const uint64_t *)&ad->hw_zero;
 
 	vmxnet3_hw_stats_read(ad, &now, true);
