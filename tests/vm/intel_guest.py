@@ -21,7 +21,9 @@ Checks, each reported as "check NAME: ok|FAIL ...":
                  9000-byte frames in five mbufs, rxonly on B (MTU 9000)
                  receives them whole as chains; what it had no buffers for
                  is counted as errors or missed, every frame accounted for
---checks picks some of them (vmxnet3 runs pair, jumbo and rx-intr: the
+  mq             (only with --checks) the pair with two queue pairs on each
+                 port: both of A's tx queues send, B receives every frame
+--checks picks some of them (vmxnet3 runs pair, jumbo, mq and rx-intr: the
 port check's registers and RSS are the Intel controllers').
 Every program runs with a bounded wait (tests/vm/guest_proc.py): one that
 hangs is described from inside the guest (threads, wait channels, system
@@ -34,6 +36,7 @@ Exit status: 0 when every check passed, 1 otherwise.
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -84,31 +87,40 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def pair_check(a, eal, nic_a, nic_b):
-    rx_json, tx_json = f"{a.workdir}/pair-rx.json", f"{a.workdir}/pair-tx.json"
-    # QEMU queues what a full ring cannot take, up to 10000 frames, then
-    # drops, uncounted. Under TCG on a loaded host the receiver's vCPU can
-    # stall for long, so the sender sends for 20 ms only, one frame per
-    # doorbell (a few thousand frames: the 4096-descriptor ring and QEMU's
-    # queue hold them all), and the receiver has its own vCPU.
+def pair_run(a, eal, nic_a, nic_b, name, opts):
+    """txonly on hub NIC A, rxonly on hub NIC B, both with @opts: the two
+    ports' JSON counters and the txonly's output, or None (check NAME failed).
+    QEMU queues what a full ring cannot take, up to 10000 frames, then
+    drops, uncounted. Under TCG on a loaded host the receiver's vCPU can
+    stall for long, so the sender sends for 20 ms only, one frame per
+    doorbell (a few thousand frames: the 4096-descriptor ring and QEMU's
+    queue hold them all), and the receiver has its own vCPU."""
+    rx_json, tx_json = f"{a.workdir}/{name}-rx.json", f"{a.workdir}/{name}-tx.json"
     rx = start([a.testpmd] + eal + ["--main-lcore=1", "-a", nic_b, "--",
                                     "--forward-mode=rxonly", "--rxd=4096",
-                                    f"--json-stats={rx_json}"],
-               f"{a.workdir}/pair-rx.log", "rxonly testpmd-lite")
+                                    f"--json-stats={rx_json}"] + opts,
+               f"{a.workdir}/{name}-rx.log", "rxonly testpmd-lite")
     if rx is None:
-        check("pair", False, "the rxonly testpmd-lite did not start")
-        return
-    tx_status, _ = run([a.testpmd] + eal + ["-a", nic_a, "--", "--forward-mode=txonly",
-                                            "--burst=1", "--run-time=0.02",
-                                            f"--json-stats={tx_json}"],
-                       f"{a.workdir}/pair-tx.log", "txonly testpmd-lite", RUN_TIMEOUT)
+        check(name, False, "the rxonly testpmd-lite did not start")
+        return None
+    tx_status, tx_out = run([a.testpmd] + eal + ["-a", nic_a, "--", "--forward-mode=txonly",
+                                                 "--burst=1", "--run-time=0.02",
+                                                 f"--json-stats={tx_json}"] + opts,
+                            f"{a.workdir}/{name}-tx.log", "txonly testpmd-lite", RUN_TIMEOUT)
     time.sleep(1)  # what QEMU still holds for B
     status = rx.finish(STOP_TIMEOUT)
     if tx_status != 0 or status != 0:
-        check("pair", False, f"txonly exited {tx_status}, rxonly {status}")
+        check(name, False, f"txonly exited {tx_status}, rxonly {status}")
+        return None
+    return (json.load(open(tx_json))["ports"][0], json.load(open(rx_json))["ports"][0],
+            tx_out)
+
+
+def pair_check(a, eal, nic_a, nic_b):
+    r = pair_run(a, eal, nic_a, nic_b, "pair", [])
+    if r is None:
         return
-    sent = json.load(open(tx_json))["ports"][0]
-    got = json.load(open(rx_json))["ports"][0]
+    sent, got, _ = r
     check("pair", sent["opackets"] > 100 and got["ipackets"] == sent["opackets"] and
           got["imissed"] == 0 and got["ierrors"] == 0,
           f"{sent['opackets']} frames sent by {nic_a}, {got['ipackets']} received by {nic_b}, "
@@ -118,26 +130,11 @@ def pair_check(a, eal, nic_a, nic_b):
 def jumbo_check(a, eal, nic_a, nic_b):
     """9000-byte frames, sent as chains of five mbufs by txonly on A, received
     as chains by rxonly on B (MTU 9000 on both): each one whole."""
-    rx_json, tx_json = f"{a.workdir}/jumbo-rx.json", f"{a.workdir}/jumbo-tx.json"
-    mtu = ["--max-pkt-len=9018"]
-    rx = start([a.testpmd] + eal + ["--main-lcore=1", "-a", nic_b, "--",
-                                    "--forward-mode=rxonly", f"--json-stats={rx_json}"] + mtu,
-               f"{a.workdir}/jumbo-rx.log", "rxonly testpmd-lite")
-    if rx is None:
-        check("jumbo", False, "the rxonly testpmd-lite did not start")
+    r = pair_run(a, eal, nic_a, nic_b, "jumbo",
+                 ["--max-pkt-len=9018", "--txpkts=2000,2000,2000,2000,1000"])
+    if r is None:
         return
-    tx_status, _ = run([a.testpmd] + eal + ["-a", nic_a, "--", "--forward-mode=txonly",
-                                            "--burst=1", "--run-time=0.02",
-                                            "--txpkts=2000,2000,2000,2000,1000",
-                                            f"--json-stats={tx_json}"] + mtu,
-                       f"{a.workdir}/jumbo-tx.log", "txonly testpmd-lite", RUN_TIMEOUT)
-    time.sleep(1)
-    status = rx.finish(STOP_TIMEOUT)
-    if tx_status != 0 or status != 0:
-        check("jumbo", False, f"txonly exited {tx_status}, rxonly {status}")
-        return
-    sent = json.load(open(tx_json))["ports"][0]
-    got = json.load(open(rx_json))["ports"][0]
+    sent, got, _ = r
     # A receiver that falls behind under TCG runs out of buffers: the device
     # then ends the frame with its error bit (counted in ierrors) or misses it
     # (imissed). Every frame sent is accounted for, and those received are whole.
@@ -147,6 +144,23 @@ def jumbo_check(a, eal, nic_a, nic_b):
           f"{sent['opackets']} frames of 9000 bytes sent by {nic_a}, {got['ipackets']} "
           f"received whole by {nic_b} ({got['ibytes']} bytes), {got['ierrors']} errors, "
           f"{got['imissed']} missed")
+
+
+def mq_check(a, eal, nic_a, nic_b):
+    """Two queue pairs on both ports: txonly sends on each tx queue of A, and
+    rxonly on B receives every frame (QEMU's vmxnet3 delivers them all to rx
+    queue 0)."""
+    r = pair_run(a, eal, nic_a, nic_b, "mq", ["--rxq=2", "--txq=2"])
+    if r is None:
+        return
+    sent, got, tx_out = r
+    per_queue = [int(n) for n in re.findall(
+        r"TX Port= 0/Queue= \d+ -+\s*RX-packets:\s+\d+\s+TX-packets:\s+(\d+)", tx_out)]
+    check("mq", sent["opackets"] > 100 and got["ipackets"] == sent["opackets"] and
+          len(per_queue) == 2 and min(per_queue) > 0 and got["ierrors"] == 0,
+          f"{sent['opackets']} frames sent by {nic_a} (per tx queue: {per_queue}), "
+          f"{got['ipackets']} received by {nic_b}, {got['imissed']} missed, "
+          f"{got['ierrors']} errors")
 
 
 def port_check(a, eal, nic_a, nic_b):
@@ -213,6 +227,7 @@ def main():
     eal = ["-l", "0-1", "-m", "64", f"--vfio-mode={mode}"]
     checks = (("pair", lambda: pair_check(a, eal, nics[1], nics[2])),
               ("jumbo", lambda: jumbo_check(a, eal, nics[1], nics[2])),
+              ("mq", lambda: mq_check(a, eal, nics[1], nics[2])),
               ("port", lambda: port_check(a, eal, nics[1], nics[2])),
               ("rx-intr", lambda: intr_check(a, eal, nics)))
     wanted = a.checks.split(",")

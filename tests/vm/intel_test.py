@@ -26,9 +26,9 @@ from replay_test import compare, read_pcap  # noqa: E402
 
 # RSS queues the test spreads over: all of the 82574's, four of the 82576's eight.
 # vmxnet3 has no port check (intel_port drives the Intel controllers' registers),
-# a jumbo check instead.
+# jumbo and multiqueue checks instead.
 QUEUES = {"e1000e": 2, "igb": 4}
-CHECKS = {"vmxnet3": "pair,jumbo,rx-intr"}
+CHECKS = {"vmxnet3": "pair,jumbo,mq,rx-intr"}
 # The lab's --timeout, and what of it the guest's script may use: the rest is
 # for the boot (about 10 s under TCG on a loaded host), so that a hang inside
 # the guest is diagnosed there (tests/vm/guest_proc.py) before the lab gives up.
