@@ -146,6 +146,7 @@ static void e1000e_intr_off(struct e1000_adapter *ad)
 static const struct e1000_chip e1000e_chip = {
 	.eth_driver = { .name = "net_e1000e" },
 	.model = "82574L",
+	.bar0_len = 128 * 1024, /* 10.1 */
 	.max_queues = E1000E_NB_QUEUES,
 	.reta_queues = E1000E_NB_QUEUES,
 	.rx_base = E1000E_RDBAL(0),

@@ -9,58 +9,20 @@
  * pmd/intel_common/e1000_ethdev.c. Sections: Intel 82576 GbE Controller
  * Datasheet.
  */
-#include <errno.h>
-#include <time.h>
-
+#include "e1000_adv.h"
 #include "e1000_ethdev.h"
 #include "e1000_log.h"
 #include "igb_regs.h"
-
-#define IGB_MAX_BUF_LEN 16384 /* SRRCTL.BSIZEPACKET up to 127 KB; the length field stops at 64K */
-
-static uint32_t igb_rx_buf_size(uint32_t room)
-{
-	return PRT_MIN(room / 1024 * 1024, (uint32_t)IGB_MAX_BUF_LEN);
-}
 
 static uint32_t igb_rx_init(struct e1000_adapter *ad)
 {
 	struct prt_eth_dev *dev = ad->dev;
 
 	/* Per queue (8.10.9): advanced one-buffer descriptors, buffer size, drop when full. */
-	for (uint16_t q = 0; q < dev->data.nb_rx_queues; q++)
-		e1000_write(&ad->hw, IGB_SRRCTL(q),
-			    ((ad->rx_buf_len >> IGB_SRRCTL_BSIZEPKT_SHIFT) &
-			     IGB_SRRCTL_BSIZEPKT_MASK) |
-				    IGB_SRRCTL_DESCTYPE_ADV_ONEBUF | IGB_SRRCTL_DROP_EN);
+	e1000_adv_srrctl_write(ad);
 	/* RCTL.LPE with RLPML (8.10.5): the longest frame, CRC included, is MTU + 18. */
 	e1000_write(&ad->hw, IGB_RLPML, dev->data.mtu + PRT_ETHER_HDR_CRC_LEN);
 	return E1000_RCTL_LPE;
-}
-
-/* Sets or clears @p bit in @p reg and waits up to 10 ms for it to read back so (8.10.10, 8.12.14). */
-static int queue_ctl(struct e1000_adapter *ad, uint32_t reg, uint32_t bit, const char *what,
-		     uint16_t q)
-{
-	e1000_write(&ad->hw, reg, e1000_read(&ad->hw, reg) | bit);
-	for (int i = 0; i < 100; i++) {
-		if (e1000_read(&ad->hw, reg) & bit)
-			return 0;
-		nanosleep(&(struct timespec){ .tv_nsec = 100000 }, NULL);
-	}
-	E1000_LOG(ERR, "%s: %s queue %u did not come up (%sDCTL.ENABLE stays 0 after 10 ms)",
-		  ad->hw.name, what, q, what[0] == 'r' ? "RX" : "TX");
-	return -ETIMEDOUT;
-}
-
-static int igb_rx_queue_enable(struct e1000_adapter *ad, uint16_t q)
-{
-	return queue_ctl(ad, IGB_RXDCTL(q), IGB_RXDCTL_ENABLE, "rx", q);
-}
-
-static int igb_tx_queue_enable(struct e1000_adapter *ad, uint16_t q)
-{
-	return queue_ctl(ad, IGB_TXDCTL(q), IGB_TXDCTL_ENABLE, "tx", q);
 }
 
 static uint32_t igb_mrqc(uint64_t rss_hf)
@@ -146,6 +108,7 @@ static void igb_intr_off(struct e1000_adapter *ad)
 static const struct e1000_chip igb_chip = {
 	.eth_driver = { .name = "net_igb" },
 	.model = "82576",
+	.bar0_len = 128 * 1024, /* 8.1 */
 	.max_queues = IGB_NB_RSS_QUEUES,
 	.reta_queues = IGB_NB_RSS_QUEUES,
 	.rx_base = IGB_RDBAL(0),
@@ -158,10 +121,10 @@ static const struct e1000_chip igb_chip = {
 	.max_rx_pktlen = 9018 + 4, /* jumbo frames of 9018 bytes, with a VLAN tag */
 	.rss_hf = PRT_ETH_RSS_IPV4 | PRT_ETH_RSS_NONFRAG_IPV4_TCP | PRT_ETH_RSS_NONFRAG_IPV4_UDP |
 		  PRT_ETH_RSS_IPV6 | PRT_ETH_RSS_NONFRAG_IPV6_TCP | PRT_ETH_RSS_NONFRAG_IPV6_UDP,
-	.rx_buf_size = igb_rx_buf_size,
+	.rx_buf_size = e1000_adv_rx_buf_size,
 	.rx_init = igb_rx_init,
-	.rx_queue_enable = igb_rx_queue_enable,
-	.tx_queue_enable = igb_tx_queue_enable,
+	.rx_queue_enable = e1000_adv_rx_queue_enable,
+	.tx_queue_enable = e1000_adv_tx_queue_enable,
 	.mrqc = igb_mrqc,
 	.reta_entry = igb_reta_entry,
 	.intr_route = igb_intr_route,

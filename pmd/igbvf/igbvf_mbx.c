@@ -153,14 +153,14 @@ static void log_wait_error(struct igbvf_mbx *m, uint32_t type, const char *what,
 		E1000_LOG(ERR, "%s: the VF reads all ones while sending %s: it left the bus",
 			  m->name, msg_name(type));
 	else
-		E1000_LOG(ERR,
-			  "%s: the PF did not %s the %s message within %u ms: check that the PF's "
-			  "kernel driver (igb) is loaded and its interface up (ip link set PFDEV up)",
-			  m->name, what, msg_name(type), m->timeout_us / 1000);
+		E1000_LOG(
+			ERR,
+			"%s: the PF did not %s the %s message within %u ms: check that the PF's "
+			"kernel driver (igb) is loaded and its interface up (ip link set PFDEV up)",
+			m->name, what, msg_name(type), m->timeout_us / 1000);
 }
 
-static int request_locked(struct igbvf_mbx *m, uint32_t *msg, unsigned int n_out,
-			  unsigned int n_in)
+static int request_locked(struct igbvf_mbx *m, uint32_t *msg, unsigned int n_out, unsigned int n_in)
 {
 	uint32_t type = msg[0] & IGBVF_MSG_TYPE_MASK;
 	uint64_t end;
@@ -272,10 +272,11 @@ int igbvf_mbx_reset(struct igbvf_mbx *m, uint8_t mac[6])
 		if (now_us() >= end) {
 			m->stats.timeouts++;
 			ret = -ETIMEDOUT;
-			E1000_LOG(ERR,
-				  "%s: the PF is still resetting (V2PMAILBOX.RSTI) after %u ms: check "
-				  "its kernel driver (dmesg)",
-				  m->name, RESET_WAIT_US / 1000);
+			E1000_LOG(
+				ERR,
+				"%s: the PF is still resetting (V2PMAILBOX.RSTI) after %u ms: check "
+				"its kernel driver (dmesg)",
+				m->name, RESET_WAIT_US / 1000);
 			goto out;
 		}
 		pause_us(m->poll_us);

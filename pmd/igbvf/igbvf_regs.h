@@ -67,7 +67,7 @@
 #define IGBVF_V2PMAILBOX_RSTI E1000_BIT(6) /* the PF is resetting */
 #define IGBVF_V2PMAILBOX_RSTD E1000_BIT(7) /* the PF reset is done (clears on read) */
 /* The bits a read clears: kept by software until looked at (igbvf_mbx.c). */
-#define IGBVF_V2PMAILBOX_R2C                                                                       \
+#define IGBVF_V2PMAILBOX_R2C \
 	(IGBVF_V2PMAILBOX_PFSTS | IGBVF_V2PMAILBOX_PFACK | IGBVF_V2PMAILBOX_RSTD)
 
 #define IGBVF_VMBMEM(i) (0x00800 + 4 * (i))

@@ -28,16 +28,6 @@ static const uint8_t default_rss_key[E1000_RSS_KEY_LEN] = {
 	0x80, 0x30, 0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
 };
 
-static uint32_t rxq_reg(const struct e1000_adapter *ad, uint16_t q, uint32_t off)
-{
-	return ad->chip->rx_base + q * ad->chip->queue_stride + off;
-}
-
-static uint32_t txq_reg(const struct e1000_adapter *ad, uint16_t q, uint32_t off)
-{
-	return ad->chip->tx_base + q * ad->chip->queue_stride + off;
-}
-
 static volatile uint32_t *bar_reg(const struct e1000_adapter *ad, uint32_t reg)
 {
 	return (volatile uint32_t *)(ad->hw.bar0 + reg);
@@ -53,7 +43,7 @@ static volatile uint32_t *bar_reg(const struct e1000_adapter *ad, uint32_t reg)
  * raised as PRT_ETH_EVENT_INTR_LSC with intr_conf.lsc when it was up.
  * Called from the control thread (stats, link) or prt's interrupt thread.
  */
-static void port_break(struct e1000_adapter *ad, const char *why)
+void e1000_port_break(struct e1000_adapter *ad, const char *why)
 {
 	struct prt_eth_dev *dev = ad->dev;
 
@@ -78,8 +68,12 @@ static void port_break(struct e1000_adapter *ad, const char *why)
 	}
 	if (e1000_hw_alive(&ad->hw)) {
 		ad->chip->intr_off(ad);
-		e1000_write(&ad->hw, E1000_RCTL, 0);
-		e1000_write(&ad->hw, E1000_TCTL, 0);
+		if (ad->chip->units_off) {
+			ad->chip->units_off(ad);
+		} else {
+			e1000_write(&ad->hw, E1000_RCTL, 0);
+			e1000_write(&ad->hw, E1000_TCTL, 0);
+		}
 		e1000_write_flush(&ad->hw);
 	}
 	/* The link goes down with the port; an application that asked hears of it. */
@@ -93,7 +87,7 @@ static void port_break(struct e1000_adapter *ad, const char *why)
  * past its ring (82574 10.2.5.6/10.2.6.5, 82576 8.10.11/8.12.x): a device
  * doing either is not one prt can trust with its memory.
  */
-static void health_check(struct e1000_adapter *ad)
+void e1000_health_check(struct e1000_adapter *ad)
 {
 	struct prt_eth_dev *dev = ad->dev;
 	char why[160];
@@ -101,7 +95,7 @@ static void health_check(struct e1000_adapter *ad)
 	if (ad->broken || !dev->data.started)
 		return;
 	if (!e1000_hw_alive(&ad->hw)) {
-		port_break(ad, "the device reads all ones: it left the bus");
+		e1000_port_break(ad, "the device reads all ones: it left the bus");
 		return;
 	}
 	for (uint16_t q = 0; q < dev->data.nb_rx_queues; q++) {
@@ -111,7 +105,7 @@ static void health_check(struct e1000_adapter *ad)
 			snprintf(why, sizeof(why),
 				 "RDH of rx queue %u reads %u, past its %u descriptors", q,
 				 prt_read32(rxq->ring.rdh), rxq->ring.nb_desc);
-			port_break(ad, why);
+			e1000_port_break(ad, why);
 			return;
 		}
 	}
@@ -122,7 +116,7 @@ static void health_check(struct e1000_adapter *ad)
 			snprintf(why, sizeof(why),
 				 "TDH of tx queue %u reads %u, past its %u descriptors", q,
 				 prt_read32(txq->ring.tdh), txq->ring.nb_desc);
-			port_break(ad, why);
+			e1000_port_break(ad, why);
 			return;
 		}
 	}
@@ -130,7 +124,7 @@ static void health_check(struct e1000_adapter *ad)
 
 /* ---- info and configuration ---- */
 
-static int e1000_dev_infos_get(struct prt_eth_dev *dev, struct prt_eth_dev_info *info)
+int e1000_dev_infos_get(struct prt_eth_dev *dev, struct prt_eth_dev_info *info)
 {
 	const struct e1000_chip *chip = e1000_adapter(dev)->chip;
 	const struct prt_eth_desc_lim lim = {
@@ -173,7 +167,7 @@ static void reta_default(struct e1000_adapter *ad, uint16_t nb_rxq)
 		ad->reta[i] = n ? (uint16_t)(i % n) : 0;
 }
 
-static int e1000_dev_configure(struct prt_eth_dev *dev)
+int e1000_dev_configure(struct prt_eth_dev *dev)
 {
 	struct e1000_adapter *ad = e1000_adapter(dev);
 	const struct prt_eth_conf *conf = &dev->data.dev_conf;
@@ -187,7 +181,7 @@ static int e1000_dev_configure(struct prt_eth_dev *dev)
 
 /* ---- queues ---- */
 
-static void e1000_rx_queue_release(struct prt_eth_dev *dev, uint16_t qid)
+void e1000_rx_queue_release(struct prt_eth_dev *dev, uint16_t qid)
 {
 	struct e1000_rx_queue *q = dev->data.rx_queues[qid];
 
@@ -199,7 +193,7 @@ static void e1000_rx_queue_release(struct prt_eth_dev *dev, uint16_t qid)
 	dev->data.rx_queues[qid] = NULL;
 }
 
-static void e1000_tx_queue_release(struct prt_eth_dev *dev, uint16_t qid)
+void e1000_tx_queue_release(struct prt_eth_dev *dev, uint16_t qid)
 {
 	struct e1000_tx_queue *q = dev->data.tx_queues[qid];
 
@@ -228,8 +222,8 @@ static const struct prt_memzone *ring_reserve(struct prt_eth_dev *dev, const cha
 	return mz;
 }
 
-static int e1000_rx_queue_setup(struct prt_eth_dev *dev, uint16_t qid, uint16_t nb_desc, int socket,
-				const struct prt_eth_rxconf *conf, struct prt_mempool *mp)
+int e1000_rx_queue_setup(struct prt_eth_dev *dev, uint16_t qid, uint16_t nb_desc, int socket,
+			 const struct prt_eth_rxconf *conf, struct prt_mempool *mp)
 {
 	struct e1000_adapter *ad = e1000_adapter(dev);
 	struct e1000_rx_queue *q;
@@ -248,15 +242,15 @@ static int e1000_rx_queue_setup(struct prt_eth_dev *dev, uint16_t qid, uint16_t 
 	q->queue_id = qid;
 	q->nombuf = &dev->data.rx_mbuf_alloc_failed;
 	e1000_rx_ring_init(&q->ring, q->mz->addr, nb_desc, q->cookies,
-			   bar_reg(ad, rxq_reg(ad, qid, E1000_QREG_H)),
-			   bar_reg(ad, rxq_reg(ad, qid, E1000_QREG_T)), 0,
+			   bar_reg(ad, e1000_rxq_reg(ad, qid, E1000_QREG_H)),
+			   bar_reg(ad, e1000_rxq_reg(ad, qid, E1000_QREG_T)), 0,
 			   conf->rx_free_thresh ? conf->rx_free_thresh : E1000_FREE_THRESH_DEFAULT);
 	dev->data.rx_queues[qid] = q;
 	return 0;
 }
 
-static int e1000_tx_queue_setup(struct prt_eth_dev *dev, uint16_t qid, uint16_t nb_desc, int socket,
-				const struct prt_eth_txconf *conf)
+int e1000_tx_queue_setup(struct prt_eth_dev *dev, uint16_t qid, uint16_t nb_desc, int socket,
+			 const struct prt_eth_txconf *conf)
 {
 	struct e1000_adapter *ad = e1000_adapter(dev);
 	uint16_t rs = conf->tx_rs_thresh ? conf->tx_rs_thresh : E1000_FREE_THRESH_DEFAULT;
@@ -284,8 +278,8 @@ static int e1000_tx_queue_setup(struct prt_eth_dev *dev, uint16_t qid, uint16_t 
 	q->rs_fifo = (uint16_t *)&q->cookies[nb_desc];
 	q->free_thresh = conf->tx_free_thresh ? conf->tx_free_thresh : E1000_FREE_THRESH_DEFAULT;
 	e1000_tx_ring_init(&q->ring, q->mz->addr, nb_desc, q->cookies, q->rs_fifo,
-			   bar_reg(ad, txq_reg(ad, qid, E1000_QREG_H)),
-			   bar_reg(ad, txq_reg(ad, qid, E1000_QREG_T)), ad->chip->tx_cmd,
+			   bar_reg(ad, e1000_txq_reg(ad, qid, E1000_QREG_H)),
+			   bar_reg(ad, e1000_txq_reg(ad, qid, E1000_QREG_T)), ad->chip->tx_cmd,
 			   ad->chip->tx_paylen_shift, rs);
 	dev->data.tx_queues[qid] = q;
 	return 0;
@@ -355,7 +349,7 @@ static int e1000_allmulticast_disable(struct prt_eth_dev *dev)
 }
 
 /* The longest frame each rx queue gathers (e1000_rx_queue.max_rx_pktlen), from the MTU. */
-static void rxq_frame_limit_set(struct prt_eth_dev *dev)
+void e1000_rxq_frame_limit_set(struct prt_eth_dev *dev)
 {
 	uint32_t len = (uint32_t)dev->data.mtu + PRT_ETHER_HDR_CRC_LEN + 2 * 4; /* QinQ tags */
 
@@ -370,7 +364,7 @@ static void rxq_frame_limit_set(struct prt_eth_dev *dev)
 static int e1000_mtu_set(struct prt_eth_dev *dev, uint16_t mtu)
 {
 	dev->data.mtu = mtu;
-	rxq_frame_limit_set(dev);
+	e1000_rxq_frame_limit_set(dev);
 	return rx_filters_apply(dev);
 }
 
@@ -457,7 +451,7 @@ static int e1000_link_update(struct prt_eth_dev *dev, int wait_to_complete)
 	int ret;
 
 	(void)wait_to_complete; /* the ethdev layer polls this op while it waits */
-	health_check(ad);
+	e1000_health_check(ad);
 	if (ad->broken) {
 		prt_eth_linkstatus_set(dev, &(struct prt_eth_link){ 0 });
 		return 0;
@@ -495,7 +489,7 @@ static void link_intr_handler(int fd, void *arg)
 		return;
 	prt_eth_counter_add(&ad->lsc_intr, 1);
 	prt_eth_linkstatus_get(dev, &before);
-	if (e1000_link_update(dev, 0) < 0)
+	if (dev->dev_ops->link_update(dev, 0) < 0)
 		return;
 	prt_eth_linkstatus_get(dev, &after);
 	if (after.link_status == before.link_status)
@@ -509,7 +503,7 @@ static void link_intr_handler(int fd, void *arg)
 
 /* ---- interrupts ---- */
 
-static void intr_stop(struct e1000_adapter *ad)
+void e1000_intr_stop(struct e1000_adapter *ad)
 {
 	struct prt_intr_handle *h = &ad->pdev->intr_handle;
 
@@ -527,7 +521,7 @@ static void intr_stop(struct e1000_adapter *ad)
  * Without MSI-X, or with too few vectors for the link alone, the link is
  * polled; rx interrupts asked for and not possible are an error.
  */
-static int intr_start(struct e1000_adapter *ad)
+int e1000_intr_start(struct e1000_adapter *ad)
 {
 	struct prt_eth_dev *dev = ad->dev;
 	struct prt_intr_handle *h = &ad->pdev->intr_handle;
@@ -573,7 +567,7 @@ static int rxq_intr_check(struct prt_eth_dev *dev, uint16_t qid)
 	return -EINVAL;
 }
 
-static int e1000_rx_queue_intr_enable(struct prt_eth_dev *dev, uint16_t qid)
+int e1000_rx_queue_intr_enable(struct prt_eth_dev *dev, uint16_t qid)
 {
 	int ret = rxq_intr_check(dev, qid);
 
@@ -582,7 +576,7 @@ static int e1000_rx_queue_intr_enable(struct prt_eth_dev *dev, uint16_t qid)
 	return ret;
 }
 
-static int e1000_rx_queue_intr_disable(struct prt_eth_dev *dev, uint16_t qid)
+int e1000_rx_queue_intr_disable(struct prt_eth_dev *dev, uint16_t qid)
 {
 	int ret = rxq_intr_check(dev, qid);
 
@@ -591,14 +585,14 @@ static int e1000_rx_queue_intr_disable(struct prt_eth_dev *dev, uint16_t qid)
 	return ret;
 }
 
-static int e1000_rx_queue_intr_fd(struct prt_eth_dev *dev, uint16_t qid)
+int e1000_rx_queue_intr_fd(struct prt_eth_dev *dev, uint16_t qid)
 {
 	int ret = rxq_intr_check(dev, qid);
 
 	return ret < 0 ? ret : prt_intr_efd(&e1000_adapter(dev)->pdev->intr_handle, 1u + qid);
 }
 
-static void e1000_rx_queue_intr_ack(struct prt_eth_dev *dev, uint16_t qid)
+void e1000_rx_queue_intr_ack(struct prt_eth_dev *dev, uint16_t qid)
 {
 	prt_intr_ack(&e1000_adapter(dev)->pdev->intr_handle, 1u + qid);
 }
@@ -627,7 +621,7 @@ static int rx_buf_len_choose(struct e1000_adapter *ad)
  * TDLEN, TDH = TDT = 0: the queue registers of e1000_regs.h), the queue
  * enabled (TXDCTL), then the unit (TCTL.EN).
  */
-static int tx_start(struct e1000_adapter *ad)
+int e1000_tx_queues_start(struct e1000_adapter *ad)
 {
 	struct prt_eth_dev *dev = ad->dev;
 	int ret;
@@ -639,12 +633,21 @@ static int tx_start(struct e1000_adapter *ad)
 		e1000_tx_ring_init(t, txq->mz->addr, t->nb_desc, txq->cookies, txq->rs_fifo, t->tdh,
 				   t->tdt, t->cmd, t->paylen_shift, t->rs_thresh);
 		txq->stopped = 0;
-		ring_program(ad, txq_reg(ad, q, 0), txq->mz->iova,
+		ring_program(ad, e1000_txq_reg(ad, q, 0), txq->mz->iova,
 			     t->nb_desc * (uint32_t)sizeof(struct e1000_tx_desc));
 		ret = ad->chip->tx_queue_enable(ad, q);
 		if (ret < 0)
 			return ret;
 	}
+	return 0;
+}
+
+static int tx_start(struct e1000_adapter *ad)
+{
+	int ret = e1000_tx_queues_start(ad);
+
+	if (ret < 0)
+		return ret;
 	/*
 	 * Last, the unit (82574 4.6.6 step 5; TCTL 82574 10.2.6.1, 82576 8.12.1):
 	 * pad short frames, the IEEE collision threshold and the full-duplex
@@ -665,16 +668,11 @@ static int tx_start(struct e1000_adapter *ad)
  * e1000_regs.h) with every descriptor given a buffer and RDT written last,
  * RSS (MRQC, RETA, RSSRK), then RCTL.EN.
  */
-static int rx_start(struct e1000_adapter *ad)
+int e1000_rx_queues_start(struct e1000_adapter *ad)
 {
 	struct prt_eth_dev *dev = ad->dev;
-	uint32_t rctl_bits;
 	int ret;
 
-	rx_buf_len_choose(ad);
-	rxq_frame_limit_set(dev);
-	rctl_bits = ad->chip->rx_init(ad);
-	rctl_write(ad, rctl_bits, false);
 	for (uint16_t q = 0; q < dev->data.nb_rx_queues; q++) {
 		struct e1000_rx_queue *rxq = dev->data.rx_queues[q];
 		struct e1000_rx_ring *r = &rxq->ring;
@@ -690,37 +688,64 @@ static int rx_start(struct e1000_adapter *ad)
 				dev->data.port_id, dev->data.name, q, r->nb_desc);
 			return ret;
 		}
-		ring_program(ad, rxq_reg(ad, q, 0), rxq->mz->iova,
+		ring_program(ad, e1000_rxq_reg(ad, q, 0), rxq->mz->iova,
 			     r->nb_desc * (uint32_t)sizeof(union e1000_rx_desc));
 		ret = ad->chip->rx_queue_enable(ad, q);
 		if (ret < 0)
 			return ret;
 		e1000_rx_ring_start(r);
 	}
+	return 0;
+}
+
+/* The receive buffer size and the chip's receive set-up, before the queues start. */
+uint32_t e1000_rx_setup(struct e1000_adapter *ad)
+{
+	rx_buf_len_choose(ad);
+	e1000_rxq_frame_limit_set(ad->dev);
+	return ad->chip->rx_init(ad);
+}
+
+static int rx_start(struct e1000_adapter *ad)
+{
+	uint32_t rctl_bits = e1000_rx_setup(ad);
+	int ret;
+
+	rctl_write(ad, rctl_bits, false);
+	ret = e1000_rx_queues_start(ad);
+	if (ret < 0)
+		return ret;
 	rss_apply(ad);
 	rctl_write(ad, rctl_bits, true);
 	return 0;
 }
 
 /* Stops the units and every queue, so that the device DMAs nothing more; frees the mbufs. */
-static void units_stop(struct e1000_adapter *ad)
+void e1000_queues_stop(struct e1000_adapter *ad)
 {
 	struct prt_eth_dev *dev = ad->dev;
 
-	intr_stop(ad);
 	if (e1000_hw_alive(&ad->hw)) {
-		e1000_write(&ad->hw, E1000_RCTL, 0);
-		e1000_write(&ad->hw, E1000_TCTL, E1000_TCTL_PSP);
 		for (uint16_t q = 0; q < dev->data.nb_rx_queues; q++)
-			e1000_write(&ad->hw, rxq_reg(ad, q, E1000_QREG_LEN), 0);
+			e1000_write(&ad->hw, e1000_rxq_reg(ad, q, E1000_QREG_LEN), 0);
 		for (uint16_t q = 0; q < dev->data.nb_tx_queues; q++)
-			e1000_write(&ad->hw, txq_reg(ad, q, E1000_QREG_LEN), 0);
+			e1000_write(&ad->hw, e1000_txq_reg(ad, q, E1000_QREG_LEN), 0);
 		e1000_write_flush(&ad->hw);
 	}
 	for (uint16_t q = 0; q < dev->data.nb_rx_queues; q++)
 		e1000_rx_queue_drain(dev->data.rx_queues[q]);
 	for (uint16_t q = 0; q < dev->data.nb_tx_queues; q++)
 		e1000_tx_queue_drain(dev->data.tx_queues[q]);
+}
+
+static void units_stop(struct e1000_adapter *ad)
+{
+	e1000_intr_stop(ad);
+	if (e1000_hw_alive(&ad->hw)) {
+		e1000_write(&ad->hw, E1000_RCTL, 0);
+		e1000_write(&ad->hw, E1000_TCTL, E1000_TCTL_PSP);
+	}
+	e1000_queues_stop(ad);
 }
 
 static int e1000_dev_start(struct prt_eth_dev *dev)
@@ -742,7 +767,7 @@ static int e1000_dev_start(struct prt_eth_dev *dev)
 	if (ret == 0)
 		ret = rx_start(ad);
 	if (ret == 0)
-		ret = intr_start(ad);
+		ret = e1000_intr_start(ad);
 	if (ret < 0) {
 		units_stop(ad);
 		return ret;
@@ -804,7 +829,7 @@ static int hw_stats_update(struct e1000_adapter *ad)
 		return 0;
 	ret = e1000_stats_update(&ad->hw, &ad->hw_stats);
 	if (ret == -ENODEV)
-		port_break(ad, "the device reads all ones: it left the bus");
+		e1000_port_break(ad, "the device reads all ones: it left the bus");
 	return 0;
 }
 
@@ -812,7 +837,7 @@ static int e1000_stats_get(struct prt_eth_dev *dev, struct prt_eth_stats *stats)
 {
 	struct e1000_adapter *ad = e1000_adapter(dev);
 
-	health_check(ad);
+	e1000_health_check(ad);
 	hw_stats_update(ad);
 	e1000_stats_to_eth(&ad->hw_stats, stats);
 	for (uint16_t q = 0; q < dev->data.nb_rx_queues; q++) {
@@ -928,6 +953,22 @@ static const struct prt_eth_dev_ops e1000_eth_ops = {
 
 /* ---- probe and remove ---- */
 
+/* A physical function: global reset, the MAC address from RAL0 or the NVM, the link up. */
+static int pf_hw_init(struct e1000_adapter *ad)
+{
+	int ret = e1000_hw_reset(&ad->hw);
+
+	if (ret < 0)
+		return ret;
+	ret = e1000_hw_read_mac(&ad->hw, ad->dev->data.mac_addr.addr_bytes);
+	if (ret < 0)
+		return ret;
+	ret = e1000_hw_link_setup(&ad->hw);
+	if (ret < 0)
+		E1000_LOG(ERR, "%s: the PHY does not answer (%s)", ad->pdev->name, strerror(-ret));
+	return ret;
+}
+
 int e1000_eth_probe(const struct e1000_chip *chip, struct prt_pci_device *pdev)
 {
 	struct prt_mem_resource *bar = &pdev->mem_resource[0];
@@ -935,16 +976,17 @@ int e1000_eth_probe(const struct e1000_chip *chip, struct prt_pci_device *pdev)
 	struct prt_eth_dev *dev;
 	int ret;
 
-	/* BAR 0 holds the 128 KiB of CSRs (82574 10.1, 82576 8.1). */
-	if (bar->addr == NULL || bar->len < 128 * 1024) {
+	/* BAR 0 holds the CSRs: 128 KiB (82574 10.1, 82576 8.1), a VF's 16 KiB (82576 8.26). */
+	if (bar->addr == NULL || bar->len < chip->bar0_len) {
 		E1000_LOG(
 			ERR,
-			"%s: BAR 0 is %s (%llu bytes); the %s needs its 128 KiB register BAR mapped",
+			"%s: BAR 0 is %s (%llu bytes); the %s needs its %u KiB register BAR mapped",
 			pdev->name, bar->addr ? "too small" : "not mapped",
-			(unsigned long long)bar->len, chip->model);
+			(unsigned long long)bar->len, chip->model, chip->bar0_len / 1024);
 		return -ENODEV;
 	}
-	dev = prt_eth_dev_pci_allocate(pdev, sizeof(*ad), &chip->eth_driver);
+	dev = prt_eth_dev_pci_allocate(pdev, chip->priv_size ? chip->priv_size : sizeof(*ad),
+				       &chip->eth_driver);
 	if (dev == NULL)
 		return -errno;
 	ad = dev->dev_private;
@@ -953,20 +995,12 @@ int e1000_eth_probe(const struct e1000_chip *chip, struct prt_pci_device *pdev)
 	ad->chip = chip;
 	ad->pdev = pdev;
 	ad->dev = dev;
-	ret = e1000_hw_reset(&ad->hw);
+	dev->dev_ops = chip->ops ? chip->ops : &e1000_eth_ops;
+	ret = chip->hw_init ? chip->hw_init(ad) : pf_hw_init(ad);
 	if (ret < 0)
 		goto fail;
-	ret = e1000_hw_read_mac(&ad->hw, dev->data.mac_addr.addr_bytes);
-	if (ret < 0)
-		goto fail;
-	ret = e1000_hw_link_setup(&ad->hw);
-	if (ret < 0) {
-		E1000_LOG(ERR, "%s: the PHY does not answer (%s)", pdev->name, strerror(-ret));
-		goto fail;
-	}
 	memcpy(ad->rss_key, default_rss_key, sizeof(ad->rss_key));
 	reta_default(ad, 1);
-	dev->dev_ops = &e1000_eth_ops;
 	dev->rx_pkt_burst = e1000_recv_pkts;
 	dev->tx_pkt_burst = e1000_xmit_pkts;
 	/* The link interrupt needs MSI-X vector 0 (intr_start); without, the link is polled. */
@@ -986,7 +1020,7 @@ static bool e1000_unplugged(struct prt_eth_dev *dev)
 	if (ad->unplugged)
 		return false;
 	ad->unplugged = true;
-	port_break(ad, "the kernel took the device back (hot-unplug or unbind)");
+	e1000_port_break(ad, "the kernel took the device back (hot-unplug or unbind)");
 	return true;
 }
 

@@ -22,6 +22,7 @@
 #define E1000_ETHDEV_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ethdev_driver.h"
@@ -37,6 +38,16 @@ struct e1000_adapter;
 struct e1000_chip {
 	struct prt_eth_driver eth_driver; /**< its name ("net_e1000e"), for dev_info */
 	const char *model; /**< "82574L", for messages */
+	uint32_t bar0_len; /**< bytes of CSRs BAR 0 must map */
+	size_t priv_size; /**< dev_private bytes (a struct starting with e1000_adapter); 0: the adapter alone */
+	const struct prt_eth_dev_ops
+		*ops; /**< the port's ops; NULL: the physical functions' (e1000_ethdev.c) */
+	/**
+	 * Probe-time set-up of the device (ad->dev->data.mac_addr filled);
+	 * NULL: a physical function's (global reset, MAC from RAL0/NVM, link up).
+	 * @return 0 or -errno (logged).
+	 */
+	int (*hw_init)(struct e1000_adapter *ad);
 	uint16_t max_queues; /**< rx and tx queues the driver offers */
 	uint16_t reta_queues; /**< queues RSS can spread over */
 	uint32_t rx_base; /**< RDBAL of queue 0; RDBAH +4, RDLEN +8, RDH +0x10, RDT +0x18 */
@@ -72,6 +83,8 @@ struct e1000_chip {
 	uint32_t (*other_intr)(struct e1000_adapter *ad);
 	/** Masks every cause. */
 	void (*intr_off)(struct e1000_adapter *ad);
+	/** Stops receive and transmit so that nothing more is DMAed; NULL: RCTL and TCTL cleared. */
+	void (*units_off)(struct e1000_adapter *ad);
 };
 
 /** A port's private data (dev_private). */
@@ -97,6 +110,60 @@ static inline struct e1000_adapter *e1000_adapter(struct prt_eth_dev *dev)
 {
 	return dev->dev_private;
 }
+
+/** BAR 0 offset of register @p off (E1000_QREG_*) of rx queue @p q. */
+static inline uint32_t e1000_rxq_reg(const struct e1000_adapter *ad, uint16_t q, uint32_t off)
+{
+	return ad->chip->rx_base + q * ad->chip->queue_stride + off;
+}
+
+/** BAR 0 offset of register @p off (E1000_QREG_*) of tx queue @p q. */
+static inline uint32_t e1000_txq_reg(const struct e1000_adapter *ad, uint16_t q, uint32_t off)
+{
+	return ad->chip->tx_base + q * ad->chip->queue_stride + off;
+}
+
+/*
+ * The pieces of the shared port a driver with ops of its own (the 82576
+ * VF, pmd/igbvf) builds on: ethdev ops as they are (info, configure,
+ * queues, rx interrupts), and the steps of start and stop. Control thread.
+ */
+int e1000_dev_infos_get(struct prt_eth_dev *dev, struct prt_eth_dev_info *info);
+int e1000_dev_configure(struct prt_eth_dev *dev);
+int e1000_rx_queue_setup(struct prt_eth_dev *dev, uint16_t qid, uint16_t nb_desc, int socket,
+			 const struct prt_eth_rxconf *conf, struct prt_mempool *mp);
+int e1000_tx_queue_setup(struct prt_eth_dev *dev, uint16_t qid, uint16_t nb_desc, int socket,
+			 const struct prt_eth_txconf *conf);
+void e1000_rx_queue_release(struct prt_eth_dev *dev, uint16_t qid);
+void e1000_tx_queue_release(struct prt_eth_dev *dev, uint16_t qid);
+int e1000_rx_queue_intr_enable(struct prt_eth_dev *dev, uint16_t qid);
+int e1000_rx_queue_intr_disable(struct prt_eth_dev *dev, uint16_t qid);
+int e1000_rx_queue_intr_fd(struct prt_eth_dev *dev, uint16_t qid);
+void e1000_rx_queue_intr_ack(struct prt_eth_dev *dev, uint16_t qid);
+
+/** Chooses the receive buffer size, sets each queue's frame limit, runs chip->rx_init. @return its RCTL bits. */
+uint32_t e1000_rx_setup(struct e1000_adapter *ad);
+/** Each rx queue: ring reset and filled, base/length/head/tail, enabled, RDT written. @return 0; -ENOMEM (pool too small); -ETIMEDOUT; logged. */
+int e1000_rx_queues_start(struct e1000_adapter *ad);
+/** Each tx queue: ring reset, base/length/head/tail, enabled. @return 0; -ETIMEDOUT (logged). */
+int e1000_tx_queues_start(struct e1000_adapter *ad);
+/** Each queue's ring length zeroed (the device stops using it), its mbufs freed. */
+void e1000_queues_stop(struct e1000_adapter *ad);
+/**
+ * MSI-X: vector 0 runs the link handler (chip->other_intr(), then the
+ * port's link_update op on an LSC cause), vector 1 + q rx queue q with
+ * intr_conf.rxq; without MSI-X the link is polled.
+ * @return 0; -ENOTSUP (too few vectors for rx interrupts); prt_intr's -errno.
+ */
+int e1000_intr_start(struct e1000_adapter *ad);
+/** Undoes e1000_intr_start(). */
+void e1000_intr_stop(struct e1000_adapter *ad);
+/** Stops the port for good (device gone or hostile): queues stopped, link down (LSC), logged with @p why. */
+void e1000_port_break(struct e1000_adapter *ad, const char *why);
+/** Breaks the port when the device reads all ones or a head register points past its ring. */
+void e1000_health_check(struct e1000_adapter *ad);
+/** Sets every rx queue's longest frame from the port's MTU. */
+void e1000_rxq_frame_limit_set(struct prt_eth_dev *dev);
 
 /**
  * Creates the port of PCI device @p pdev driven as @p chip: global reset,

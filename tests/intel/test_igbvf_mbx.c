@@ -259,8 +259,7 @@ static void test_messages(void **state)
 		assert_int_equal(pf.mc_hashes[i], igbvf_mc_hash(mcs[i]));
 	/* 01:00:5e:7f:ff:fa: bits 47:36 = 0xfa << 4 | 0xff >> 4 */
 	assert_int_equal(igbvf_mc_hash(mcs[1]), 0xfaf);
-	assert_int_equal(igbvf_mbx_set_multicast(&mbx, &mcs[0][0], IGBVF_MC_HASH_MAX + 1),
-			 -EINVAL);
+	assert_int_equal(igbvf_mbx_set_multicast(&mbx, &mcs[0][0], IGBVF_MC_HASH_MAX + 1), -EINVAL);
 	assert_int_equal(igbvf_mbx_set_promisc(&mbx, IGBVF_PROMISC_MULTICAST), 0);
 	assert_int_equal(igbvf_mbx_set_promisc(&mbx, IGBVF_PROMISC_UNICAST), -ENOTSUP);
 	assert_int_equal(mbx.stats.requests, 7); /* the two refused sizes never went out */
