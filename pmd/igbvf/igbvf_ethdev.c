@@ -295,7 +295,7 @@ static int rx_mode_send(struct prt_eth_dev *dev)
 		flags |= IGBVF_PROMISC_MULTICAST;
 	ret = igbvf_mbx_set_promisc(&vf->mbx, flags);
 	if (ret == -ENOTSUP)
-		E1000_LOG(ERR,
+		E1000_LOG(WARNING,
 			  "port %u (%s): the PF does not allow %s promiscuity to this VF "
 			  "(Linux's igb allows multicast only)",
 			  dev->data.port_id, dev->data.name,
@@ -355,7 +355,8 @@ static int igbvf_set_mc_addr_list(struct prt_eth_dev *dev, struct prt_ether_addr
 	uint8_t addrs[IGBVF_MC_HASH_MAX * PRT_ETHER_ADDR_LEN];
 
 	if (nb_mc_addr > IGBVF_MC_HASH_MAX) {
-		E1000_LOG(ERR, "port %u (%s): a VF's PF takes at most %u multicast addresses, not %u",
+		E1000_LOG(ERR,
+			  "port %u (%s): a VF's PF takes at most %u multicast addresses, not %u",
 			  dev->data.port_id, dev->data.name, IGBVF_MC_HASH_MAX, nb_mc_addr);
 		return -ENOSPC;
 	}
@@ -368,8 +369,8 @@ static int igbvf_set_mc_addr_list(struct prt_eth_dev *dev, struct prt_ether_addr
 static int igbvf_mtu_set(struct prt_eth_dev *dev, uint16_t mtu)
 {
 	/* the longest frame: MTU + header + CRC + a VLAN tag */
-	int ret = igbvf_mbx_set_lpe(&vf_adapter(dev)->mbx,
-				    (uint32_t)mtu + PRT_ETHER_HDR_CRC_LEN + 4);
+	int ret =
+		igbvf_mbx_set_lpe(&vf_adapter(dev)->mbx, (uint32_t)mtu + PRT_ETHER_HDR_CRC_LEN + 4);
 
 	if (ret < 0)
 		return ret == -EPERM ? -EINVAL : ret;
@@ -445,10 +446,17 @@ static int igbvf_stats_reset(struct prt_eth_dev *dev)
 }
 
 static const char *const xstat_names[] = {
-	"vf_rx_good_packets", "vf_tx_good_packets",   "vf_rx_good_bytes",
-	"vf_tx_good_bytes",   "vf_rx_multicast_packets", "vf_mbx_requests",
-	"vf_mbx_pf_messages", "vf_mbx_timeouts",       "vf_mbx_nacks",
-	"vf_mbx_bad_replies", "vf_pf_resets",
+	"vf_rx_good_packets",
+	"vf_tx_good_packets",
+	"vf_rx_good_bytes",
+	"vf_tx_good_bytes",
+	"vf_rx_multicast_packets",
+	"vf_mbx_requests",
+	"vf_mbx_pf_messages",
+	"vf_mbx_timeouts",
+	"vf_mbx_nacks",
+	"vf_mbx_bad_replies",
+	"vf_pf_resets",
 };
 
 static int igbvf_xstats_get_names(struct prt_eth_dev *dev, struct prt_eth_xstat_name *names,

@@ -153,11 +153,12 @@ static void log_wait_error(struct igbvf_mbx *m, uint32_t type, const char *what,
 		E1000_LOG(ERR, "%s: the VF reads all ones while sending %s: it left the bus",
 			  m->name, msg_name(type));
 	else
-		E1000_LOG(
-			ERR,
-			"%s: the PF did not %s the %s message within %u ms: check that the PF's "
-			"kernel driver (igb) is loaded and its interface up (ip link set PFDEV up)",
-			m->name, what, msg_name(type), m->timeout_us / 1000);
+		E1000_LOG(ERR,
+			  "%s: the PF did not %s the %s message within %u ms (V2PMAILBOX reads "
+			  "0x%08x): check that the PF's kernel driver (igb) is loaded and its "
+			  "interface up (ip link set PFDEV up)",
+			  m->name, what, msg_name(type), m->timeout_us / 1000,
+			  m->io.read(m->io.ctx, IGBVF_V2PMAILBOX));
 }
 
 static int request_locked(struct igbvf_mbx *m, uint32_t *msg, unsigned int n_out, unsigned int n_in)
@@ -281,10 +282,17 @@ int igbvf_mbx_reset(struct igbvf_mbx *m, uint8_t mac[6])
 		}
 		pause_us(m->poll_us);
 	}
-	/* What the PF reset before ours left (RSTD, its messages) is not news any more. */
+	/*
+	 * What came before our reset (RSTD, a PF message such as the ping
+	 * without CTS the PF sends a VF that has not reset yet) is not news.
+	 */
 	m->sticky &= ~IGBVF_V2PMAILBOX_RSTD;
+	ret = mbx_drain_pf_msg(m);
 	m->pf_msg_pending = false;
-	ret = request_locked(m, msg, 1, 3);
+	if (ret < 0)
+		log_wait_error(m, IGBVF_MSG_RESET, "free the buffer for", ret);
+	else
+		ret = request_locked(m, msg, 1, 3);
 	if (ret == 0) {
 		memcpy(mac, &msg[1], 4);
 		memcpy(mac + 4, &msg[2], 2);
@@ -295,6 +303,9 @@ int igbvf_mbx_reset(struct igbvf_mbx *m, uint8_t mac[6])
 	if (ret == 0) {
 		m->cts = true;
 		m->sticky &= ~IGBVF_V2PMAILBOX_RSTD;
+		/* a ping the PF sent before it took our RESET */
+		if (m->pf_msg_pending && !(m->pf_msg & IGBVF_MSG_CTS))
+			m->pf_msg_pending = false;
 	}
 out:
 	pthread_mutex_unlock(&m->lock);
@@ -377,6 +388,10 @@ unsigned int igbvf_mbx_poll(struct igbvf_mbx *m)
 			m->stats.bad_replies++;
 		}
 	}
+	if (ev)
+		E1000_LOG(DEBUG, "%s: V2PMAILBOX 0x%08x, PF message 0x%08x: %s%s", m->name, v,
+			  m->pf_msg, (ev & IGBVF_MBX_EV_LINK) ? "link " : "",
+			  (ev & IGBVF_MBX_EV_RESET) ? "reset" : "");
 	if ((ev & IGBVF_MBX_EV_RESET) && m->cts) {
 		m->cts = false;
 		m->stats.pf_resets++;

@@ -211,6 +211,19 @@ static void test_reset_gets_mac(void **state)
 	assert_false(pf.v2p & IGBVF_V2PMAILBOX_VFU);
 }
 
+static void test_reset_forgets_stale_ping(void **state)
+{
+	/* the PF pinged the VF (link up) before the VF had reset: no CTS in it */
+	uint32_t ping = IGBVF_MSG_PF_CONTROL;
+
+	(void)state;
+	pf_send(&ping, 1);
+	do_reset();
+	assert_int_equal(igbvf_mbx_poll(&mbx), 0);
+	assert_int_equal(mbx.stats.pf_resets, 0);
+	assert_true(mbx.cts);
+}
+
 static void test_reset_nack_zero_mac(void **state)
 {
 	uint8_t mac[6] = { 1, 2, 3, 4, 5, 6 };
@@ -384,6 +397,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_reset_gets_mac, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reset_forgets_stale_ping, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reset_nack_zero_mac, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reset_waits_for_pf, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_messages, setup, teardown),
