@@ -87,8 +87,9 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def pair_run(a, eal, nic_a, nic_b, name, opts):
-    """txonly on hub NIC A, rxonly on hub NIC B, both with @opts: the two
+def pair_run(a, eal, nic_a, nic_b, name, opts, tx_extra=()):
+    """txonly on hub NIC A (with @opts and @tx_extra), rxonly on hub NIC B
+    (with @opts): the two
     ports' JSON counters and the txonly's output, or None (check NAME failed).
     QEMU queues what a full ring cannot take, up to 10000 frames, then
     drops, uncounted. Under TCG on a loaded host the receiver's vCPU can
@@ -105,7 +106,8 @@ def pair_run(a, eal, nic_a, nic_b, name, opts):
         return None
     tx_status, tx_out = run([a.testpmd] + eal + ["-a", nic_a, "--", "--forward-mode=txonly",
                                                  "--burst=1", "--run-time=0.02",
-                                                 f"--json-stats={tx_json}"] + opts,
+                                                 f"--json-stats={tx_json}", *opts,
+                                                 *tx_extra],
                             f"{a.workdir}/{name}-tx.log", "txonly testpmd-lite", RUN_TIMEOUT)
     time.sleep(1)  # what QEMU still holds for B
     status = rx.finish(STOP_TIMEOUT)
@@ -116,8 +118,9 @@ def pair_run(a, eal, nic_a, nic_b, name, opts):
             tx_out)
 
 
-def pair_check(a, eal, nic_a, nic_b):
-    r = pair_run(a, eal, nic_a, nic_b, "pair", [])
+def pair_check(a, eal, nic_a, nic_b, tx_extra=()):
+    """txonly on NIC A (with testpmd-lite options TX_EXTRA), rxonly on NIC B."""
+    r = pair_run(a, eal, nic_a, nic_b, "pair", [], tx_extra)
     if r is None:
         return
     sent, got, _ = r

@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Inside a VM lab guest (tools/vmlab run --tap --nics igbvf:2): prt's
+net_igbvf on two VFs of one 82576 PF held by the guest kernel's igb, the
+PF's wire on the host's tap. Runs by tests/vm/igbvf_test.py, which replays
+a capture addressed to VF 0 into the tap and records what comes back.
+
+Checks, each reported as "check NAME: ok|FAIL ...":
+  pair           testpmd-lite txonly on VF 1 to VF 0's MAC, rxonly on VF 0
+                 (two processes): VF 0 received every frame VF 1 sent,
+                 through the PF's switch (the VM-to-VM path of an NFV host)
+  rx-intr-idle   testpmd-lite macswap on VF 0 with --rx-intr: the process
+                 uses (almost) no CPU in 5 s without traffic
+  rx-intr-wake   then, after "replay now" (the host replays EXPECT frames),
+                 every frame is received and sent back (the host compares
+                 them frame by frame)
+Helpers (bounded waits, diagnosis of a hang) are tests/vm/intel_guest.py's.
+Exit status: 0 when every check passed, 1 otherwise.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import intel_guest  # noqa: E402
+from guest_cpu import CpuWatch  # noqa: E402
+from intel_guest import STOP_TIMEOUT, check, cpu_seconds, pair_check, start  # noqa: E402
+
+
+def macswap_intr_check(a, eal, nic):
+    js = f"{a.workdir}/macswap.json"
+    fwd = start([a.testpmd] + eal + ["-a", nic, "--", "--forward-mode=macswap", "--rx-intr",
+                                     "--stats-period=1", f"--json-stats={js}"],
+                f"{a.workdir}/macswap.log", "macswap testpmd-lite")
+    if fwd is None:
+        check("rx-intr-idle", False, "testpmd-lite did not start")
+        return
+    time.sleep(1)  # the worker goes to sleep after 256 idle passes
+    c0 = cpu_seconds(fwd.pid)
+    time.sleep(5)
+    used = cpu_seconds(fwd.pid) - c0
+    check("rx-intr-idle", used < 0.5, f"{used:.2f} s of CPU in 5 s without traffic")
+    print("replay now", flush=True)  # the host's --ready
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not fwd.wait_line(
+            f"port 0: rx {a.expect:12d} pkts", 0.5):
+        pass
+    time.sleep(1)
+    status = fwd.finish(STOP_TIMEOUT)
+    if status != 0:
+        check("rx-intr-wake", False, f"testpmd-lite exited {status}")
+        return
+    port = json.load(open(js))["ports"][0]
+    counts = (port["ipackets"], port["opackets"])
+    check("rx-intr-wake", counts == (a.expect, a.expect),
+          f"{a.expect} frames replayed to VF 0; (rx, tx): {counts}")
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--testpmd", required=True)
+    p.add_argument("--expect", type=int, required=True)
+    p.add_argument("--workdir", required=True)
+    a = p.parse_args()
+    intel_guest.cpu_watch = CpuWatch()
+    mode = os.environ["PRT_VMLAB_MODE"]
+    nics = os.environ["PRT_VMLAB_NICS"].split()
+    macs = os.environ["PRT_VMLAB_NIC_MACS"].split()
+    if len(nics) != 2:
+        print(f"igbvf_guest: 2 VFs needed, PRT_VMLAB_NICS is {nics}")
+        return 1
+    eal = ["-l", "0-1", "-m", "64", f"--vfio-mode={mode}"]
+    pair_check(a, eal, nics[1], nics[0], tx_extra=[f"--eth-peer=0,{macs[0]}"])
+    macswap_intr_check(a, eal, nics[0])
+    failed = intel_guest.failed
+    print(f"igbvf_guest: {len(failed)} check(s) failed{': ' + ', '.join(failed) if failed else ''}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
