@@ -186,10 +186,28 @@ static int igbvf_hw_init(struct e1000_adapter *ad)
 
 /* ---- link ---- */
 
+/*
+ * What the PF did on its own (igbvf_mbx_poll()): a PF reset stopped a
+ * started port's queues; it stays down until restarted (dev_start redoes
+ * the RESET handshake: meanwhile the PF may be down and not answer).
+ */
+static void pf_events_check(struct igbvf_adapter *vf)
+{
+	struct prt_eth_dev *dev = vf->e.dev;
+	unsigned int ev = igbvf_mbx_poll(&vf->mbx);
+
+	if ((ev & IGBVF_MBX_EV_RESET) && dev->data.started && !vf->pf_reset) {
+		vf->pf_reset = true;
+		E1000_LOG(ERR,
+			  "port %u (%s): the PF reset, which stopped this VF's queues: stop and "
+			  "start the port",
+			  dev->data.port_id, dev->data.name);
+	}
+}
+
 static int igbvf_link_update(struct prt_eth_dev *dev, int wait_to_complete)
 {
 	struct igbvf_adapter *vf = vf_adapter(dev);
-	unsigned int ev;
 	uint32_t status;
 
 	(void)wait_to_complete;
@@ -198,17 +216,7 @@ static int igbvf_link_update(struct prt_eth_dev *dev, int wait_to_complete)
 		prt_eth_linkstatus_set(dev, &(struct prt_eth_link){ 0 });
 		return 0;
 	}
-	ev = igbvf_mbx_poll(&vf->mbx);
-	if ((ev & IGBVF_MBX_EV_RESET) && dev->data.started && !vf->pf_reset) {
-		vf->pf_reset = true;
-		E1000_LOG(ERR,
-			  "port %u (%s): the PF reset, which stopped this VF's queues: stop and "
-			  "start the port",
-			  dev->data.port_id, dev->data.name);
-	}
-	/* Back from a PF reset: the handshake again, once the PF answers. */
-	if (!vf->mbx.cts && vf_reset(vf) == 0)
-		filters_send(vf);
+	pf_events_check(vf);
 	status = e1000_read(&vf->e.hw, IGBVF_STATUS);
 	if (status == UINT32_MAX) {
 		e1000_health_check(&vf->e);
@@ -399,6 +407,8 @@ static int igbvf_stats_get(struct prt_eth_dev *dev, struct prt_eth_stats *stats)
 	struct igbvf_adapter *vf = vf_adapter(dev);
 
 	e1000_health_check(&vf->e);
+	if (!vf->e.broken)
+		pf_events_check(vf); /* QEMU's igb sends no mailbox interrupt: look here too */
 	counters_update(vf);
 	/* octets with the CRC, as the PF's GORC/GOTC (e1000_stats.h): prt's bytes are without */
 	stats->ipackets = vf->gprc.total;

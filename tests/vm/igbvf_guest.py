@@ -14,12 +14,19 @@ Checks, each reported as "check NAME: ok|FAIL ...":
   rx-intr-wake   then, after "replay now" (the host replays EXPECT frames),
                  every frame is received and sent back (the host compares
                  them frame by frame)
+  pf-reset       rxonly on VF 0 while the PF's interface goes down and up
+                 (Linux's igb resets the PF): the driver notices (its log
+                 line, xstat vf_pf_resets 1) and the port stops cleanly
+  pair-after-pf-reset  the pair check again, with new processes: the VFs
+                 come back through the RESET handshake
 Helpers (bounded waits, diagnosis of a hang) are tests/vm/intel_guest.py's.
 Exit status: 0 when every check passed, 1 otherwise.
 """
 import argparse
 import json
 import os
+import re
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -59,6 +66,31 @@ def macswap_intr_check(a, eal, nic):
           f"{a.expect} frames replayed to VF 0; (rx, tx): {counts}")
 
 
+def pf_reset_check(a, eal, nic, pf):
+    pfdev = next(iter(os.listdir(f"/sys/bus/pci/devices/{pf}/net")))
+    rx = start([a.testpmd] + eal + ["-a", nic, "--", "--forward-mode=rxonly",
+                                    "--stats-period=1"],
+               f"{a.workdir}/pf-reset.log", "rxonly testpmd-lite")
+    if rx is None:
+        check("pf-reset", False, "testpmd-lite did not start")
+        return
+    for state in ("down", "up"):
+        subprocess.run(["/usr/sbin/ip", "link", "set", "dev", pfdev, state], check=True)
+        time.sleep(1)
+    seen = rx.wait_line("the PF reset", 30)
+    status = rx.finish(STOP_TIMEOUT)
+    # the PF answers its VFs again once it is up with its link (igb's watchdog)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and \
+            Path(f"/sys/class/net/{pfdev}/carrier").read_text().strip() != "1":
+        time.sleep(0.5)
+    m = re.search(r"vf_pf_resets\s+(\d+)", rx.output())
+    resets = int(m.group(1)) if m else 0
+    check("pf-reset", seen and status == 0 and resets == 1,
+          f"{pfdev} down and up: the driver {'said' if seen else 'did not say'} so, "
+          f"vf_pf_resets {resets}, exit {status}")
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--testpmd", required=True)
@@ -75,6 +107,10 @@ def main():
     eal = ["-l", "0-1", "-m", "64", f"--vfio-mode={mode}"]
     pair_check(a, eal, nics[1], nics[0], tx_extra=[f"--eth-peer=0,{macs[0]}"])
     macswap_intr_check(a, eal, nics[0])
+    pf = os.environ["PRT_VMLAB_IGBVF_PFS"].split()[0]
+    pf_reset_check(a, eal, nics[0], pf)
+    pair_check(a, eal, nics[1], nics[0], tx_extra=[f"--eth-peer=0,{macs[0]}"],
+               name="pair-after-pf-reset")
     failed = intel_guest.failed
     print(f"igbvf_guest: {len(failed)} check(s) failed{': ' + ', '.join(failed) if failed else ''}")
     return 1 if failed else 0

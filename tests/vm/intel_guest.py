@@ -118,13 +118,14 @@ def pair_run(a, eal, nic_a, nic_b, name, opts, tx_extra=()):
             tx_out)
 
 
-def pair_check(a, eal, nic_a, nic_b, tx_extra=()):
-    """txonly on NIC A (with testpmd-lite options TX_EXTRA), rxonly on NIC B."""
-    r = pair_run(a, eal, nic_a, nic_b, "pair", [], tx_extra)
+def pair_check(a, eal, nic_a, nic_b, tx_extra=(), name="pair"):
+    """txonly on NIC A (with testpmd-lite options TX_EXTRA), rxonly on NIC B;
+    reported as check NAME."""
+    r = pair_run(a, eal, nic_a, nic_b, name, [], tx_extra)
     if r is None:
         return
     sent, got, _ = r
-    check("pair", sent["opackets"] > 100 and got["ipackets"] == sent["opackets"] and
+    check(name, sent["opackets"] > 100 and got["ipackets"] == sent["opackets"] and
           got["imissed"] == 0 and got["ierrors"] == 0,
           f"{sent['opackets']} frames sent by {nic_a}, {got['ipackets']} received by {nic_b}, "
           f"{got['imissed']} missed, {got['ierrors']} errors")
