@@ -19,6 +19,10 @@ Checks, each reported as "check NAME: ok|FAIL ...":
                  line, xstat vf_pf_resets 1) and the port stops cleanly
   pair-after-pf-reset  the pair check again, with new processes: the VFs
                  come back through the RESET handshake
+  vf-unplug      rxonly on VF 0 while the PF's VFs are removed (echo 0 >
+                 sriov_numvfs): the device-request interrupt stops the port
+                 (link-down, then removal event), testpmd-lite exits 0 and
+                 the VFs are gone
 Helpers (bounded waits, diagnosis of a hang) are tests/vm/intel_guest.py's.
 Exit status: 0 when every check passed, 1 otherwise.
 """
@@ -91,6 +95,33 @@ def pf_reset_check(a, eal, nic, pf):
           f"vf_pf_resets {resets}, exit {status}")
 
 
+def unplug_check(a, eal, nic, pf):
+    rx = start([a.testpmd] + eal + ["-a", nic, "--", "--forward-mode=rxonly",
+                                    "--run-time=20"],
+               f"{a.workdir}/unplug.log", "rxonly testpmd-lite")
+    if rx is None:
+        check("vf-unplug", False, "testpmd-lite did not start")
+        return
+    numvfs = f"/sys/bus/pci/devices/{pf}/sriov_numvfs"
+    # the write returns once every VF is gone, so once prt let go of VF 0
+    writer = subprocess.Popen(["/bin/sh", "-c", f"echo 0 > {numvfs}"])
+    status = rx.finish(STOP_TIMEOUT + 20, interrupt=False)
+    try:
+        wrote = writer.wait(STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        writer.kill()
+        wrote = None
+    out = rx.output()
+    lines = out.splitlines()
+    down = "Port 0: link state change event: link down" in lines
+    removed = "Port 0: device removal event" in lines
+    left = Path(numvfs).read_text().strip()
+    check("vf-unplug", down and removed and status == 0 and wrote == 0 and left == "0",
+          f"link-down event {'seen' if down else 'missing'}, removal event "
+          f"{'seen' if removed else 'missing'}, testpmd-lite exit {status}, "
+          f"sriov_numvfs write {wrote}, {left} VFs left")
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--testpmd", required=True)
@@ -111,6 +142,7 @@ def main():
     pf_reset_check(a, eal, nics[0], pf)
     pair_check(a, eal, nics[1], nics[0], tx_extra=[f"--eth-peer=0,{macs[0]}"],
                name="pair-after-pf-reset")
+    unplug_check(a, eal, nics[0], pf)  # last: the VFs are gone after it
     failed = intel_guest.failed
     print(f"igbvf_guest: {len(failed)} check(s) failed{': ' + ', '.join(failed) if failed else ''}")
     return 1 if failed else 0
