@@ -114,7 +114,8 @@ static uint64_t forwarded_packets(uint64_t *dropped)
 	return n;
 }
 
-static int json_write(const struct prt_eth_stats *st, uint64_t packets, double seconds)
+static int json_write(const struct prt_eth_stats *st, uint64_t packets, uint64_t dropped,
+		      double seconds)
 {
 	FILE *f = fopen(tp_cfg.json_path, "w");
 
@@ -134,8 +135,8 @@ static int json_write(const struct prt_eth_stats *st, uint64_t packets, double s
 			st[i].obytes, st[i].imissed, st[i].ierrors, st[i].oerrors, st[i].rx_nombuf);
 	fprintf(f,
 		"],\"forward\":{\"mode\":\"%s\",\"packets\":%" PRIu64
-		",\"seconds\":%.6f,\"mpps\":%.6f}}\n",
-		tp_cfg.engine->name, packets, seconds,
+		",\"dropped\":%" PRIu64 ",\"seconds\":%.6f,\"mpps\":%.6f}}\n",
+		tp_cfg.engine->name, packets, dropped, seconds,
 		seconds > 0 ? (double)packets / seconds / 1e6 : 0.0);
 	if (fclose(f) != 0) {
 		fprintf(stderr, "testpmd-lite: --json-stats=%s: %s\n", tp_cfg.json_path,
@@ -210,5 +211,5 @@ int tp_stats_final(double seconds)
 		       " dropped (not taken by tx)\n",
 		       tp_cfg.engine->name, packets, seconds, rate, dropped);
 	}
-	return tp_cfg.json_path ? json_write(st, packets, seconds) : 0;
+	return tp_cfg.json_path ? json_write(st, packets, dropped, seconds) : 0;
 }
