@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <uuid/uuid.h>
 
 #include "eal_options.h"
 
@@ -359,6 +360,16 @@ static int opt_vfio_mode(struct eal_parse *p, const char *opt, const char *val)
 	return 0;
 }
 
+static int opt_vfio_vf_token(struct eal_parse *p, const char *opt, const char *val)
+{
+	if (uuid_parse(val, p->cfg->vf_token) < 0)
+		return opt_error(
+			opt, val,
+			"not a UUID; give one as 8-4-4-4-12 hex digits, e.g. from uuidgen");
+	p->cfg->vf_token_set = true;
+	return 0;
+}
+
 static int opt_log_level(struct eal_parse *p, const char *opt, const char *val)
 {
 	int ret = check_log_level(opt, val);
@@ -548,6 +559,11 @@ static const struct eal_option options[] = {
 	  .arg_name = "auto|iommufd|type1|noiommu",
 	  .help = "how to reach devices through VFIO (default auto)",
 	  .parse = opt_vfio_mode },
+	{ .name = "vfio-vf-token",
+	  .arg = OPT_ARG_REQUIRED,
+	  .arg_name = "UUID",
+	  .help = "the VF token shared with the PF's user, for SR-IOV PFs and VFs on vfio-pci",
+	  .parse = opt_vfio_vf_token },
 	{ .name = "log-level",
 	  .arg = OPT_ARG_REQUIRED,
 	  .arg_name = "[TYPE:]LEVEL",

@@ -65,6 +65,9 @@ struct eal_config {
 
 	enum prt_iova_mode iova_mode;
 	enum prt_vfio_mode vfio_mode;
+	/** --vfio-vf-token: the UUID shared with the PF's user (SR-IOV on vfio-pci) */
+	bool vf_token_set;
+	unsigned char vf_token[16];
 
 	char *file_prefix; /**< --file-prefix; "rte" when not given */
 	char *runtime_dir; /**< prt_eal_runtime_dir() */

@@ -219,6 +219,53 @@ static int dma_start(void)
 	return ret;
 }
 
+const unsigned char *vfio_vf_token(void)
+{
+	return eal_cfg.vf_token_set ? eal_cfg.vf_token : NULL;
+}
+
+int vfio_log_open_refusal(const char *what, const char *bdf, int err)
+{
+	char msg[512];
+
+	if (err == EACCES &&
+	    vfio_explain_vf_token(bdf, vfio_vf_token() != NULL, msg, sizeof(msg)) == 0) {
+		PRT_LOG(ERR, PRT_LOGTYPE_VFIO, "%s refused for %s (EACCES): %s", what, bdf, msg);
+		return -err;
+	}
+	return vfio_log_refusal(what, err);
+}
+
+/*
+ * With --vfio-vf-token, makes the token that of PF @p bdf's VFs
+ * (VFIO_DEVICE_FEATURE_PCI_VF_TOKEN, linux/vfio.h), as the PF's user must
+ * for the VFs' users to open them; the one way on a device cdev (iommufd).
+ * A device that is not an SR-IOV PF on vfio-pci answers ENOTTY: nothing to do.
+ */
+static void vf_token_give(const char *bdf, int fd)
+{
+	struct {
+		struct vfio_device_feature hdr;
+		unsigned char uuid[16];
+	} f = {
+		.hdr = { .argsz = sizeof(f),
+			 .flags = VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_PCI_VF_TOKEN },
+	};
+	const unsigned char *token = vfio_vf_token();
+
+	if (!token)
+		return;
+	memcpy(f.uuid, token, sizeof(f.uuid));
+	if (ioctl(fd, VFIO_DEVICE_FEATURE, &f) == 0)
+		PRT_LOG(INFO, PRT_LOGTYPE_VFIO,
+			"%s: the VF token of its VFs is now the one of --vfio-vf-token", bdf);
+	else if (errno != ENOTTY)
+		PRT_LOG(WARNING, PRT_LOGTYPE_VFIO,
+			"%s: setting its VFs' token (VFIO_DEVICE_FEATURE_PCI_VF_TOKEN) failed: %s; "
+			"their users must give the token this PF had before",
+			bdf, strerror(errno));
+}
+
 int vfio_device_open(const char *bdf, int *fd)
 {
 	bool first;
@@ -239,6 +286,7 @@ int vfio_device_open(const char *bdf, int *fd)
 	}
 	be.nb_devices++;
 	PRT_LOG(INFO, PRT_LOGTYPE_VFIO, "%s: opened through VFIO (%s)", bdf, be.ops->name);
+	vf_token_give(bdf, *fd);
 out:
 	pthread_mutex_unlock(&vfio_lock);
 	if (ret == 0 && first) {

@@ -64,6 +64,21 @@ struct vfio_backend {
 	uint64_t pinned; /**< bytes mapped (and so pinned) */
 };
 
+/**
+ * The SR-IOV VF token of --vfio-vf-token (16 bytes, a UUID), or NULL when
+ * none was given (or outside prt_eal_init(): tools). The backends pass it to
+ * the kernel with each device they open; vfio.c sets it on a PF once opened.
+ */
+const unsigned char *vfio_vf_token(void);
+
+/**
+ * Logs why the kernel refused to open @p bdf (ioctl @p what, errno @p err):
+ * for EACCES on an SR-IOV PF or VF, that the VF token is missing or wrong and
+ * the option that gives it (vfio_explain_vf_token()); otherwise as
+ * vfio_log_refusal(). @return -@p err.
+ */
+int vfio_log_open_refusal(const char *what, const char *bdf, int err);
+
 extern const struct vfio_backend_ops vfio_type1_ops;
 extern const struct vfio_backend_ops vfio_noiommu_ops;
 extern const struct vfio_backend_ops vfio_iommufd_ops;

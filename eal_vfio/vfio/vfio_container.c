@@ -9,17 +9,19 @@
  *   VFIO_GROUP_GET_STATUS                 viable: every device on vfio-pci or none
  *   VFIO_GROUP_SET_CONTAINER              noiommu and real groups never mix (EPERM)
  *   VFIO_SET_IOMMU(type)                  once, after the first group
- *   VFIO_GROUP_GET_DEVICE_FD(bdf)
+ *   VFIO_GROUP_GET_DEVICE_FD(bdf, or "bdf vf_token=UUID" with --vfio-vf-token)
  *
  * Groups stay open while one of their devices is; several groups share the
  * one container.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
+#include <uuid/uuid.h>
 
 #include "prt_log.h"
 #include "vfio_backend.h"
@@ -164,6 +166,29 @@ static void group_close(struct vfio_backend *be, struct vfio_group *g)
 		be->iommu_set = false;
 }
 
+/*
+ * VFIO_GROUP_GET_DEVICE_FD for @p bdf; with --vfio-vf-token, by the name
+ * "BDF vf_token=UUID" that vfio-pci asks of the VFs of a PF it holds and of
+ * such a PF whose VFs are in use (Linux's vfio_pci_core_match()). Any other
+ * device refuses a token (EINVAL): then by its plain name, as DPDK does.
+ * @return the device fd; -1 with errno set.
+ */
+static int group_get_device_fd(int group_fd, const char *bdf)
+{
+	const unsigned char *token = vfio_vf_token();
+	char name[128], uuid[UUID_STR_LEN];
+	int fd;
+
+	if (token) {
+		uuid_unparse_lower(token, uuid);
+		snprintf(name, sizeof(name), "%s vf_token=%s", bdf, uuid);
+		fd = ioctl(group_fd, VFIO_GROUP_GET_DEVICE_FD, name);
+		if (fd >= 0 || errno != EINVAL)
+			return fd;
+	}
+	return ioctl(group_fd, VFIO_GROUP_GET_DEVICE_FD, bdf);
+}
+
 int vfio_container_attach(struct vfio_backend *be, const char *bdf, int type, int *fd)
 {
 	bool want_noiommu = type == VFIO_NOIOMMU_IOMMU;
@@ -202,10 +227,10 @@ int vfio_container_attach(struct vfio_backend *be, const char *bdf, int type, in
 		goto fail;
 	}
 	g->dev_fds = fds;
-	*fd = ioctl(g->fd, VFIO_GROUP_GET_DEVICE_FD, bdf);
+	*fd = group_get_device_fd(g->fd, bdf);
 	if (*fd < 0) {
 		ret = -errno;
-		vfio_log_refusal("VFIO_GROUP_GET_DEVICE_FD", -ret);
+		vfio_log_open_refusal("VFIO_GROUP_GET_DEVICE_FD", bdf, -ret);
 		goto fail;
 	}
 	g->dev_fds[g->nb_devices++] = *fd;

@@ -384,3 +384,33 @@ int vfio_log_refusal(const char *what, int err)
 	PRT_LOG(ERR, PRT_LOGTYPE_VFIO, "%s", msg);
 	return -err;
 }
+
+int vfio_explain_vf_token(const char *bdf, bool given, char *msg, size_t len)
+{
+	char path[PATH_MAX], pf[32], drv[64];
+	const char *token = given ? "the UUID given with --vfio-vf-token is not the VF token" :
+				    "opening it needs the VF token";
+
+	msg[0] = '\0';
+	vfio_host_pci_path(path, sizeof(path), bdf, "physfn");
+	if (vfio_host_link_name(path, pf, sizeof(pf)) == 0) {
+		vfio_host_pci_path(path, sizeof(path), pf, "driver");
+		if (vfio_host_link_name(path, drv, sizeof(drv)) < 0 || strcmp(drv, "vfio-pci") != 0)
+			return -ENOENT;
+		msg_add(msg, len,
+			"%s is a VF of %s, which is bound to vfio-pci: %s that the PF's user set; "
+			"pass --vfio-vf-token UUID with the UUID the PF's user gave (DPDK's option, "
+			"the same for both processes)",
+			bdf, pf, token);
+		return 0;
+	}
+	vfio_host_pci_path(path, sizeof(path), bdf, "sriov_numvfs");
+	if (vfio_host_read_line(path, drv, sizeof(drv)) > 0 && strcmp(drv, "0") != 0) {
+		msg_add(msg, len,
+			"%s is an SR-IOV PF whose VFs are in use through vfio-pci: %s they were "
+			"opened with; pass --vfio-vf-token UUID with the UUID their users gave",
+			bdf, token);
+		return 0;
+	}
+	return -ENOENT;
+}

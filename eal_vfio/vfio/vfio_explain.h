@@ -68,6 +68,16 @@ void vfio_explain_ioctl(const char *what, int err, char *msg, size_t len);
  */
 int vfio_log_refusal(const char *what, int err);
 
+/**
+ * Why the kernel refused (EACCES) to open @p bdf for want of the right SR-IOV
+ * VF token (Linux's vfio_pci_validate_vf_token(), drivers/vfio/pci/vfio_pci_core.c):
+ * a VF whose PF is bound to vfio-pci, or a PF whose VFs are in use through it.
+ * @p given: whether --vfio-vf-token was passed.
+ * @return 0 when @p bdf is such a PF or VF (msg names the option and the PF);
+ *         -ENOENT when sysfs shows no SR-IOV reason (msg empty).
+ */
+int vfio_explain_vf_token(const char *bdf, bool given, char *msg, size_t len);
+
 /** True when the process has capability @p cap (CAP_SYS_RAWIO, CAP_IPC_LOCK) in its effective set. */
 bool vfio_has_cap(int cap);
 

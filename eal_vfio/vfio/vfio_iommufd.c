@@ -4,7 +4,7 @@
  *
  *   iommufd = open(/dev/iommu); IOMMU_IOAS_ALLOC     one IOAS for every device
  *   dev = open(/dev/vfio/devices/vfioN)              N from sysfs vfio-dev/
- *   VFIO_DEVICE_BIND_IOMMUFD; VFIO_DEVICE_ATTACH_IOMMUFD_PT(ioas)
+ *   VFIO_DEVICE_BIND_IOMMUFD (+ VF token); VFIO_DEVICE_ATTACH_IOMMUFD_PT(ioas)
  *   IOMMU_IOAS_IOVA_RANGES                           what the IOAS allows
  *   IOMMU_IOAS_MAP (FIXED_IOVA) per range            pinned: charged to memlock
  *
@@ -108,9 +108,46 @@ static int cdev_path(const char *bdf, char *path, size_t len)
 	return ret;
 }
 
+/*
+ * VFIO_DEVICE_BIND_IOMMUFD as Linux 6.17 extended it: flag
+ * VFIO_DEVICE_BIND_FLAG_TOKEN (bit 0) and the SR-IOV VF token after the
+ * fields of struct vfio_device_bind_iommufd, the cdev's form of the group
+ * path's "vf_token=" (kept here so that older headers build it).
+ */
+struct bind_iommufd_token {
+	struct vfio_device_bind_iommufd bind;
+	__aligned_u64 token_uuid_ptr;
+};
+#define BIND_FLAG_TOKEN (1u << 0)
+
+/*
+ * Binds device @p fd to the iommufd; with --vfio-vf-token, with the token
+ * first. A kernel before 6.17 knows no such flag and checks no VF token on
+ * a cdev; a later one refuses a token for a device that is neither an SR-IOV
+ * PF nor a VF of one on vfio-pci: both say EINVAL, and the bind is then
+ * done without it. @return 0; -errno of the ioctl.
+ */
+static int bind_iommufd(struct vfio_backend *be, int fd)
+{
+	const unsigned char *token = vfio_vf_token();
+	struct bind_iommufd_token b = {
+		.bind = { .argsz = sizeof(b), .flags = BIND_FLAG_TOKEN, .iommufd = be->fd },
+		.token_uuid_ptr = (uintptr_t)token,
+	};
+
+	if (token) {
+		if (ioctl(fd, VFIO_DEVICE_BIND_IOMMUFD, &b) == 0)
+			return 0;
+		if (errno != EINVAL)
+			return -errno;
+	}
+	b.bind.argsz = sizeof(b.bind);
+	b.bind.flags = 0;
+	return ioctl(fd, VFIO_DEVICE_BIND_IOMMUFD, &b.bind) == 0 ? 0 : -errno;
+}
+
 static int iommufd_attach(struct vfio_backend *be, const char *bdf, int *fd)
 {
-	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind), .iommufd = be->fd };
 	struct vfio_device_attach_iommufd_pt attach = {
 		.argsz = sizeof(attach),
 		.pt_id = be->ioas_id,
@@ -128,8 +165,8 @@ static int iommufd_attach(struct vfio_backend *be, const char *bdf, int *fd)
 		PRT_LOG(ERR, PRT_LOGTYPE_VFIO, "%s", msg);
 		return ret;
 	}
-	if (ioctl(*fd, VFIO_DEVICE_BIND_IOMMUFD, &bind) < 0) {
-		ret = -errno;
+	ret = bind_iommufd(be, *fd);
+	if (ret < 0) {
 		if (ret == -EBUSY || ret == -EINVAL) {
 			/* Bound already: another process (or this one) opened it, maybe by group. */
 			struct vfio_group_info g;
@@ -143,7 +180,7 @@ static int iommufd_attach(struct vfio_backend *be, const char *bdf, int *fd)
 				"process or use another device",
 				bdf, strerrorname_np(-ret), msg[0] ? msg : "another process");
 		} else {
-			vfio_log_refusal("VFIO_DEVICE_BIND_IOMMUFD", -ret);
+			vfio_log_open_refusal("VFIO_DEVICE_BIND_IOMMUFD", bdf, -ret);
 		}
 		goto fail;
 	}

@@ -13,6 +13,7 @@
 
 #include "prt_eal.h"
 #include "prt_malloc.h"
+#include "vfio_backend.h"
 
 #define MAX_ARGS 24
 
@@ -49,6 +50,11 @@ static const struct bad_case bad_cases[] = {
 	{ { "-a", "00:01.0", "-a", "0000:00:01.0" }, "-a", "0000:00:01.0", "given twice" },
 	{ { "-b", "0000:00:01.0,x=1" }, "-b", "0000:00:01.0,x=1", "without arguments" },
 	{ { "--vfio-mode", "foo" }, "--vfio-mode", "foo", "auto, iommufd, type1, noiommu" },
+	{ { "--vfio-vf-token", "yes" }, "--vfio-vf-token", "yes", "not a UUID" },
+	{ { "--vfio-vf-token=bd8d9d2b-5a5f-4f5a-a211-f591514ba1f" },
+	  "--vfio-vf-token",
+	  "bd8d9d2b-5a5f-4f5a-a211-f591514ba1f",
+	  "8-4-4-4-12 hex digits" },
 	{ { "--iova-mode=xx" }, "--iova-mode", "xx", "valid: pa, va" },
 	{ { "--iova-mode=pa", "--no-huge" }, "--iova-mode", "pa", "need hugepages" },
 	{ { "--vfio-mode=noiommu", "--iova-mode=va" }, "--iova-mode", "va", "no IOMMU" },
@@ -232,15 +238,21 @@ static void test_dpdk_options(void **state)
 			       "--no-telemetry",
 			       "--log-level=eal:info",
 			       "--log-level=ring:critical",
+			       "--vfio-vf-token",
+			       "BD8D9D2B-5a5f-4f5a-a211-f591514ba1f3",
 			       "--",
 			       "--app-opt",
 			       NULL };
+	static const unsigned char token[16] = { 0xbd, 0x8d, 0x9d, 0x2b, 0x5a, 0x5f, 0x4f, 0x5a,
+						 0xa2, 0x11, 0xf5, 0x91, 0x51, 0x4b, 0xa1, 0xf3 };
 	char out[4096], want[256];
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
 
 	(void)state;
-	assert_int_equal(run_init(args, out, sizeof(out)), 20);
+	assert_int_equal(run_init(args, out, sizeof(out)), 22);
 	assert_int_equal(prt_log_get_level(PRT_LOGTYPE_RING), PRT_LOG_CRIT);
+	assert_non_null(vfio_vf_token());
+	assert_memory_equal(vfio_vf_token(), token, sizeof(token));
 	/* Each no-op said once, at info level, with why. */
 	assert_non_null(strstr(out, "option -n 4: accepted, nothing to do: prt's mempools"));
 	assert_non_null(
@@ -269,6 +281,7 @@ static void test_runtime_dir_default(void **state)
 	(void)state;
 	assert_int_equal(run_init(args, out, sizeof(out)), 3);
 	assert_non_null(strstr(prt_eal_runtime_dir(), "/dpdk/rte"));
+	assert_null(vfio_vf_token()); /* none given */
 	assert_int_equal(prt_eal_cleanup(), 0);
 }
 

@@ -23,6 +23,11 @@ Checks, each reported as "check NAME: ok|FAIL ...":
                  sriov_numvfs): the device-request interrupt stops the port
                  (link-down, then removal event), testpmd-lite exits 0 and
                  the VFs are gone
+  vf-token       the PF moved to vfio-pci (enable_sriov=1) with one VF, also
+                 on vfio-pci: tests/vm/vfio_refusals.c's vf-token case (the
+                 PF's user sets the token, the VF opens with it, without it
+                 or with another it is refused with a message that names
+                 --vfio-vf-token; so is the PF while its VF is in use)
 Helpers (bounded waits, diagnosis of a hang) are tests/vm/intel_guest.py's.
 Exit status: 0 when every check passed, 1 otherwise.
 """
@@ -122,9 +127,34 @@ def unplug_check(a, eal, nic, pf):
           f"sriov_numvfs write {wrote}, {left} VFs left")
 
 
+def vf_token_check(a, vf, pf):
+    """The PF on vfio-pci with one VF, then vfio_refusals' vf-token case."""
+    dev = Path(f"/sys/bus/pci/devices/{pf}")
+    devbind = Path(__file__).resolve().parents[2] / "tools" / "prt-devbind"
+    try:
+        subprocess.run([str(devbind), "--force", "--bind", "vfio-pci", pf], check=True,
+                       timeout=30)
+        Path("/sys/module/vfio_pci/parameters/enable_sriov").write_text("1")
+        (dev / "sriov_numvfs").write_text("1")
+        # vfio-pci gives the VFs of a PF it holds its driver_override
+        Path("/sys/bus/pci/drivers/vfio-pci/bind").write_text(vf)
+    except (OSError, subprocess.SubprocessError) as e:
+        check("vf-token", False, f"moving the PF {pf} to vfio-pci with a VF {vf}: {e}")
+        return
+    env = dict(os.environ, PRT_VMLAB_NICS=vf)
+    r = subprocess.run([a.refusals, "vf-token"], env=env, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True, timeout=120)
+    Path(f"{a.workdir}/vf-token.log").write_text(r.stdout)
+    fails = [l for l in r.stdout.splitlines() if l.startswith("FAIL")]
+    check("vf-token", r.returncode == 0,
+          f"PF {pf} and VF {vf} on vfio-pci: " + ("; ".join(fails) if fails else
+                                                  f"exit {r.returncode}"))
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--testpmd", required=True)
+    p.add_argument("--refusals", required=True)
     p.add_argument("--expect", type=int, required=True)
     p.add_argument("--workdir", required=True)
     a = p.parse_args()
@@ -142,7 +172,8 @@ def main():
     pf_reset_check(a, eal, nics[0], pf)
     pair_check(a, eal, nics[1], nics[0], tx_extra=[f"--eth-peer=0,{macs[0]}"],
                name="pair-after-pf-reset")
-    unplug_check(a, eal, nics[0], pf)  # last: the VFs are gone after it
+    unplug_check(a, eal, nics[0], pf)  # the VFs are gone after it
+    vf_token_check(a, nics[0], pf)  # last: the PF is on vfio-pci after it
     failed = intel_guest.failed
     print(f"igbvf_guest: {len(failed)} check(s) failed{': ' + ', '.join(failed) if failed else ''}")
     return 1 if failed else 0

@@ -12,7 +12,8 @@ swapped and every other byte unchanged, in order (frames under 60 bytes may
 come back padded). Frames the tap cannot carry (over 1514 bytes) are left
 out of the replay.
 
-  igbvf_test.py --vmlab TOOL --mode MODE --testpmd PROG --pcap IN.pcap --workdir DIR
+  igbvf_test.py --vmlab TOOL --mode MODE --testpmd PROG --refusals PROG --pcap IN.pcap
+                --workdir DIR
 """
 import argparse
 import shutil
@@ -33,7 +34,7 @@ LAB_TIMEOUT = 540
 
 def main():
     p = argparse.ArgumentParser()
-    for opt in ("--vmlab", "--mode", "--testpmd", "--pcap", "--workdir"):
+    for opt in ("--vmlab", "--mode", "--testpmd", "--refusals", "--pcap", "--workdir"):
         p.add_argument(opt, required=True)
     a = p.parse_args()
     frames = read_pcap(a.pcap)
@@ -46,7 +47,8 @@ def main():
     cmd = [a.vmlab, "run", "--skip-unavailable", "--mode", a.mode, "--nics", "igbvf:2",
            "--tap", "--replay", str(replay), "--replay-pps", "200", "--capture", str(capture),
            "--ready", "^replay now", "--share", str(tmp), "--timeout", str(LAB_TIMEOUT), "--",
-           "/usr/bin/python3", str(guest), "--testpmd", a.testpmd, "--expect", str(len(sent)),
+           "/usr/bin/python3", str(guest), "--testpmd", a.testpmd, "--refusals", a.refusals,
+           "--expect", str(len(sent)),
            "--workdir", str(tmp)]
     print(f"igbvf_test: {a.mode} mode, {len(sent)} frames of {Path(a.pcap).name} to VF 0 "
           f"({len(frames) - len(sent)} left out: the tap cannot carry them)", flush=True)

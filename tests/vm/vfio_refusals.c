@@ -16,6 +16,8 @@
  *   noiommu-off    --vfio-mode=noiommu without the module parameter (type1 lab)
  *   noiommu-cap    no-IOMMU without CAP_SYS_RAWIO (noiommu lab)
  *   mixed          --vfio-mode=type1 on a no-IOMMU group (noiommu lab)
+ *   vf-token       an SR-IOV PF on vfio-pci and its VF (the first lab NIC):
+ *                  --vfio-vf-token (tests/vm/igbvf_guest.py sets it up)
  */
 #include <errno.h>
 #include <signal.h>
@@ -63,15 +65,15 @@ static void drop_cap(int cap)
 }
 
 /*
- * Runs prt_eal_init() with @p extra options and -a @p bdf; it must fail, log
- * a line holding @p want, and leave no fd open. Returns 0 when so.
+ * Runs prt_eal_init() with @p extra options (NULL: none) and -a @p bdf, its
+ * log printed and returned in *@p log (to free). Returns what the init did.
  */
-static int expect_refusal(const char *bdf, const char *extra1, const char *extra2, const char *want)
+static int init_logged(const char *bdf, const char *extra1, const char *extra2, char **log)
 {
-	char *argv[12], *log = NULL;
-	int argc = 0, before = prt_test_count_fds(), ret, after;
+	char *argv[12];
+	int argc = 0, ret;
 	size_t log_len = 0;
-	FILE *f = open_memstream(&log, &log_len);
+	FILE *f = open_memstream(log, &log_len);
 
 	argv[argc++] = "vfio_refusals";
 	argv[argc++] = "-l";
@@ -91,8 +93,21 @@ static int expect_refusal(const char *bdf, const char *extra1, const char *extra
 	ret = prt_eal_init(argc, argv);
 	prt_log_set_stream(NULL);
 	fclose(f);
+	fputs(*log, stdout);
+	return ret;
+}
+
+/*
+ * Runs prt_eal_init() with @p extra options and -a @p bdf; it must fail, log
+ * a line holding @p want, and leave no fd open. Returns 0 when so.
+ */
+static int expect_refusal(const char *bdf, const char *extra1, const char *extra2, const char *want)
+{
+	int before = prt_test_count_fds(), ret, after;
+	char *log;
+
+	ret = init_logged(bdf, extra1, extra2, &log);
 	after = prt_test_count_fds();
-	fputs(log, stdout);
 	if (ret >= 0) {
 		printf("FAIL: prt_eal_init succeeded\n");
 		prt_eal_cleanup();
@@ -110,21 +125,42 @@ static int expect_refusal(const char *bdf, const char *extra1, const char *extra
 	return 0;
 }
 
-static int case_busy(void)
+/* Runs prt_eal_init() as expect_refusal() does; it must succeed and log @p want (NULL: anything). */
+static int expect_open(const char *bdf, const char *extra1, const char *extra2, const char *want)
 {
-	char want[64];
-	int ready[2], ret;
-	pid_t holder;
+	char *log;
+	int ret = init_logged(bdf, extra1, extra2, &log);
+
+	if (ret < 0) {
+		printf("FAIL: prt_eal_init failed: %s\n", strerror(-ret));
+		free(log);
+		return 1;
+	}
+	prt_eal_cleanup();
+	if (want && !strstr(log, want)) {
+		printf("FAIL: no log line holds \"%s\"\n", want);
+		free(log);
+		return 1;
+	}
+	free(log);
+	return 0;
+}
+
+/* Forks a process that opens @p bdf with @p extra options and holds it until killed. */
+static pid_t hold(const char *bdf, const char *extra1, const char *extra2)
+{
+	int ready[2];
+	pid_t pid;
 	char c;
 
 	if (pipe(ready) < 0)
-		return 1;
-	holder = fork();
-	if (holder == 0) {
-		char *argv[] = { "vfio_refusals", "-l", "0", "-m", "16", mode_arg, "-a", nic, NULL };
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		char *log;
 
 		close(ready[0]);
-		if (prt_eal_init(8, argv) < 0)
+		if (init_logged(bdf, extra1, extra2, &log) < 0)
 			_exit(1);
 		if (write(ready[1], "r", 1) != 1)
 			_exit(1);
@@ -132,15 +168,77 @@ static int case_busy(void)
 		_exit(0);
 	}
 	close(ready[1]);
-	if (read(ready[0], &c, 1) != 1) {
-		printf("FAIL: the holder could not open %s\n", nic);
+	if (pid > 0 && read(ready[0], &c, 1) != 1) {
+		printf("FAIL: the holder could not open %s\n", bdf);
+		waitpid(pid, NULL, 0);
+		pid = -1;
+	}
+	close(ready[0]);
+	return pid;
+}
+
+static void unhold(pid_t pid)
+{
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+}
+
+/*
+ * The SR-IOV VF token, with the lab's igbvf PF on vfio-pci (enable_sriov=1)
+ * and its VF 0 (@p nic) on vfio-pci: the PF's user sets the token, the VF
+ * opens with it and is refused without it or with another (the message names
+ * --vfio-vf-token); the PF, while its VF is in use, opens only with the token
+ * too. A device cdev (iommufd) of Linux before 6.17 checks no token: there
+ * only the first two steps mean something.
+ */
+static int case_vf_token(void)
+{
+	static const char right[] = "bd8d9d2b-5a5f-4f5a-a211-f591514ba1f3";
+	static const char wrong[] = "0b7b9a4e-7f45-4a0e-9d1c-6ad6a3a5c001";
+	const char *pfs = getenv("PRT_VMLAB_IGBVF_PFS");
+	char pf[32];
+	pid_t vf_user;
+	int bad = 0;
+
+	if (!pfs || !*pfs) {
+		printf("FAIL: no igbvf PF in PRT_VMLAB_IGBVF_PFS\n");
 		return 1;
 	}
+	snprintf(pf, sizeof(pf), "%.*s", (int)strcspn(pfs, " "), pfs);
+	bad += expect_open(pf, "--vfio-vf-token", right, "the VF token of its VFs is now");
+	bad += expect_open(nic, "--vfio-vf-token", right, NULL);
+	if (strcmp(getenv("PRT_VMLAB_MODE"), "iommufd") == 0) {
+		printf("vf-token: iommufd: this kernel's device cdev checks no VF token "
+		       "(Linux 6.17's VFIO_DEVICE_BIND_FLAG_TOKEN does): refusals not checked\n");
+		return bad;
+	}
+	bad += expect_refusal(nic, NULL, NULL,
+			      "which is bound to vfio-pci: opening it needs the VF token");
+	bad += expect_refusal(nic, "--vfio-vf-token", wrong,
+			      "the UUID given with --vfio-vf-token is not the VF token");
+	vf_user = hold(nic, "--vfio-vf-token", right);
+	if (vf_user < 0)
+		return 1;
+	bad += expect_refusal(pf, NULL, NULL, "whose VFs are in use through vfio-pci: opening it");
+	bad += expect_refusal(pf, "--vfio-vf-token", wrong,
+			      "whose VFs are in use through vfio-pci: the UUID given");
+	bad += expect_open(pf, "--vfio-vf-token", right, NULL);
+	unhold(vf_user);
+	return bad;
+}
+
+static int case_busy(void)
+{
+	pid_t holder = hold(nic, NULL, NULL);
+	char want[64];
+	int ret;
+
+	if (holder < 0)
+		return 1;
 	/* The holder, and only it: not this process, which holds its own try open. */
 	snprintf(want, sizeof(want), "by pid %d (vfio_refusals);", (int)holder);
 	ret = expect_refusal(nic, NULL, NULL, want);
-	kill(holder, SIGTERM);
-	waitpid(holder, NULL, 0);
+	unhold(holder);
 	return ret;
 }
 
@@ -172,6 +270,8 @@ static int run_case(const char *name)
 		drop_cap(CAP_SYS_RAWIO);
 		return expect_refusal(nic, NULL, NULL, "no-IOMMU groups need CAP_SYS_RAWIO");
 	}
+	if (strcmp(name, "vf-token") == 0)
+		return case_vf_token();
 	if (strcmp(name, "mixed") == 0)
 		return expect_refusal(nic, "--vfio-mode=type1", "--iova-mode=va",
 				      "no-IOMMU and IOMMU devices cannot be mixed");
