@@ -147,9 +147,40 @@ int vfio_explain_device(const char *bdf, char *msg, size_t len)
 	return 0;
 }
 
+/*
+ * The advice for a VF whose group is not viable: @p pf_in_group when the PF
+ * itself is among the devices spoiling it, else they are sibling VFs (or
+ * other functions) the PF's missing ACS lets into the group.
+ */
+static void not_viable_vf(const char *bdf, const char *pf, bool pf_in_group, char *msg, size_t len)
+{
+	char drv[64];
+	bool bound = vfio_host_pci_driver(pf, drv, sizeof(drv)) == 0;
+
+	msg_add(msg, len,
+		"; %s is a VF of PF %s (%s%s), which shares its group because the PF has no ACS "
+		"isolation: ",
+		bdf, pf, bound ? "driver " : "bound to no driver", bound ? drv : "");
+	if (!bound)
+		snprintf(drv, sizeof(drv), "its kernel driver");
+	if (pf_in_group)
+		msg_add(msg, len,
+			"binding every device of the group to vfio-pci would take the PF from %s, "
+			"the kernel driver that manages the VFs (unbinding it removes them); use a "
+			"host whose platform has ACS (pcie_acs_override is not in mainline Linux), "
+			"or no-IOMMU mode in a VM without a vIOMMU",
+			drv);
+	else
+		msg_add(msg, len,
+			"bind the other VFs to vfio-pci too (`prt-devbind --bind vfio-pci BDF`) or "
+			"unbind them; the PF stays on %s",
+			drv);
+}
+
 int vfio_explain_not_viable(int group, const char *bdf, char *msg, size_t len)
 {
-	char dir[PATH_MAX], path[PATH_MAX], drv[64], others[512] = "";
+	char dir[PATH_MAX], path[PATH_MAX], drv[64], pf[64], others[512] = "";
+	bool vf = vfio_host_pci_physfn(bdf, pf, sizeof(pf)) == 0, pf_in_group = false;
 	struct dirent *e;
 	int n = 0;
 	DIR *d;
@@ -167,6 +198,7 @@ int vfio_explain_not_viable(int group, const char *bdf, char *msg, size_t len)
 			continue;
 		msg_add(others, sizeof(others), "%s%s (bound to %s)", others[0] ? ", " : "",
 			e->d_name, drv);
+		pf_in_group |= vf && strcmp(e->d_name, pf) == 0;
 		n++;
 	}
 	if (d)
@@ -175,7 +207,9 @@ int vfio_explain_not_viable(int group, const char *bdf, char *msg, size_t len)
 		"IOMMU group %d of %s is not viable: every device in a group must be bound to "
 		"vfio-pci or to no driver, ",
 		group, bdf);
-	if (others[0])
+	if (others[0] && vf)
+		msg_add(msg, len, "and %s", others);
+	else if (others[0])
 		msg_add(msg, len,
 			"and %s; bind them to vfio-pci too (`prt-devbind --bind vfio-pci BDF`) or "
 			"unbind them, or put the NIC in a slot with its own group",
@@ -183,6 +217,8 @@ int vfio_explain_not_viable(int group, const char *bdf, char *msg, size_t len)
 	else
 		msg_add(msg, len, "and a device of it is still in use by a kernel driver (see %s)",
 			dir);
+	if (others[0] && vf)
+		not_viable_vf(bdf, pf, pf_in_group, msg, len);
 	return n;
 }
 
