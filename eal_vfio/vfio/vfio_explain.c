@@ -147,9 +147,40 @@ int vfio_explain_device(const char *bdf, char *msg, size_t len)
 	return 0;
 }
 
+/*
+ * The advice for a VF whose group is not viable: @p pf_in_group when the PF
+ * itself is among the devices spoiling it, else they are sibling VFs (or
+ * other functions) the PF's missing ACS lets into the group.
+ */
+static void not_viable_vf(const char *bdf, const char *pf, bool pf_in_group, char *msg, size_t len)
+{
+	char drv[64];
+	bool bound = vfio_host_pci_driver(pf, drv, sizeof(drv)) == 0;
+
+	msg_add(msg, len,
+		"; %s is a VF of PF %s (%s%s), which shares its group because the PF has no ACS "
+		"isolation: ",
+		bdf, pf, bound ? "driver " : "bound to no driver", bound ? drv : "");
+	if (!bound)
+		snprintf(drv, sizeof(drv), "its kernel driver");
+	if (pf_in_group)
+		msg_add(msg, len,
+			"binding every device of the group to vfio-pci would take the PF from %s, "
+			"the kernel driver that manages the VFs (unbinding it removes them); use a "
+			"host whose platform has ACS (pcie_acs_override is not in mainline Linux), "
+			"or no-IOMMU mode in a VM without a vIOMMU",
+			drv);
+	else
+		msg_add(msg, len,
+			"bind the other VFs to vfio-pci too (`prt-devbind --bind vfio-pci BDF`) or "
+			"unbind them; the PF stays on %s",
+			drv);
+}
+
 int vfio_explain_not_viable(int group, const char *bdf, char *msg, size_t len)
 {
-	char dir[PATH_MAX], path[PATH_MAX], drv[64], others[512] = "";
+	char dir[PATH_MAX], path[PATH_MAX], drv[64], pf[64], others[512] = "";
+	bool vf = vfio_host_pci_physfn(bdf, pf, sizeof(pf)) == 0, pf_in_group = false;
 	struct dirent *e;
 	int n = 0;
 	DIR *d;
@@ -167,6 +198,7 @@ int vfio_explain_not_viable(int group, const char *bdf, char *msg, size_t len)
 			continue;
 		msg_add(others, sizeof(others), "%s%s (bound to %s)", others[0] ? ", " : "",
 			e->d_name, drv);
+		pf_in_group |= vf && strcmp(e->d_name, pf) == 0;
 		n++;
 	}
 	if (d)
@@ -175,7 +207,9 @@ int vfio_explain_not_viable(int group, const char *bdf, char *msg, size_t len)
 		"IOMMU group %d of %s is not viable: every device in a group must be bound to "
 		"vfio-pci or to no driver, ",
 		group, bdf);
-	if (others[0])
+	if (others[0] && vf)
+		msg_add(msg, len, "and %s", others);
+	else if (others[0])
 		msg_add(msg, len,
 			"and %s; bind them to vfio-pci too (`prt-devbind --bind vfio-pci BDF`) or "
 			"unbind them, or put the NIC in a slot with its own group",
@@ -183,6 +217,8 @@ int vfio_explain_not_viable(int group, const char *bdf, char *msg, size_t len)
 	else
 		msg_add(msg, len, "and a device of it is still in use by a kernel driver (see %s)",
 			dir);
+	if (others[0] && vf)
+		not_viable_vf(bdf, pf, pf_in_group, msg, len);
 	return n;
 }
 
@@ -387,15 +423,13 @@ int vfio_log_refusal(const char *what, int err)
 
 int vfio_explain_vf_token(const char *bdf, bool given, char *msg, size_t len)
 {
-	char path[PATH_MAX], pf[32], drv[64];
+	char path[PATH_MAX], pf[32], drv[64], num[16];
 	const char *token = given ? "the UUID given with --vfio-vf-token is not the VF token" :
 				    "opening it needs the VF token";
 
 	msg[0] = '\0';
-	vfio_host_pci_path(path, sizeof(path), bdf, "physfn");
-	if (vfio_host_link_name(path, pf, sizeof(pf)) == 0) {
-		vfio_host_pci_path(path, sizeof(path), pf, "driver");
-		if (vfio_host_link_name(path, drv, sizeof(drv)) < 0 || strcmp(drv, "vfio-pci") != 0)
+	if (vfio_host_pci_physfn(bdf, pf, sizeof(pf)) == 0) {
+		if (vfio_host_pci_driver(pf, drv, sizeof(drv)) < 0 || strcmp(drv, "vfio-pci") != 0)
 			return -ENOENT;
 		msg_add(msg, len,
 			"%s is a VF of %s, which is bound to vfio-pci: %s that the PF's user set; "
@@ -405,7 +439,7 @@ int vfio_explain_vf_token(const char *bdf, bool given, char *msg, size_t len)
 		return 0;
 	}
 	vfio_host_pci_path(path, sizeof(path), bdf, "sriov_numvfs");
-	if (vfio_host_read_line(path, drv, sizeof(drv)) > 0 && strcmp(drv, "0") != 0) {
+	if (vfio_host_read_line(path, num, sizeof(num)) > 0 && strcmp(num, "0") != 0) {
 		msg_add(msg, len,
 			"%s is an SR-IOV PF whose VFs are in use through vfio-pci: %s they were "
 			"opened with; pass --vfio-vf-token UUID with the UUID their users gave",

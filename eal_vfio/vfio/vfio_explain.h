@@ -30,8 +30,13 @@ int vfio_explain_device(const char *bdf, char *msg, size_t len);
 
 /**
  * Why group @p group (of @p bdf) is not viable: its other devices that are
- * bound to a driver other than vfio-pci, named with their drivers.
- * @return how many such devices sysfs shows (0: viable as far as sysfs tells).
+ * bound to a driver other than vfio-pci, named with their drivers. When
+ * @p bdf is an SR-IOV VF (a physfn link), also its PF and the PF's driver,
+ * why they share a group (no ACS) and what that leaves to do: binding the PF
+ * to vfio-pci takes it from the driver that manages the VFs.
+ * @return how many such devices sysfs shows (0: viable as far as sysfs tells);
+ *         a missing group directory or dangling link counts as nothing.
+ * Thread-safe: reads sysfs only, writes only @p msg.
  */
 int vfio_explain_not_viable(int group, const char *bdf, char *msg, size_t len);
 

@@ -4,6 +4,7 @@
  * that tests can move to a fake tree (PRT_SYSFS_ROOT, PRT_DEV_ROOT,
  * PRT_PROC_ROOT).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -107,6 +108,83 @@ int vfio_host_link_name(const char *path, char *buf, size_t len)
 		return -ENAMETOOLONG;
 	strcpy(buf, base);
 	return 0;
+}
+
+int vfio_host_pci_driver(const char *bdf, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	int ret = vfio_host_pci_path(path, sizeof(path), bdf, "driver");
+
+	return ret < 0 ? ret : vfio_host_link_name(path, buf, len);
+}
+
+int vfio_host_pci_netdev(const char *bdf, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	int ret = -ENOENT;
+	DIR *d;
+
+	if (vfio_host_pci_path(path, sizeof(path), bdf, "net") < 0)
+		return -ENAMETOOLONG;
+	d = opendir(path);
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		ret = strlen(e->d_name) < len ? 0 : -ENAMETOOLONG;
+		if (ret == 0)
+			strcpy(buf, e->d_name);
+		break;
+	}
+	closedir(d);
+	return ret;
+}
+
+int vfio_host_pci_physfn(const char *bdf, char *pf, size_t len)
+{
+	char path[PATH_MAX];
+	int ret = vfio_host_pci_path(path, sizeof(path), bdf, "physfn");
+
+	return ret < 0 ? ret : vfio_host_link_name(path, pf, len);
+}
+
+int vfio_host_pci_virtfn(const char *pf, unsigned int index, char *vf, size_t len)
+{
+	char attr[32], path[PATH_MAX];
+	int ret;
+
+	snprintf(attr, sizeof(attr), "virtfn%u", index);
+	ret = vfio_host_pci_path(path, sizeof(path), pf, attr);
+	return ret < 0 ? ret : vfio_host_link_name(path, vf, len);
+}
+
+int vfio_host_pci_vf_index(const char *pf, const char *vf)
+{
+	char path[PATH_MAX], name[64], *end;
+	struct dirent *e;
+	int ret = -ENOENT;
+	long n;
+	DIR *d;
+
+	if (vfio_host_pci_path(path, sizeof(path), pf, "") < 0)
+		return -ENAMETOOLONG;
+	d = opendir(path);
+	if (!d)
+		return -errno;
+	while (ret < 0 && (e = readdir(d))) {
+		if (strncmp(e->d_name, "virtfn", 6) != 0)
+			continue;
+		n = strtol(e->d_name + 6, &end, 10);
+		if (end == e->d_name + 6 || *end || n < 0 || n > INT32_MAX)
+			continue;
+		if (vfio_host_pci_virtfn(pf, (unsigned int)n, name, sizeof(name)) == 0 &&
+		    strcmp(name, vf) == 0)
+			ret = (int)n;
+	}
+	closedir(d);
+	return ret;
 }
 
 int vfio_group_of(const char *bdf, struct vfio_group_info *g)

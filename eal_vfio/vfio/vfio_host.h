@@ -52,6 +52,49 @@ int vfio_host_link_name(const char *path, char *buf, size_t len);
 /** Path of PCI device @p bdf's attribute @p attr in sysfs ("" attr: the device directory). */
 int vfio_host_pci_path(char *buf, size_t len, const char *bdf, const char *attr);
 
+/**
+ * The driver PCI device @p bdf is bound to: the name its driver link points
+ * to ("vfio-pci", "igb").
+ * @return 0; -ENOENT when it is bound to no driver (or does not exist);
+ *         -ENAMETOOLONG when the name does not fit @p len; other -errno.
+ * Thread-safe: reads sysfs only.
+ */
+int vfio_host_pci_driver(const char *bdf, char *buf, size_t len);
+
+/**
+ * The first network interface of PCI device @p bdf (its net/ directory in
+ * sysfs): "eth0" for a NIC on its kernel driver.
+ * @return 0; -ENOENT when it has none (no driver, or one without a netdev);
+ *         -ENAMETOOLONG when the name does not fit @p len; other -errno.
+ * Thread-safe: reads sysfs only (readdir on a directory of its own).
+ */
+int vfio_host_pci_netdev(const char *bdf, char *buf, size_t len);
+
+/**
+ * The PF of SR-IOV virtual function @p bdf: the BDF its physfn link names.
+ * The link may dangle (a PF gone from sysfs): the caller checks the PF.
+ * @return 0; -ENOENT when @p bdf has no physfn link (it is not a VF, or
+ *         does not exist); -ENAMETOOLONG; other -errno of readlink.
+ * Thread-safe: reads sysfs only.
+ */
+int vfio_host_pci_physfn(const char *bdf, char *pf, size_t len);
+
+/**
+ * Which VF of PF @p pf the function @p vf is: the N of the PF's virtfnN
+ * link that names it (the N of `ip link set PFDEV vf N ...`).
+ * @return N (>= 0); -ENOENT when no virtfn link of @p pf names @p vf;
+ *         other -errno of opendir.
+ * Thread-safe: reads sysfs only.
+ */
+int vfio_host_pci_vf_index(const char *pf, const char *vf);
+
+/**
+ * The name of VF @p index of PF @p pf (the BDF its virtfn link names).
+ * @return 0; -ENOENT when there is no such link; -ENAMETOOLONG; other -errno.
+ * Thread-safe: reads sysfs only.
+ */
+int vfio_host_pci_virtfn(const char *pf, unsigned int index, char *vf, size_t len);
+
 /** True when root + @p rel exists (a file, a directory or a device node). */
 bool vfio_host_exists(enum vfio_host_root root, const char *rel);
 

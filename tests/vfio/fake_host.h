@@ -78,6 +78,24 @@ static inline void fake_link(const char *rel, const char *target)
 		abort();
 }
 
+/* Writes attribute @p attr of PCI device @p bdf (sys/bus/pci/devices/BDF/attr). */
+static inline void fake_pci_attr(const char *bdf, const char *attr, const char *content)
+{
+	char rel[256];
+
+	snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/%s", bdf, attr);
+	fake_write(rel, content);
+}
+
+/* sys/bus/pci/devices/BDF/<attr> -> @p target (relative to the device's directory). */
+static inline void fake_pci_link(const char *bdf, const char *attr, const char *target)
+{
+	char rel[256];
+
+	snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/%s", bdf, attr);
+	fake_link(rel, target);
+}
+
 /*
  * A PCI function in sysfs: ids, class, NUMA node, BAR0 resource; bound to
  * @p driver (NULL: none), in IOMMU group @p group (-1: none).
@@ -87,34 +105,67 @@ static inline void fake_pci_device(const char *bdf, const char *vendor, const ch
 {
 	char rel[256], target[PATH_MAX];
 
-	snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/vendor", bdf);
-	fake_write(rel, vendor);
-	snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/device", bdf);
-	fake_write(rel, device);
-	snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/class", bdf);
-	fake_write(rel, class);
-	snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/subsystem_vendor", bdf);
-	fake_write(rel, "0x1af4\n");
-	snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/subsystem_device", bdf);
-	fake_write(rel, "0x1100\n");
-	snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/numa_node", bdf);
-	fake_write(rel, "0\n");
-	snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/resource", bdf);
-	fake_write(rel, "0x00000000febc0000 0x00000000febdffff 0x0000000000040200\n"
-			"0x0000000000000000 0x0000000000000000 0x0000000000000000\n");
+	fake_pci_attr(bdf, "vendor", vendor);
+	fake_pci_attr(bdf, "device", device);
+	fake_pci_attr(bdf, "class", class);
+	fake_pci_attr(bdf, "subsystem_vendor", "0x1af4\n");
+	fake_pci_attr(bdf, "subsystem_device", "0x1100\n");
+	fake_pci_attr(bdf, "numa_node", "0\n");
+	fake_pci_attr(bdf, "resource",
+		      "0x00000000febc0000 0x00000000febdffff 0x0000000000040200\n"
+		      "0x0000000000000000 0x0000000000000000 0x0000000000000000\n");
 	if (driver) {
-		snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/driver", bdf);
 		snprintf(target, sizeof(target), "../../../bus/pci/drivers/%s", driver);
-		fake_link(rel, target);
+		fake_pci_link(bdf, "driver", target);
 	}
 	if (group >= 0) {
-		snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/iommu_group", bdf);
 		snprintf(target, sizeof(target), "../../../kernel/iommu_groups/%d", group);
-		fake_link(rel, target);
+		fake_pci_link(bdf, "iommu_group", target);
 		snprintf(rel, sizeof(rel), "sys/kernel/iommu_groups/%d/devices/%s", group, bdf);
 		fake_path(target, "sys/bus/pci/devices/%s", bdf);
 		fake_link(rel, target);
 	}
+}
+
+/* PF @p pf's SR-IOV capability as sysfs shows it: sriov_totalvfs, sriov_numvfs. */
+static inline void fake_sriov_pf(const char *pf, unsigned int total, unsigned int num)
+{
+	char v[16];
+
+	snprintf(v, sizeof(v), "%u\n", total);
+	fake_pci_attr(pf, "sriov_totalvfs", v);
+	snprintf(v, sizeof(v), "%u\n", num);
+	fake_pci_attr(pf, "sriov_numvfs", v);
+}
+
+/* @p vf as VF @p index of @p pf: the PF's virtfnN link and the VF's physfn link. */
+static inline void fake_sriov_vf(const char *pf, unsigned int index, const char *vf)
+{
+	char attr[32], target[64];
+
+	snprintf(attr, sizeof(attr), "virtfn%u", index);
+	snprintf(target, sizeof(target), "../%s", vf);
+	fake_pci_link(pf, attr, target);
+	snprintf(target, sizeof(target), "../%s", pf);
+	fake_pci_link(vf, "physfn", target);
+}
+
+/*
+ * An 82576 (8086:10c9) PF at 0000:01:00.0 that can have 7 VFs and has 2 of
+ * them (8086:10ca): VF 0 at 0000:01:10.0 on vfio-pci, VF 1 at 0000:01:10.2
+ * on igbvf. The PF is on @p pf_driver (NULL: none; with a driver, its
+ * interface is eth0). @p groups: the IOMMU groups of the PF, VF 0, VF 1.
+ */
+static inline void fake_82576(const char *pf_driver, const int groups[3])
+{
+	fake_pci_device("0000:01:00.0", "0x8086", "0x10c9", "0x020000", pf_driver, groups[0]);
+	if (pf_driver)
+		fake_pci_attr("0000:01:00.0", "net/eth0/ifindex", "2\n");
+	fake_sriov_pf("0000:01:00.0", 7, 2);
+	fake_pci_device("0000:01:10.0", "0x8086", "0x10ca", "0x020000", "vfio-pci", groups[1]);
+	fake_pci_device("0000:01:10.2", "0x8086", "0x10ca", "0x020000", "igbvf", groups[2]);
+	fake_sriov_vf("0000:01:00.0", 0, "0000:01:10.0");
+	fake_sriov_vf("0000:01:00.0", 1, "0000:01:10.2");
 }
 
 /* Makes the tree and points the library at it. */

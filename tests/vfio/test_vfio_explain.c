@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The explanations of VFIO refusals against a fake host: who holds a group,
- * why a group is not viable, where a device is bound, no-IOMMU and IOMMU
+ * why a group is not viable (an SR-IOV VF's too: its PF and the PF's driver), where a device is bound, no-IOMMU and IOMMU
  * state, memlock; and the mode "auto" picks from what the host offers.
  */
 #include <sys/resource.h>
@@ -76,6 +76,119 @@ static void test_not_viable(void **state)
 	/* a device on no driver does not spoil viability */
 	assert_null(strstr(msg, "0000:00:04.2"));
 	assert_non_null(strstr(msg, "prt-devbind --bind vfio-pci"));
+}
+
+/* The sysfs links of SR-IOV: physfn, virtfnN, driver and net of the PF. */
+static void test_sriov_links(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	fake_82576("igb", (const int[]){ 20, 21, 22 });
+	assert_int_equal(vfio_host_pci_physfn("0000:01:10.2", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "0000:01:00.0");
+	assert_int_equal(vfio_host_pci_physfn("0000:01:00.0", buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(vfio_host_pci_physfn("0000:09:00.0", buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(vfio_host_pci_physfn("0000:01:10.2", buf, 4), -ENAMETOOLONG);
+	assert_int_equal(vfio_host_pci_vf_index("0000:01:00.0", "0000:01:10.0"), 0);
+	assert_int_equal(vfio_host_pci_vf_index("0000:01:00.0", "0000:01:10.2"), 1);
+	assert_int_equal(vfio_host_pci_vf_index("0000:01:00.0", "0000:01:10.4"), -ENOENT);
+	assert_int_equal(vfio_host_pci_vf_index("0000:09:00.0", "0000:01:10.0"), -ENOENT);
+	assert_int_equal(vfio_host_pci_virtfn("0000:01:00.0", 1, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "0000:01:10.2");
+	assert_int_equal(vfio_host_pci_virtfn("0000:01:00.0", 2, buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(vfio_host_pci_driver("0000:01:00.0", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "igb");
+	assert_int_equal(vfio_host_pci_netdev("0000:01:00.0", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "eth0");
+	assert_int_equal(vfio_host_pci_netdev("0000:01:10.0", buf, sizeof(buf)), -ENOENT);
+	fake_pci_device("0000:01:00.1", "0x8086", "0x10c9", "0x020000", NULL, 23);
+	assert_int_equal(vfio_host_pci_driver("0000:01:00.1", buf, sizeof(buf)), -ENOENT);
+}
+
+/* EACCES for the VF token: a VF whose PF is on vfio-pci, a PF whose VFs are in use, or neither. */
+static void test_vf_token(void **state)
+{
+	char msg[1024];
+
+	(void)state;
+	fake_82576("vfio-pci", (const int[]){ 20, 21, 22 });
+	assert_int_equal(vfio_explain_vf_token("0000:01:10.0", false, msg, sizeof(msg)), 0);
+	assert_non_null(strstr(msg, "0000:01:10.0 is a VF of 0000:01:00.0, which is bound to "
+				    "vfio-pci: opening it needs the VF token"));
+	assert_non_null(strstr(msg, "pass --vfio-vf-token UUID"));
+	assert_int_equal(vfio_explain_vf_token("0000:01:10.0", true, msg, sizeof(msg)), 0);
+	assert_non_null(strstr(msg, "the UUID given with --vfio-vf-token is not the VF token"));
+	assert_int_equal(vfio_explain_vf_token("0000:01:00.0", true, msg, sizeof(msg)), 0);
+	assert_non_null(strstr(msg, "0000:01:00.0 is an SR-IOV PF whose VFs are in use through "
+				    "vfio-pci: the UUID given"));
+	/* a device of neither kind: no reason of SR-IOV's */
+	fake_pci_device("0000:00:04.0", "0x8086", "0x10d3", "0x020000", "vfio-pci", 5);
+	assert_int_equal(vfio_explain_vf_token("0000:00:04.0", false, msg, sizeof(msg)), -ENOENT);
+	assert_string_equal(msg, "");
+}
+
+/* With the PF on its kernel driver, the kernel asks no token: not the reason. */
+static void test_vf_token_pf_on_igb(void **state)
+{
+	char msg[1024];
+
+	(void)state;
+	fake_82576("igb", (const int[]){ 20, 21, 22 });
+	assert_int_equal(vfio_explain_vf_token("0000:01:10.0", false, msg, sizeof(msg)), -ENOENT);
+}
+
+/* A VF in its PF's group (no ACS): the PF and its driver named, and why binding it is no fix. */
+static void test_not_viable_vf_with_pf(void **state)
+{
+	(void)state;
+	fake_82576("igb", (const int[]){ 20, 20, 20 });
+	assert_int_equal(vfio_explain_not_viable(20, "0000:01:10.0", msg, sizeof(msg)), 2);
+	assert_non_null(strstr(msg, "IOMMU group 20 of 0000:01:10.0 is not viable"));
+	assert_non_null(strstr(msg, "0000:01:00.0 (bound to igb)"));
+	assert_non_null(strstr(msg, "0000:01:10.2 (bound to igbvf)"));
+	assert_non_null(strstr(msg, "0000:01:10.0 is a VF of PF 0000:01:00.0 (driver igb), which "
+				    "shares its group because the PF has no ACS isolation"));
+	assert_non_null(strstr(msg, "binding every device of the group to vfio-pci would take the "
+				    "PF from igb, the kernel driver that manages the VFs"));
+	assert_non_null(strstr(msg, "pcie_acs_override is not in mainline Linux"));
+	assert_non_null(strstr(msg, "no-IOMMU mode in a VM without a vIOMMU"));
+	/* the advice for a plain multi-function card is not given for a VF */
+	assert_null(strstr(msg, "put the NIC in a slot"));
+	/* and it fits the buffers the library logs it from */
+	assert_true(strlen(msg) < 1024);
+}
+
+/* Sibling VFs in one group, the PF alone: bind the other VF, the PF stays on igb. */
+static void test_not_viable_vf_siblings(void **state)
+{
+	(void)state;
+	fake_82576("igb", (const int[]){ 20, 21, 21 });
+	assert_int_equal(vfio_explain_not_viable(21, "0000:01:10.0", msg, sizeof(msg)), 1);
+	assert_non_null(strstr(msg, "0000:01:10.2 (bound to igbvf)"));
+	assert_non_null(strstr(msg, "VF of PF 0000:01:00.0 (driver igb)"));
+	assert_non_null(strstr(msg, "bind the other VFs to vfio-pci too"));
+	assert_non_null(strstr(msg, "the PF stays on igb"));
+	assert_null(strstr(msg, "would take the PF"));
+
+	/* Viable: the explanation says so and counts nothing. */
+	fake_pci_device("0000:01:10.2", "0x8086", "0x10ca", "0x020000", "vfio-pci", 21);
+	assert_int_equal(vfio_explain_not_viable(21, "0000:01:10.0", msg, sizeof(msg)), 0);
+	assert_null(strstr(msg, "is a VF of PF"));
+}
+
+/* A dangling physfn link (the PF gone) and a missing group: messages, no crash. */
+static void test_not_viable_vf_dangling(void **state)
+{
+	(void)state;
+	fake_pci_device("0000:02:10.0", "0x8086", "0x10ca", "0x020000", "vfio-pci", 30);
+	fake_pci_device("0000:02:10.2", "0x8086", "0x10ca", "0x020000", "igbvf", 30);
+	fake_pci_link("0000:02:10.0", "physfn", "../0000:02:00.0");
+	assert_int_equal(vfio_explain_not_viable(30, "0000:02:10.0", msg, sizeof(msg)), 1);
+	assert_non_null(strstr(msg, "VF of PF 0000:02:00.0 (bound to no driver)"));
+	assert_non_null(strstr(msg, "the PF stays on its kernel driver"));
+	assert_int_equal(vfio_explain_not_viable(31, "0000:02:10.0", msg, sizeof(msg)), 0);
+	assert_non_null(strstr(msg, "IOMMU group 31 of 0000:02:10.0 is not viable"));
 }
 
 static void test_device_states(void **state)
@@ -239,6 +352,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_holders, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_holders_none, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_viable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sriov_links, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vf_token, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vf_token_pf_on_igb, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_viable_vf_with_pf, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_viable_vf_siblings, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_viable_vf_dangling, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_device_states, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_group_of, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_noiommu_param, setup, teardown),

@@ -31,4 +31,16 @@ void check_cpu_isolation(const cpu_set_t *cpus);
  */
 void check_numa_locality(const char *bdf, const cpu_set_t *cpus);
 
+/**
+ * SR-IOV checks of PCI device @p bdf, from sysfs. A VF (physfn link): its
+ * PF and the PF's driver, a FAIL when the PF has none (nothing answers the
+ * VF's mailbox) or the link dangles, a warning when the PF is on vfio-pci
+ * (a VF token is needed), and the `ip link` commands that show and set the
+ * VF's MAC (sysfs does not show it). A PF (sriov_totalvfs): its VFs, and how
+ * to create them when it has none. Silent for other devices; an unreadable
+ * attribute gives a warning that says which, never a crash.
+ * Single-threaded: report() counts in prt-doctor's globals.
+ */
+void check_sriov(const char *bdf);
+
 #endif /* DOCTOR_H */

@@ -9,7 +9,9 @@
  * Without BDFs it looks at every network device (PCI class 02) bound to
  * vfio-pci. With -l (the lcores' CPUs, as prt's -l takes them) it also
  * checks their isolation from the kernel's work and their NUMA node against
- * each device's (doctor_cpu.c). One line per check: "[ ok ]", "[warn]" or "[FAIL]", then the
+ * each device's (doctor_cpu.c). For an SR-IOV VF or PF it reports the other
+ * side: the PF and its driver, or the VFs and how to create them
+ * (doctor_sriov.c). One line per check: "[ ok ]", "[warn]" or "[FAIL]", then the
  * fix. Exit status: 0 when nothing failed, 1 otherwise, 2 for bad usage.
  */
 #include <dirent.h>
@@ -130,14 +132,17 @@ static void check_device(const char *bdf, enum prt_vfio_mode mode)
 	char msg[1024], what[64], path[PATH_MAX];
 	struct vfio_group_info g;
 	struct dirent *e;
+	int ret;
 	DIR *d;
 
 	snprintf(what, sizeof(what), "device %s", bdf);
-	if (vfio_explain_device(bdf, msg, sizeof(msg)) < 0) {
-		report("FAIL", what, "%s", msg);
+	ret = vfio_explain_device(bdf, msg, sizeof(msg));
+	report(ret < 0 ? "FAIL" : " ok ", what, "%s", msg);
+	/* A VF on igbvf or a PF on igb is still worth its SR-IOV lines. */
+	if (ret != -ENODEV)
+		check_sriov(bdf);
+	if (ret < 0)
 		return;
-	}
-	report(" ok ", what, "%s", msg);
 	check_numa_locality(bdf, &lcore_cpus);
 	if (vfio_group_of(bdf, &g) < 0)
 		return;
@@ -256,7 +261,8 @@ static void usage(FILE *f)
 	fprintf(f, "usage: prt-doctor [--memory MB] [--vfio-mode auto|iommufd|type1|noiommu] "
 		   "[-l LIST] [BDF...]\n"
 		   "Checks IOMMU, VFIO, devices, permissions, memlock and hugepages for prt;\n"
-		   "with -l (the lcores' CPUs, e.g. 0-3), their isolation and NUMA locality.\n");
+		   "with -l (the lcores' CPUs, e.g. 0-3), their isolation and NUMA locality;\n"
+		   "for an SR-IOV VF, its PF and the PF's driver; for a PF, its VFs.\n");
 }
 
 int main(int argc, char **argv)
