@@ -70,8 +70,13 @@ enum {
 	IGBVF_MBX_EV_RESET = 1u << 1, /**< the PF reset (or is resetting): the VF must reset */
 };
 
-/** Default limit of one wait: the PF answers from its interrupt handler. */
-#define IGBVF_MBX_TIMEOUT_US 1000000u
+/**
+ * Default limit of one wait (us). The PF answers from its interrupt handler,
+ * which a loaded host can hold off past a second (seen with a guest PF under
+ * QEMU's TCG on a loaded host: a RESET unanswered after 1 s at start-up);
+ * Linux's igbvf retries from its 2 s watchdog instead.
+ */
+#define IGBVF_MBX_TIMEOUT_US 3000000u
 
 /**
  * Sets up @p m over @p io (copied) with the default limits; not yet clear

@@ -136,8 +136,13 @@ def vf_token_check(a, vf, pf):
                        timeout=30)
         Path("/sys/module/vfio_pci/parameters/enable_sriov").write_text("1")
         (dev / "sriov_numvfs").write_text("1")
-        # vfio-pci gives the VFs of a PF it holds its driver_override
-        Path("/sys/bus/pci/drivers/vfio-pci/bind").write_text(vf)
+        # vfio-pci gives the VFs of a PF it holds its driver_override, and
+        # takes them itself if the PF's sriov_drivers_autoprobe is on
+        drv = Path(f"/sys/bus/pci/devices/{vf}/driver")
+        if not drv.exists():
+            Path("/sys/bus/pci/drivers/vfio-pci/bind").write_text(vf)
+        if drv.resolve().name != "vfio-pci":
+            raise OSError(f"{vf} is on {drv.resolve().name}, not vfio-pci")
     except (OSError, subprocess.SubprocessError) as e:
         check("vf-token", False, f"moving the PF {pf} to vfio-pci with a VF {vf}: {e}")
         return
