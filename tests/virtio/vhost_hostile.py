@@ -30,7 +30,8 @@ malicious guest would, one class of OVS-DPDK's vhost CVEs per case:
              returns the avail index with the wrap counter in bit 15, and a
              front-end that resumes from it (SET_VRING_BASE) across the
              ring's end has its frames taken, the used wrap counter flipped;
-             the call eventfd is signalled with ENABLE and not with DISABLE.
+             the call eventfd is signalled with ENABLE and not with DISABLE,
+             and with EVENT_IDX (DESC) once the used index passes off_wrap.
 
 SKIP (77) when the back-end cannot start.
 """
@@ -58,7 +59,8 @@ GPA = 0x100000000
 # Packed descriptor flags (virtio 1.2, 2.8.1, 2.8.13) and the packed feature.
 F_NEXT, F_WRITE, F_INDIRECT, F_AVAIL, F_USED = 1, 2, 4, 1 << 7, 1 << 15
 RING_PACKED = 1 << 34
-EV_ENABLE, EV_DISABLE = 0, 1
+EV_ENABLE, EV_DISABLE, EV_DESC = 0, 1, 2
+EVENT_IDX = 1 << 29
 # Where the packed cases lay their ring out, and a good frame (header, then 60 bytes).
 P_DESC, P_DRIVER, P_DEVICE, P_FRAME = 0x1000, 0x3000, 0x3100, 0x8000
 GOOD = (GPA + P_FRAME, 12 + 60)
@@ -251,19 +253,21 @@ def chains(sock, memfd, kick):
     return problems
 
 
-def packed_setup(sock, memfd, mem, n, descs, callfd=None, ev=EV_DISABLE):
+def packed_setup(sock, memfd, mem, n, descs, callfd=None, ev=EV_DISABLE, off_wrap=0,
+                 extra=0):
     """A connection whose tx vring (1) is a packed ring of @n at base 0 (wrap 1), @descs
-    ((addr, len, id, flags) from slot 0 on) made available before the ring starts."""
+    ((addr, len, id, flags) from slot 0 on) made available before the ring starts, the
+    driver event suppression area @off_wrap, @ev; features VERSION_1, RING_PACKED, @extra."""
     mem[0:0x40000] = bytes(0x40000)
     for i, (addr, ln, bid, flags) in enumerate(descs):
         struct.pack_into("<QIHH", mem, P_DESC + 16 * i, addr, ln, bid, flags)
-    struct.pack_into("<HH", mem, P_DRIVER, 0, ev)
+    struct.pack_into("<HH", mem, P_DRIVER, off_wrap, ev)
     c = Conn(sock)
     feats = c.request_u64(GET_FEATURES)
     if not feats & RING_PACKED:
         raise RuntimeError("VIRTIO_F_RING_PACKED is not offered")
     c.send(msg(SET_OWNER))
-    c.send(msg(SET_FEATURES, struct.pack("<Q", feats & ((1 << 32) | RING_PACKED))))
+    c.send(msg(SET_FEATURES, struct.pack("<Q", feats & ((1 << 32) | RING_PACKED | extra))))
     c.send(msg(SET_MEM_TABLE, struct.pack("<II", 1, 0) + region(GPA, MEM, UVA, 0)), [memfd])
     c.send(msg(SET_VRING_NUM, struct.pack("<II", 1, n)))
     c.send(msg(SET_VRING_BASE, struct.pack("<II", 1, 1 << 15)))
@@ -406,8 +410,42 @@ def packed_resume(sock, memfd, kick):
     return problems, 10, 0
 
 
+def packed_event_idx(sock, memfd, kick):
+    """EVENT_IDX, the driver asking (DESC) for a call once descriptor 5 of lap 1 is used:
+    none after three frames (slots 0-2), one once four more (3-6) pass slot 5."""
+    mem = mmap.mmap(memfd, MEM)
+    call = os.eventfd(0, os.EFD_NONBLOCK)
+    c = packed_setup(sock, memfd, mem, 8, [GOOD + (i, F_AVAIL) for i in range(3)], call,
+                     EV_DESC, 5 | 1 << 15, EVENT_IDX)
+    start(c, kick)
+    problems = []
+    if not wait_flags(mem, 2, F_AVAIL | F_USED):
+        problems.append(f"the first three frames were not used: {used_at(mem, 2)}")
+    time.sleep(0.1)
+    try:
+        problems.append(f"called {os.eventfd_read(call)} times before descriptor 5 was used")
+    except BlockingIOError:
+        pass
+    for i in range(3, 7):
+        struct.pack_into("<QIHH", mem, P_DESC + 16 * i, *GOOD, i, F_AVAIL)
+    if not wait_flags(mem, 6, F_AVAIL | F_USED):
+        problems.append(f"the next four frames were not used: {used_at(mem, 6)}")
+    time.sleep(0.1)
+    try:
+        n = os.eventfd_read(call)
+        if n != 1:
+            problems.append(f"called {n} times once descriptor 5 was used, expected once")
+    except BlockingIOError:
+        problems.append("no call once descriptor 5 was used")
+    c.s.close()
+    os.close(call)
+    mem.close()
+    return problems, 7, 0
+
+
 PACKED_CASES = [("bad chains", packed_bad_chains), ("loop", packed_loop),
-                ("bad buffer id", packed_bad_id), ("resume", packed_resume)]
+                ("bad buffer id", packed_bad_id), ("resume", packed_resume),
+                ("event index", packed_event_idx)]
 
 
 if __name__ == "__main__":
