@@ -86,31 +86,63 @@ static void vring_reset(struct vhost_vring *vr)
 	vr->avail = NULL;
 	vr->used = NULL;
 	vr->size = 0;
-	vr->last_avail = vr->last_used = 0;
+	/* 2.8.1: a packed ring's wrap counters start at 1 (SET_VRING_BASE sets them too). */
+	vr->pos = (struct vhost_ring_pos){ .avail_wrap = true, .used_wrap = true };
 	vr->broken = false;
+	vr->packed = false;
 	vr->have_num = vr->have_addr = vr->started = vr->enabled = false;
 }
 
 /*
+ * Maps @vr's three areas: split (2.7) the descriptor table, the avail ring
+ * (flags, idx, ring, used_event) and the used ring (flags, idx, ring,
+ * avail_event); packed (2.8.10.1) the descriptor ring and the driver and
+ * device event suppression areas. @return true when all lie in the memory
+ * table, aligned (16, 2, 4 split; 16, 4, 4 packed).
+ */
+static bool vring_map(struct vhost_dev *d, struct vhost_vring *vr)
+{
+	uint64_t n = vr->size;
+	const struct vhost_vring_addr *a = &vr->addr;
+
+	if (vr->packed) {
+		vr->pdesc =
+			vhost_uva_to_va(&d->mem, a->desc_user_addr, n * sizeof(struct pvirtq_desc));
+		vr->driver_event = vhost_uva_to_va(&d->mem, a->avail_user_addr,
+						   sizeof(struct pvirtq_event_suppress));
+		vr->device_event = vhost_uva_to_va(&d->mem, a->used_user_addr,
+						   sizeof(struct pvirtq_event_suppress));
+		return vr->pdesc && vr->driver_event && vr->device_event &&
+		       !(((uintptr_t)vr->pdesc & (VIRTQ_PACKED_DESC_ALIGN - 1)) |
+			 ((uintptr_t)vr->driver_event & (VIRTQ_PACKED_EVENT_ALIGN - 1)) |
+			 ((uintptr_t)vr->device_event & (VIRTQ_PACKED_EVENT_ALIGN - 1)));
+	}
+	vr->desc = vhost_uva_to_va(&d->mem, a->desc_user_addr, n * sizeof(struct virtq_desc));
+	vr->avail = vhost_uva_to_va(&d->mem, a->avail_user_addr, 6 + 2 * n);
+	vr->used =
+		vhost_uva_to_va(&d->mem, a->used_user_addr, 6 + n * sizeof(struct virtq_used_elem));
+	return vr->desc && vr->avail && vr->used &&
+	       !(((uintptr_t)vr->desc & 15) | ((uintptr_t)vr->avail & 1) |
+		 ((uintptr_t)vr->used & 3));
+}
+
+/*
  * Hands @vr to the data path if it has all it needs. @return 0; -EFAULT
- * when its addresses do not lie in the memory table (logged).
+ * when its addresses do not lie in the memory table; -ERANGE when a packed
+ * ring's base (SET_VRING_BASE) lies beyond its size (logged).
  */
 static int vring_update(struct vhost_dev *d, struct vhost_vring *vr)
 {
 	bool enabled = vr->enabled || !(d->features & (1ull << VHOST_USER_F_PROTOCOL_FEATURES));
-	uint64_t n;
 
 	if (!(vr->have_num && vr->have_addr && vr->started && enabled && d->mem.n))
 		return 0;
-	n = vr->size;
-	/* 2.7: descriptor table, avail ring (flags, idx, ring, used_event), used
-	 * ring (flags, idx, ring, avail_event). */
-	vr->desc = vhost_uva_to_va(&d->mem, vr->addr.desc_user_addr, n * sizeof(struct virtq_desc));
-	vr->avail = vhost_uva_to_va(&d->mem, vr->addr.avail_user_addr, 6 + 2 * n);
-	vr->used = vhost_uva_to_va(&d->mem, vr->addr.used_user_addr,
-				   6 + n * sizeof(struct virtq_used_elem));
-	if (!vr->desc || !vr->avail || !vr->used ||
-	    ((uintptr_t)vr->desc & 15) | ((uintptr_t)vr->avail & 1) | ((uintptr_t)vr->used & 3)) {
+	if (vr->packed && (vr->pos.last_avail >= vr->size || vr->pos.last_used >= vr->size)) {
+		VHOST_LOG(ERR, "%s: packed vring %u's base %u lies beyond its size %u", dev_name(d),
+			  vr->addr.index, vr->pos.last_avail, vr->size);
+		return -ERANGE;
+	}
+	if (!vring_map(d, vr)) {
 		VHOST_LOG(
 			ERR,
 			"%s: vring %u's addresses (desc 0x%llx avail 0x%llx used 0x%llx, size %u) are not inside the memory the front-end shared, or misaligned",
@@ -124,10 +156,17 @@ static int vring_update(struct vhost_dev *d, struct vhost_vring *vr)
 	vr->mrg_rxbuf = d->features & (1ull << VIRTIO_NET_F_MRG_RXBUF);
 	vr->broken = false;
 	/* We poll: the front-end need not kick (2.7.10; ignored with EVENT_IDX,
-	 * where avail_event stays where it is and kicks come rarely). */
-	prt_atomic_store(&vr->used->flags, VIRTQ_USED_F_NO_NOTIFY, memory_order_relaxed);
+	 * where avail_event stays where it is and kicks come rarely; 2.8.10:
+	 * packed rings have their own DISABLE). */
+	if (vr->packed)
+		prt_atomic_store(&vr->device_event->raw, (uint32_t)RING_EVENT_FLAGS_DISABLE << 16,
+				 memory_order_relaxed);
+	else
+		prt_atomic_store(&vr->used->flags, VIRTQ_USED_F_NO_NOTIFY, memory_order_relaxed);
 	/* Release: every field above before the data path's acquire of ready. */
 	prt_atomic_store(&vr->ready, 1, memory_order_release);
+	VHOST_LOG(INFO, "%s: vring %u %s, %u descriptors, from %u: ready", dev_name(d),
+		  vr->addr.index, vr->packed ? "packed" : "split", vr->size, vr->pos.last_avail);
 	return 0;
 }
 
@@ -327,6 +366,15 @@ static int handle(struct vhost_dev *d, const struct vhost_user_msg *m, int *fds,
 			return -EPROTO;
 		}
 		d->features = m->payload.u64;
+		/* Each ring's type follows: stopped, re-mapped for it, handed back. */
+		for (unsigned int i = 0; ret == 0 && i < 2u * d->queues; i++) {
+			vr = &d->vr[i];
+			vhost_vring_quiesce(vr);
+			vr->packed = d->features & (1ull << VIRTIO_F_RING_PACKED);
+			ret = vring_update(d, vr);
+		}
+		if (ret < 0)
+			*why = "a ring does not fit the features acked";
 		break;
 	case VHOST_USER_GET_PROTOCOL_FEATURES:
 		return reply_u64(d, m, VHOST_PROTOCOL_FEATURES);
@@ -357,7 +405,8 @@ static int handle(struct vhost_dev *d, const struct vhost_user_msg *m, int *fds,
 		vhost_vring_quiesce(vr);
 		vr->started = false;
 		fd_replace(&vr->kickfd, -1);
-		st.num = vr->last_avail;
+		/* vhost-user.rst: packed rings carry the avail wrap counter in bit 15. */
+		st.num = vr->pos.last_avail | (vr->packed ? (uint32_t)vr->pos.avail_wrap << 15 : 0);
 		link_update_from_rings(d);
 		return send_reply(d, m, &st, sizeof(st));
 	}
@@ -380,7 +429,20 @@ static int handle(struct vhost_dev *d, const struct vhost_user_msg *m, int *fds,
 			vr->have_addr = true;
 			break;
 		case VHOST_USER_SET_VRING_BASE:
-			vr->last_avail = vr->last_used = (uint16_t)m->payload.state.num;
+			/* Packed: bits 0-14 the next avail descriptor, bit 15 its wrap
+			 * counter (vhost-user.rst); the device's used side resumes there. */
+			if (vr->packed)
+				vr->pos = (struct vhost_ring_pos){
+					.last_avail = m->payload.state.num & 0x7fff,
+					.last_used = m->payload.state.num & 0x7fff,
+					.avail_wrap = m->payload.state.num >> 15,
+					.used_wrap = m->payload.state.num >> 15,
+				};
+			else
+				vr->pos = (struct vhost_ring_pos){
+					.last_avail = (uint16_t)m->payload.state.num,
+					.last_used = (uint16_t)m->payload.state.num,
+				};
 			break;
 		case VHOST_USER_SET_VRING_ENABLE:
 			vr->enabled = m->payload.state.num;
@@ -402,7 +464,8 @@ static int handle(struct vhost_dev *d, const struct vhost_user_msg *m, int *fds,
 		}
 		ret = vring_update(d, vr);
 		if (ret < 0)
-			*why = "a ring lies outside the memory it shared";
+			*why = ret == -ERANGE ? "a packed ring's base lies beyond its size" :
+						"a ring lies outside the memory it shared";
 		break;
 	}
 	link_update_from_rings(d);

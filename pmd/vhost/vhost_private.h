@@ -40,15 +40,51 @@
 #define VHOST_MAX_CHAIN 64u
 #define VHOST_MAX_FRAME (64u * 1024)
 
+/**
+ * Where the back-end is in a vring. Split (2.7): @last_avail is the next
+ * avail ring entry to take and @last_used our copy of used->idx, both
+ * free-running. Packed (2.8): @last_avail is the next descriptor to look
+ * at and @last_used the slot of the next used descriptor, both below the
+ * ring size, with the device's wrap counters (2.8.1); @nshadow counts the
+ * used descriptors gathered in vhost_vring.shadow but not yet written.
+ * A burst saves and restores it whole to take back a frame it cannot finish.
+ */
+struct vhost_ring_pos {
+	uint16_t last_avail;
+	uint16_t last_used;
+	uint16_t nshadow;
+	bool avail_wrap;
+	bool used_wrap;
+};
+
+/** A packed vring's used descriptor before it is written (2.8.7: one per buffer). */
+struct vhost_used_elem {
+	uint16_t id; /* the buffer id, from the chain's last descriptor */
+	uint16_t ndesc; /* descriptors of the chain: the next used slot is that far on (2.8.6) */
+	uint32_t len; /* bytes written into the buffer */
+};
+
+/* Used descriptors a packed vring gathers before it writes them (a batch). */
+#define VHOST_SHADOW 512u
+
 /** One vring: the front-end's rx (even index) or tx (odd index) virtqueue. */
 struct vhost_vring {
 	/* Data path (read by the bursts, written by the control thread while not ready). */
-	struct virtq_desc *desc;
-	struct virtq_avail *avail;
-	struct virtq_used *used;
+	union {
+		struct virtq_desc *desc; /* split: the descriptor table */
+		struct pvirtq_desc *pdesc; /* packed: the descriptor ring */
+	};
+	union {
+		struct virtq_avail *avail; /* split */
+		struct pvirtq_event_suppress *driver_event; /* packed: the front-end's wish */
+	};
+	union {
+		struct virtq_used *used; /* split */
+		struct pvirtq_event_suppress *device_event; /* packed: ours */
+	};
 	uint16_t size; /* a power of two */
-	uint16_t last_avail; /* next avail ring entry to take */
-	uint16_t last_used; /* our copy of used->idx */
+	struct vhost_ring_pos pos;
+	bool packed; /* VIRTIO_F_RING_PACKED negotiated: the union members above are packed's */
 	bool event_idx; /* VIRTIO_F_RING_EVENT_IDX negotiated */
 	bool mrg_rxbuf; /* VIRTIO_NET_F_MRG_RXBUF negotiated */
 	bool broken; /* the front-end wrote nonsense into the ring: stopped until reset */
@@ -70,6 +106,9 @@ struct vhost_vring {
 	bool have_num, have_addr, started, enabled;
 	int kickfd;
 	int errfd;
+
+	/* Data path only: packed rings' used descriptors of the current burst. */
+	struct vhost_used_elem shadow[VHOST_SHADOW];
 } __prt_cache_aligned;
 
 /** One net_vhost port. */
@@ -94,10 +133,11 @@ struct vhost_dev {
 	uint64_t connects;
 };
 
-/** The features net_vhost offers: split rings only (no VIRTIO_F_RING_PACKED). */
+/** The features net_vhost offers: split or packed rings, as the front-end acks. */
 #define VHOST_FEATURES                                                              \
 	((1ull << VIRTIO_F_VERSION_1) | (1ull << 15 /* VIRTIO_NET_F_MRG_RXBUF */) | \
-	 (1ull << VIRTIO_F_RING_EVENT_IDX) | (1ull << VHOST_USER_F_PROTOCOL_FEATURES))
+	 (1ull << VIRTIO_F_RING_EVENT_IDX) | (1ull << VIRTIO_F_RING_PACKED) |       \
+	 (1ull << VHOST_USER_F_PROTOCOL_FEATURES))
 
 /* vhost_backend.c: the control path. */
 

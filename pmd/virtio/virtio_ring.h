@@ -109,6 +109,28 @@ struct pvirtq_event_suppress {
 	};
 };
 
+/*
+ * 2.8.10 Notification suppression with VIRTIO_F_RING_EVENT_IDX: true when
+ * the other side asked (RING_EVENT_FLAGS_DESC, @off_wrap: descriptor offset
+ * in bits 0-14, wrap counter in bit 15) to be notified once this side passes
+ * that descriptor, and this side moved from @old (wrap counter @old_wrap) to
+ * @new_idx (@new_wrap) in a ring of @size descriptors. Positions are counted
+ * on a line where each lap is @size long: the old position and the event are
+ * moved one lap back when their wrap counter differs from the current one.
+ * Used by the driver (its avail side) and net_vhost (its used side).
+ */
+static inline int virtq_packed_need_event(uint16_t off_wrap, uint16_t new_idx, uint16_t new_wrap,
+					  uint16_t old, uint16_t old_wrap, uint16_t size)
+{
+	uint16_t event = off_wrap & ~(1u << RING_EVENT_WRAP_SHIFT);
+
+	if ((off_wrap >> RING_EVENT_WRAP_SHIFT) != new_wrap)
+		event = (uint16_t)(event - size);
+	if (old_wrap != new_wrap)
+		old = (uint16_t)(old - size);
+	return virtq_need_event(event, new_idx, old);
+}
+
 /* 2.8.10.1 Structure Size and Alignment: 16 bytes for the ring, 4 for each
  * event suppression area. */
 #define VIRTQ_PACKED_DESC_ALIGN 16

@@ -271,7 +271,7 @@ bool vq_packed_kick_prepare(struct virtqueue *vq)
 	struct vq_packed *p = &vq->packed;
 	uint16_t old = p->kicked_avail, new_idx = p->next_avail, old_wrap = p->kicked_wrap;
 	uint32_t snap;
-	uint16_t flags, off_wrap, event;
+	uint16_t flags, off_wrap;
 
 	if (p->num_added == 0 || unlikely(vq->broken))
 		return false;
@@ -287,16 +287,8 @@ bool vq_packed_kick_prepare(struct virtqueue *vq)
 	flags = (uint16_t)(snap >> 16);
 	if (flags != RING_EVENT_FLAGS_DESC || !vq->event_idx)
 		return flags != RING_EVENT_FLAGS_DISABLE;
-	/* 2.8.10: notify when the driver passed descriptor 'off' of lap 'wrap'.
-	 * Count positions on a line where each lap is vq->size long: the old
-	 * position and the event are moved one lap back when their wrap
-	 * counter differs from the current one. */
-	event = off_wrap & ~(1u << RING_EVENT_WRAP_SHIFT);
-	if ((off_wrap >> RING_EVENT_WRAP_SHIFT) != p->avail_wrap)
-		event = (uint16_t)(event - vq->size);
-	if (old_wrap != p->avail_wrap)
-		old = (uint16_t)(old - vq->size);
-	return virtq_need_event(event, new_idx, old);
+	/* 2.8.10: notify when the driver passed descriptor 'off' of lap 'wrap'. */
+	return virtq_packed_need_event(off_wrap, new_idx, p->avail_wrap, old, old_wrap, vq->size);
 }
 
 bool vq_packed_intr_enable(struct virtqueue *vq)

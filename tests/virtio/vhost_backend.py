@@ -13,7 +13,9 @@ Cases (all by default):
                 frame that fits must come back, in order, MAC addresses
                 swapped and every other byte unchanged; the back-end's counts
                 and the front-end's must equal the number of such frames.
-                With mergeable rx buffers, without, and jumbo frames (chains).
+                With mergeable rx buffers, without, and jumbo frames (chains);
+                each on split rings, and on packed rings (*_packed*:
+                net_virtio_user's packed_vq=1, VIRTIO_F_RING_PACKED acked).
   dpdk_txonly   DPDK's front-end (dpdk-testpmd --vdev net_virtio_user0) in
                 txonly into the back-end in rxonly: the frames DPDK counts
                 as sent arrive, 64 bytes each, no error, less at most its
@@ -24,11 +26,13 @@ Cases (all by default):
                 macswap: the frames go round, nothing dropped, the back-end
                 sends back every frame it receives but the one burst it may
                 hold when the front-end stops (counted as dropped).
+  dpdk_txonly_packed, dpdk_loop_packed
+                the same with DPDK's front-end on packed rings (packed_vq=1).
   reconnect     prt's front-end is killed (SIGKILL) while it forwards in a
                 loop, then a new one starts: the back-end reports link down
                 then up again (LSC events), and the new front-end's frames go
                 round (each side's counts match the other's, less what was
-                in flight).
+                in flight). reconnect_packed: the same on packed rings.
   client        net_vhost0 with client=1 connects to a DPDK front-end in
                 txonly that listens (server=1); that front-end ends and a new
                 one listens on the same path: the back-end reconnects (link
@@ -56,11 +60,13 @@ from replay_test import read_pcap  # noqa: E402
 from vhost_interop import compare_macswapped, cpus, dpdk_counts, prt_counts, skip  # noqa: E402
 
 QUEUE_SIZE = 4096  # holds a whole replay (see vhost_interop.py)
-# name: (mrg_rxbuf, max_pkt_len)
-PRT_REPLAYS = {"prt_replay": (1, 1518), "prt_replay_nomrg": (0, 1518),
-               "prt_replay_jumbo": (1, 9018)}
-CASES = list(PRT_REPLAYS) + ["dpdk_txonly", "dpdk_loop", "reconnect", "client"]
-DPDK_CASES = {"dpdk_txonly", "dpdk_loop", "client"}
+# name: (mrg_rxbuf, max_pkt_len, packed_vq)
+PRT_REPLAYS = {"prt_replay": (1, 1518, 0), "prt_replay_nomrg": (0, 1518, 0),
+               "prt_replay_jumbo": (1, 9018, 0), "prt_replay_packed": (1, 1518, 1),
+               "prt_replay_packed_nomrg": (0, 1518, 1), "prt_replay_packed_jumbo": (1, 9018, 1)}
+CASES = list(PRT_REPLAYS) + ["dpdk_txonly", "dpdk_loop", "reconnect", "client",
+                             "dpdk_txonly_packed", "dpdk_loop_packed", "reconnect_packed"]
+DPDK_CASES = {"dpdk_txonly", "dpdk_loop", "client", "dpdk_txonly_packed", "dpdk_loop_packed"}
 
 
 class Proc:
@@ -133,7 +139,8 @@ class Backend(Proc):
         self.json = Path(workdir) / "backend.json"
         a, b = cpus()
         cmd = [testpmd, "--lcores", f"0@{a},1@{a}", "--no-huge", "-m", "64", "--no-pci",
-               "--vdev", f"net_vhost0,iface={self.sock}{devargs}", "--",
+               "--log-level=pmd.net.vhost:info", "--vdev",
+               f"net_vhost0,iface={self.sock}{devargs}", "--",
                f"--forward-mode={mode}", "--port-topology=loop", "--stats-period=1",
                f"--max-pkt-len={max_len}", f"--json-stats={self.json}"]
         super().__init__(cmd, Path(workdir) / "backend.log")
@@ -164,11 +171,12 @@ def run_frontend(testpmd, workdir, args, name):
     return p
 
 
-def case_prt_replay(testpmd, capture, wd, mrg, max_len):
+def case_prt_replay(testpmd, capture, wd, mrg, max_len, packed):
     out, js = Path(wd) / "out.pcap", Path(wd) / "fe.json"
     be = Backend(testpmd, wd, "", max_len)
     try:
-        vu = f"net_virtio_user0,path={be.sock},mrg_rxbuf={mrg},queue_size={QUEUE_SIZE}"
+        vu = (f"net_virtio_user0,path={be.sock},mrg_rxbuf={mrg},queue_size={QUEUE_SIZE},"
+              f"packed_vq={packed}")
         mbuf = [] if mrg else [f"--mbuf-size={max_len + 128 + 64}"]
         run_frontend(testpmd, wd, ["--vdev", f"net_pcap0,rx_pcap={capture},tx_pcap={out}",
                                    "--vdev", vu, "--", "--forward-mode=io", "--run-time=3",
@@ -179,7 +187,7 @@ def case_prt_replay(testpmd, capture, wd, mrg, max_len):
     finally:
         be.kill()
     sent = [f for f in read_pcap(capture) if 14 <= len(f) <= max_len]
-    problems = compare_macswapped(sent, read_pcap(out))
+    problems = compare_macswapped(sent, read_pcap(out)) + ring_type(be, packed)
     v = prt_counts(js, 1)
     if not (b["ipackets"] == b["opackets"] == v["opackets"] == v["ipackets"] == len(sent)):
         problems.append(f"counts: {len(sent)} frames; front-end sent {v['opackets']}, received "
@@ -190,12 +198,21 @@ def case_prt_replay(testpmd, capture, wd, mrg, max_len):
     return problems, f"{len(sent)} frames (up to {max(map(len, sent))} bytes)"
 
 
-def dpdk_frontend(wd, sock, mode, server, n):
+def ring_type(be, packed):
+    """The back-end's log says which ring type each vring got: it must be the one asked for."""
+    want = "packed" if packed else "split"
+    got = {m.group(1) for l in be.lines for m in [re.search(r"vring \d+ (split|packed)", l)]
+           if m}
+    return [] if got == {want} else [f"the back-end's vrings were {sorted(got)}, not {want}"]
+
+
+def dpdk_frontend(wd, sock, mode, server, n, packed=False):
     """dpdk-testpmd with net_virtio_user0 on @sock in forwarding @mode until Enter."""
     a, b = cpus()
     cmd = ["dpdk-testpmd", "-l", f"{a},{b}" if a != b else f"{a}", "--no-pci", "--in-memory",
            "--single-file-segments", "-m", "256", "--file-prefix", f"prtvb{os.getpid()}",
-           "--vdev", f"net_virtio_user0,path={sock},queue_size=256{',server=1' if server else ''}",
+           "--vdev", f"net_virtio_user0,path={sock},queue_size=256{',server=1' if server else ''}"
+           f"{',packed_vq=1' if packed else ''}",
            "--", f"--forward-mode={mode}", "--port-topology=loop", "-a", "--nb-cores=1",
            "--no-lsc-interrupt", "--total-num-mbufs=16384"]
     if mode == "io":
@@ -203,10 +220,10 @@ def dpdk_frontend(wd, sock, mode, server, n):
     return Proc(cmd, Path(wd) / f"dpdk{n}.log", stdin=subprocess.PIPE)
 
 
-def dpdk_run(be, wd, mode, server, n):
+def dpdk_run(be, wd, mode, server, n, packed=False):
     """DPDK front-end run @n until the back-end has seen 1000 frames of it; its counts."""
     base = counted(be.lines, "rx")
-    fe = dpdk_frontend(wd, be.sock, mode, server, n)
+    fe = dpdk_frontend(wd, be.sock, mode, server, n, packed)
     try:
         be.wait_for(lambda ls: counted(ls, "rx") - base >= 1000, 40,
                     f"1000 frames from DPDK's front-end (run {n})")
@@ -220,7 +237,7 @@ def dpdk_run(be, wd, mode, server, n):
     return dpdk_counts(Path(fe.log).read_text(errors="replace"))
 
 
-def case_dpdk_txonly(testpmd, wd, client):
+def case_dpdk_txonly(testpmd, wd, client, packed=False):
     """DPDK's txonly into the back-end's rxonly: every frame DPDK sent arrives, 64 bytes each;
     with @client, two DPDK front-ends in turn, each listening, the back-end connecting."""
     be = Backend(testpmd, wd, ",client=1" if client else "", mode="rxonly")
@@ -228,7 +245,7 @@ def case_dpdk_txonly(testpmd, wd, client):
     problems = []
     try:
         for n in range(1, 3 if client else 2):
-            _, d_tx, _, _ = dpdk_run(be, wd, "txonly", client, n)
+            _, d_tx, _, _ = dpdk_run(be, wd, "txonly", client, n, packed)
             sent += d_tx
             be.wait_for(lambda ls: be.events().count("link down") >= n, 20,
                         f"link down after front-end {n} ended")
@@ -245,15 +262,16 @@ def case_dpdk_txonly(testpmd, wd, client):
     want = ["link up", "link down"] * (2 if client else 1)
     if be.events() != want:
         problems.append(f"back-end link events {be.events()}, expected {want}")
+    problems += ring_type(be, packed)
     return problems, (f"{'two front-ends in turn, ' if client else ''}DPDK sent {sent} "
                       f"frames, the back-end received {b['ipackets']}")
 
 
-def case_dpdk_loop(testpmd, wd):
+def case_dpdk_loop(testpmd, wd, packed=False):
     """DPDK's io loop (a first burst, then what comes back) through the back-end's macswap."""
     be = Backend(testpmd, wd, "")
     try:
-        d_rx, d_tx, d_drop, _ = dpdk_run(be, wd, "io", False, 1)
+        d_rx, d_tx, d_drop, _ = dpdk_run(be, wd, "io", False, 1, packed)
         be.wait_for(lambda ls: be.events().count("link down") >= 1, 20, "link down")
         b = be.stop()
         fwd_dropped = json.loads(Path(be.json).read_text())["forward"]["dropped"]
@@ -271,13 +289,14 @@ def case_dpdk_loop(testpmd, wd):
                         f"{fwd_dropped}")
     if b["ierrors"] or b["oerrors"]:
         problems.append(f"back-end errors: {b}")
+    problems += ring_type(be, packed)
     return problems, f"{d_rx} frames went round DPDK's loop through the back-end"
 
 
-def case_reconnect(testpmd, wd):
+def case_reconnect(testpmd, wd, packed=False):
     be = Backend(testpmd, wd, "")
     a, b = cpus()
-    vu = f"net_virtio_user0,path={be.sock},queue_size=256"
+    vu = f"net_virtio_user0,path={be.sock},queue_size=256,packed_vq={int(packed)}"
     loop = ["--", "--forward-mode=io", "--port-topology=loop", "--tx-first"]
     try:
         first = Proc([testpmd, "--lcores", f"0@{b},1@{b}", "--no-pci", "-m", "128", "--vdev",
@@ -308,6 +327,7 @@ def case_reconnect(testpmd, wd):
         problems.append(f"second front-end sent {v['opackets']}, received {v['ipackets']}")
     if bc["ierrors"] or bc["oerrors"]:
         problems.append(f"back-end errors: {bc}")
+    problems += ring_type(be, packed)
     return problems, (f"front-end killed after {before} frames; its successor's "
                       f"{v['opackets']} went round")
 
@@ -333,12 +353,13 @@ def main():
             try:
                 if name in PRT_REPLAYS:
                     problems, what = case_prt_replay(testpmd, capture, wd, *PRT_REPLAYS[name])
-                elif name == "reconnect":
-                    problems, what = case_reconnect(testpmd, wd)
-                elif name == "dpdk_loop":
-                    problems, what = case_dpdk_loop(testpmd, wd)
+                elif name.startswith("reconnect"):
+                    problems, what = case_reconnect(testpmd, wd, name.endswith("_packed"))
+                elif name.startswith("dpdk_loop"):
+                    problems, what = case_dpdk_loop(testpmd, wd, name.endswith("_packed"))
                 else:
-                    problems, what = case_dpdk_txonly(testpmd, wd, name == "client")
+                    problems, what = case_dpdk_txonly(testpmd, wd, name == "client",
+                                                      name.endswith("_packed"))
             except (RuntimeError, subprocess.TimeoutExpired) as e:
                 problems, what = [str(e)], ""
         print(f"{'ok' if not problems else 'FAIL'} {name}: {what}")
