@@ -755,6 +755,9 @@ static void op_enqueue(struct guest *g, struct fuzz_input *in)
 		/* Every frame sent is its header and its bytes; a refused chain is 0. */
 		fuzz_check(used_bytes ==
 			   (c1.packets - c0.packets) * VIRTIO_NET_HDR_LEN + (c1.bytes - c0.bytes));
+		/* One frame, one buffer: too big only when it does not fit the chain. */
+		if (n == 1 && !vr->mrg_rxbuf && c1.too_big != c0.too_big)
+			fuzz_check(VIRTIO_NET_HDR_LEN + offered > ref_room(r, snap.head[0]));
 	}
 	check_call(r, old_used, strict);
 	prt_pktmbuf_free_bulk(pkts + done, (unsigned int)(n - done));
