@@ -244,19 +244,17 @@ int vfio_log_open_refusal(const char *what, const char *bdf, int err)
  */
 static void vf_token_give(const char *bdf, int fd)
 {
-	struct {
-		struct vfio_device_feature hdr;
-		unsigned char uuid[16];
-	} f = {
-		.hdr = { .argsz = sizeof(f),
-			 .flags = VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_PCI_VF_TOKEN },
-	};
+	/* the header, then the 16 bytes of the UUID in its data[] */
+	uint64_t buf[(sizeof(struct vfio_device_feature) + 16 + 7) / 8] = { 0 };
+	struct vfio_device_feature *f = (struct vfio_device_feature *)buf;
 	const unsigned char *token = vfio_vf_token();
 
 	if (!token)
 		return;
-	memcpy(f.uuid, token, sizeof(f.uuid));
-	if (ioctl(fd, VFIO_DEVICE_FEATURE, &f) == 0)
+	f->argsz = sizeof(*f) + 16;
+	f->flags = VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_PCI_VF_TOKEN;
+	memcpy(f->data, token, 16);
+	if (ioctl(fd, VFIO_DEVICE_FEATURE, f) == 0)
 		PRT_LOG(INFO, PRT_LOGTYPE_VFIO,
 			"%s: the VF token of its VFs is now the one of --vfio-vf-token", bdf);
 	else if (errno != ENOTTY)

@@ -126,12 +126,7 @@ static bool vring_map(struct vhost_dev *d, struct vhost_vring *vr)
 		 ((uintptr_t)vr->used & 3));
 }
 
-/*
- * Hands @vr to the data path if it has all it needs. @return 0; -EFAULT
- * when its addresses do not lie in the memory table; -ERANGE when a packed
- * ring's base (SET_VRING_BASE) lies beyond its size (logged).
- */
-static int vring_update(struct vhost_dev *d, struct vhost_vring *vr)
+int vhost_vring_update(struct vhost_dev *d, struct vhost_vring *vr)
 {
 	bool enabled = vr->enabled || !(d->features & (1ull << VHOST_USER_F_PROTOCOL_FEATURES));
 
@@ -346,7 +341,7 @@ static int handle_mem_table(struct vhost_dev *d, const struct vhost_user_msg *m,
 	vhost_mem_unmap(&d->mem);
 	ret = vhost_mem_map(&d->mem, &mem, fds, dev_name(d));
 	for (unsigned int i = 0; ret == 0 && i < 2u * d->queues; i++)
-		ret = vring_update(d, &d->vr[i]);
+		ret = vhost_vring_update(d, &d->vr[i]);
 	return ret;
 }
 
@@ -371,7 +366,7 @@ static int handle(struct vhost_dev *d, const struct vhost_user_msg *m, int *fds,
 			vr = &d->vr[i];
 			vhost_vring_quiesce(vr);
 			vr->packed = d->features & (1ull << VIRTIO_F_RING_PACKED);
-			ret = vring_update(d, vr);
+			ret = vhost_vring_update(d, vr);
 		}
 		if (ret < 0)
 			*why = "a ring does not fit the features acked";
@@ -462,7 +457,7 @@ static int handle(struct vhost_dev *d, const struct vhost_user_msg *m, int *fds,
 				   (m->payload.u64 & VHOST_USER_VRING_NOFD_MASK) ? -1 : fds[0]);
 			break;
 		}
-		ret = vring_update(d, vr);
+		ret = vhost_vring_update(d, vr);
 		if (ret < 0)
 			*why = ret == -ERANGE ? "a packed ring's base lies beyond its size" :
 						"a ring lies outside the memory it shared";

@@ -151,6 +151,22 @@ int vhost_backend_start(struct vhost_dev *d);
 /** Closes the connection and the socket, unmaps the memory. Not on the interrupt thread. */
 void vhost_backend_stop(struct vhost_dev *d);
 
+/**
+ * Hands @p vr to the data path (ready = 1) if it has all it needs: a size,
+ * addresses, started by SET_VRING_KICK, enabled, and a memory table in
+ * @p d. Its three parts (split: descriptor table, avail and used rings;
+ * packed: descriptor ring, driver and device event areas) are translated
+ * (vhost_uva_to_va()) and checked inside the table and aligned; event index
+ * and MRG_RXBUF follow @p d->features; a broken ring is cleared. Control
+ * thread, with d->lock held, and @p vr quiesced (not ready). Internal: for
+ * the control path and tests/fuzz/fuzz_vhost_vring.c, not exported from libprt.so.
+ * @return 0 (ready, or still missing something); -EFAULT when its
+ *         addresses do not lie in the memory table or are misaligned;
+ *         -ERANGE when a packed ring's base (SET_VRING_BASE) lies beyond
+ *         its size (logged; the ring stays not ready).
+ */
+int vhost_vring_update(struct vhost_dev *d, struct vhost_vring *vr);
+
 /* vhost_vring.c: the data path. */
 
 /** Rx burst (frames the front-end sent, from its tx virtqueue) for queue @p vr. */

@@ -524,23 +524,29 @@ struct tx_cursor {
 	uint32_t off; /* bytes of it copied */
 };
 
-/* Copies what fits of the frame at @c into @len bytes at @dst. @return bytes written. */
+/*
+ * Copies what fits of the frame at @c into @len bytes at @dst. @return bytes
+ * written. Empty segments are passed over, so c->seg is NULL once every byte
+ * is copied: a frame that ends in one (a zero-length last segment) is done
+ * when its bytes fill the buffer exactly, and needs no further buffer.
+ */
 static uint32_t frame_copy(struct tx_cursor *c, uint8_t *dst, uint32_t len)
 {
-	uint32_t done = 0;
+	uint32_t done = 0, chunk;
 
-	while (done < len && c->seg) {
-		uint32_t chunk = PRT_MIN(len - done, (uint32_t)c->seg->data_len - c->off);
-
-		memcpy(dst + done, prt_pktmbuf_mtod_offset(c->seg, const uint8_t *, c->off), chunk);
-		done += chunk;
-		c->off += chunk;
-		if (c->off == c->seg->data_len) {
+	/* Each turn copies at least a byte, or returns. */
+	for (;;) {
+		while (c->seg && c->off == c->seg->data_len) {
 			c->seg = c->seg->next;
 			c->off = 0;
 		}
+		if (done == len || c->seg == NULL)
+			return done;
+		chunk = PRT_MIN(len - done, (uint32_t)c->seg->data_len - c->off);
+		memcpy(dst + done, prt_pktmbuf_mtod_offset(c->seg, const uint8_t *, c->off), chunk);
+		done += chunk;
+		c->off += chunk;
 	}
-	return done;
 }
 
 /* A frame being copied into one rx buffer: where it is, its header, the bytes written. */
