@@ -72,13 +72,15 @@ static __prt_always_inline void prt_ring_copy(void *restrict dst, const void *re
  * idx = head & mask, so a single-object sp/sc call has no wrap test. Not
  * with several threads on the side: there the shortcut measured slower
  * (doc/performance.md, "Rings, mempools, mbufs").
+ *
+ * @p n is what prt_ring_move_head() claimed, at most the capacity, and
+ * @p idx at most the mask, both below 2^31 (PRT_RING_SZ_MASK): their sum
+ * cannot wrap in 32 bits.
  */
 static __prt_always_inline int prt_ring_no_wrap(const struct prt_ring *r, uint32_t idx, uint32_t n,
 						int st)
 {
-	/* 64-bit: idx + n cannot overflow. */
-	return (st && __builtin_constant_p(n) && n == 1) ||
-	       (uint64_t)idx + n <= (uint64_t)r->mask + 1;
+	return (st && __builtin_constant_p(n) && n == 1) || idx + n <= r->size;
 }
 
 /**
