@@ -244,8 +244,17 @@ static __prt_always_inline unsigned int
 prt_ring_enqueue_bulk_elem(struct prt_ring *r, const void *obj_table, unsigned int esize,
 			   unsigned int n, unsigned int *free_space)
 {
+	/*
+	 * Two calls with the mode a constant (here and in the burst and
+	 * dequeue functions below, as DPDK's switch on sync_type): each is
+	 * compiled for its mode, so the claim and the publish do not test the
+	 * flag again, and no register holds it in between.
+	 */
+	if (r->prod.sync_type == PRT_RING_SYNC_ST)
+		return prt_ring_do_enqueue_elem(r, obj_table, esize, n, PRT_RING_QUEUE_FIXED,
+						PRT_RING_SYNC_ST, free_space);
 	return prt_ring_do_enqueue_elem(r, obj_table, esize, n, PRT_RING_QUEUE_FIXED,
-					r->prod.sync_type == PRT_RING_SYNC_ST, free_space);
+					PRT_RING_SYNC_MT, free_space);
 }
 
 /**
@@ -275,8 +284,11 @@ static __prt_always_inline unsigned int
 prt_ring_enqueue_burst_elem(struct prt_ring *r, const void *obj_table, unsigned int esize,
 			    unsigned int n, unsigned int *free_space)
 {
+	if (r->prod.sync_type == PRT_RING_SYNC_ST)
+		return prt_ring_do_enqueue_elem(r, obj_table, esize, n, PRT_RING_QUEUE_VARIABLE,
+						PRT_RING_SYNC_ST, free_space);
 	return prt_ring_do_enqueue_elem(r, obj_table, esize, n, PRT_RING_QUEUE_VARIABLE,
-					r->prod.sync_type == PRT_RING_SYNC_ST, free_space);
+					PRT_RING_SYNC_MT, free_space);
 }
 
 /**
@@ -306,8 +318,11 @@ static __prt_always_inline unsigned int
 prt_ring_dequeue_bulk_elem(struct prt_ring *r, void *obj_table, unsigned int esize, unsigned int n,
 			   unsigned int *available)
 {
+	if (r->cons.sync_type == PRT_RING_SYNC_ST)
+		return prt_ring_do_dequeue_elem(r, obj_table, esize, n, PRT_RING_QUEUE_FIXED,
+						PRT_RING_SYNC_ST, available);
 	return prt_ring_do_dequeue_elem(r, obj_table, esize, n, PRT_RING_QUEUE_FIXED,
-					r->cons.sync_type == PRT_RING_SYNC_ST, available);
+					PRT_RING_SYNC_MT, available);
 }
 
 /**
@@ -337,8 +352,11 @@ static __prt_always_inline unsigned int
 prt_ring_dequeue_burst_elem(struct prt_ring *r, void *obj_table, unsigned int esize, unsigned int n,
 			    unsigned int *available)
 {
+	if (r->cons.sync_type == PRT_RING_SYNC_ST)
+		return prt_ring_do_dequeue_elem(r, obj_table, esize, n, PRT_RING_QUEUE_VARIABLE,
+						PRT_RING_SYNC_ST, available);
 	return prt_ring_do_dequeue_elem(r, obj_table, esize, n, PRT_RING_QUEUE_VARIABLE,
-					r->cons.sync_type == PRT_RING_SYNC_ST, available);
+					PRT_RING_SYNC_MT, available);
 }
 
 /** Enqueues the one element at @p obj. @return 0; -ENOBUFS when the ring is full. */
