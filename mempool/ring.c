@@ -15,6 +15,25 @@
 #include "prt_log.h"
 #include "prt_ring.h"
 
+void prt_ring_wait_tail(struct prt_ring_headtail *ht, uint32_t old_head)
+{
+	unsigned int spins = 0;
+
+	/* Acquire: see prt_ring_update_tail(). */
+	while (atomic_load_explicit(&ht->tail, memory_order_acquire) != old_head) {
+		prt_pause();
+		/*
+		 * The predecessor was preempted between its claim and its
+		 * publish: if it shares our CPU, spinning keeps it off. After
+		 * a while (about 50 us), give the CPU away.
+		 */
+		if (unlikely(++spins == PRT_RING_SPINS_BEFORE_YIELD)) {
+			sched_yield();
+			spins = 0;
+		}
+	}
+}
+
 /* Rounds @p count up as PRT_RING_F_EXACT_SZ asks, or checks it; 0 when invalid. */
 static uint32_t ring_size(unsigned int count, unsigned int flags)
 {

@@ -249,6 +249,13 @@ static __prt_always_inline uint32_t prt_ring_move_head(struct prt_ring *r, int i
 }
 
 /**
+ * @internal The turn wait of prt_ring_update_tail(), out of line: spins
+ * until @p ht's tail is @p old_head, yielding the CPU now and then. Called
+ * only when the first look found an earlier claim not yet published.
+ */
+__attribute__((cold)) void prt_ring_wait_tail(struct prt_ring_headtail *ht, uint32_t old_head);
+
+/**
  * @internal Publishes the slots [@p old_head, @p old_head + @p n) of side
  * @p ht, claimed by prt_ring_move_head(). With several threads on a side,
  * tails move in claim order: wait until the threads that claimed before us
@@ -257,29 +264,19 @@ static __prt_always_inline uint32_t prt_ring_move_head(struct prt_ring *r, int i
 static __prt_always_inline void prt_ring_update_tail(struct prt_ring_headtail *ht,
 						     uint32_t old_head, uint32_t n, int st)
 {
-	if (!st) {
-		/*
-		 * Acquire: pairs with the release store of the thread that
-		 * claimed just before us, so that its slot accesses happen
-		 * before our release below and a reader of our tail sees them
-		 * too (a store-release does not continue another thread's
-		 * release sequence).
-		 */
-		unsigned int spins = 0;
-
-		while (atomic_load_explicit(&ht->tail, memory_order_acquire) != old_head) {
-			prt_pause();
-			/*
-			 * The predecessor was preempted between its claim and its
-			 * publish: if it shares our CPU, spinning keeps it off.
-			 * After a while (about 50 us), give the CPU away.
-			 */
-			if (unlikely(++spins == PRT_RING_SPINS_BEFORE_YIELD)) {
-				sched_yield();
-				spins = 0;
-			}
-		}
-	}
+	/*
+	 * Acquire: pairs with the release store of the thread that claimed
+	 * just before us, so that its slot accesses happen before our release
+	 * below and a reader of our tail sees them too (a store-release does
+	 * not continue another thread's release sequence). The acquire load
+	 * that sees old_head is this one or the last one of
+	 * prt_ring_wait_tail(); either is sequenced before our store. The
+	 * wait is out of line so that its loop, and the registers that its
+	 * sched_yield() call makes the caller save, are not on the path of an
+	 * uncontended call.
+	 */
+	if (!st && unlikely(atomic_load_explicit(&ht->tail, memory_order_acquire) != old_head))
+		prt_ring_wait_tail(ht, old_head);
 	/* Release: our slot accesses happen before the other side sees the new tail. */
 	atomic_store_explicit(&ht->tail, old_head + n, memory_order_release);
 }

@@ -72,13 +72,15 @@ static __prt_always_inline void prt_ring_copy(void *restrict dst, const void *re
  * idx = head & mask, so a single-object sp/sc call has no wrap test. Not
  * with several threads on the side: there the shortcut measured slower
  * (doc/performance.md, "Rings, mempools, mbufs").
+ *
+ * @p n is what prt_ring_move_head() claimed, at most the capacity, and
+ * @p idx at most the mask, both below 2^31 (PRT_RING_SZ_MASK): their sum
+ * cannot wrap in 32 bits.
  */
 static __prt_always_inline int prt_ring_no_wrap(const struct prt_ring *r, uint32_t idx, uint32_t n,
 						int st)
 {
-	/* 64-bit: idx + n cannot overflow. */
-	return (st && __builtin_constant_p(n) && n == 1) ||
-	       (uint64_t)idx + n <= (uint64_t)r->mask + 1;
+	return (st && __builtin_constant_p(n) && n == 1) || idx + n <= r->size;
 }
 
 /**
@@ -242,8 +244,17 @@ static __prt_always_inline unsigned int
 prt_ring_enqueue_bulk_elem(struct prt_ring *r, const void *obj_table, unsigned int esize,
 			   unsigned int n, unsigned int *free_space)
 {
+	/*
+	 * Two calls with the mode a constant (here and in the burst and
+	 * dequeue functions below, as DPDK's switch on sync_type): each is
+	 * compiled for its mode, so the claim and the publish do not test the
+	 * flag again, and no register holds it in between.
+	 */
+	if (r->prod.sync_type == PRT_RING_SYNC_ST)
+		return prt_ring_do_enqueue_elem(r, obj_table, esize, n, PRT_RING_QUEUE_FIXED,
+						PRT_RING_SYNC_ST, free_space);
 	return prt_ring_do_enqueue_elem(r, obj_table, esize, n, PRT_RING_QUEUE_FIXED,
-					r->prod.sync_type == PRT_RING_SYNC_ST, free_space);
+					PRT_RING_SYNC_MT, free_space);
 }
 
 /**
@@ -273,8 +284,11 @@ static __prt_always_inline unsigned int
 prt_ring_enqueue_burst_elem(struct prt_ring *r, const void *obj_table, unsigned int esize,
 			    unsigned int n, unsigned int *free_space)
 {
+	if (r->prod.sync_type == PRT_RING_SYNC_ST)
+		return prt_ring_do_enqueue_elem(r, obj_table, esize, n, PRT_RING_QUEUE_VARIABLE,
+						PRT_RING_SYNC_ST, free_space);
 	return prt_ring_do_enqueue_elem(r, obj_table, esize, n, PRT_RING_QUEUE_VARIABLE,
-					r->prod.sync_type == PRT_RING_SYNC_ST, free_space);
+					PRT_RING_SYNC_MT, free_space);
 }
 
 /**
@@ -304,8 +318,11 @@ static __prt_always_inline unsigned int
 prt_ring_dequeue_bulk_elem(struct prt_ring *r, void *obj_table, unsigned int esize, unsigned int n,
 			   unsigned int *available)
 {
+	if (r->cons.sync_type == PRT_RING_SYNC_ST)
+		return prt_ring_do_dequeue_elem(r, obj_table, esize, n, PRT_RING_QUEUE_FIXED,
+						PRT_RING_SYNC_ST, available);
 	return prt_ring_do_dequeue_elem(r, obj_table, esize, n, PRT_RING_QUEUE_FIXED,
-					r->cons.sync_type == PRT_RING_SYNC_ST, available);
+					PRT_RING_SYNC_MT, available);
 }
 
 /**
@@ -335,8 +352,11 @@ static __prt_always_inline unsigned int
 prt_ring_dequeue_burst_elem(struct prt_ring *r, void *obj_table, unsigned int esize, unsigned int n,
 			    unsigned int *available)
 {
+	if (r->cons.sync_type == PRT_RING_SYNC_ST)
+		return prt_ring_do_dequeue_elem(r, obj_table, esize, n, PRT_RING_QUEUE_VARIABLE,
+						PRT_RING_SYNC_ST, available);
 	return prt_ring_do_dequeue_elem(r, obj_table, esize, n, PRT_RING_QUEUE_VARIABLE,
-					r->cons.sync_type == PRT_RING_SYNC_ST, available);
+					PRT_RING_SYNC_MT, available);
 }
 
 /** Enqueues the one element at @p obj. @return 0; -ENOBUFS when the ring is full. */
