@@ -1061,8 +1061,10 @@ static void op_penqueue(struct ring *r, struct prt_mbuf **pkts, uint16_t n, uint
 		fuzz_check((uint64_t)took >= sent + bad);
 		if (!vr->mrg_rxbuf)
 			fuzz_check((uint64_t)took == sent + bad);
+		/* Broken where the walk found it broken (a frame it had begun waits, its buffers
+		 * taken back). */
 		if (vr->broken)
-			fuzz_check((uint32_t)took == ps.n && ps.broken);
+			fuzz_check(ps.broken);
 		fuzz_check(round == (vr->broken && ps.round));
 		for (int k = 0; k < took; k++) {
 			const struct pvirtq_desc *d = check_pused(r, (uint32_t)k);
