@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * libFuzzer target: net_vhost's data path (pmd/vhost/vhost_vring.c) walking
- * split virtqueues that a hostile front-end wrote, through the memory table
- * (vhost_mem.h). No socket: the input plays the front-end.
+ * split (2.7) or packed (2.8) virtqueues that a hostile front-end wrote,
+ * through the memory table (vhost_mem.h). No socket: the input plays the
+ * front-end.
  *
  * Input (every read past its end is 0):
  *   byte 0   features: 1 MRG_RXBUF, 2 EVENT_IDX, 4 a call eventfd on vring 0,
- *            8 one on vring 1
+ *            8 one on vring 1, 16 RING_PACKED (both rings packed, as
+ *            SET_FEATURES makes them)
  *   byte 1   regions - 1 (mod 8); each region: size (u16, bytes, 0 allowed),
  *            gpa (u64), uva (u64): anything, overlapping or wrapping
  *   then, for vring 0 (the front-end's rx: vhost_tx_burst() fills it) and
@@ -14,11 +16,17 @@
  *            size code (u8: below 16, 1 << code; else a u32 as it comes,
  *            through vhost_msg_parse()'s SET_VRING_NUM, which must refuse
  *            what is not a power of two up to 32768), the desc, avail and
- *            used addresses (each an address, below), the base (u16)
+ *            used addresses (each an address, below; packed: the descriptor
+ *            ring, the driver and the device event areas), the base (u16;
+ *            packed: bits 0-14 the index, bit 15 the wrap counter)
  *   then operations to the end: descriptors, whole chains, avail entries,
  *   avail index jumps, avail flags and used_event, bytes anywhere in a
  *   region, a new base (SET_VRING_BASE), translations, and bursts of
- *   either direction.
+ *   either direction. On packed rings the avail operations are the
+ *   driver's: a flip of its wrap counter (or a jump of its next slot), and
+ *   the driver event suppression area (flags, off_wrap); a descriptor
+ *   carries its buffer id, and AVAIL/USED right for the driver's wrap
+ *   counter or as the input has them.
  * An address is a byte: with bit 7 a raw u64 follows; else region (byte %
  * regions) and a u32 offset into it (the front-end's address of it: gpa for
  * descriptors, uva for the rings).
@@ -33,7 +41,15 @@
  * entries name the heads made available, in order, each dequeued frame is
  * the bytes of its chain after the header (a reference walk of the chain,
  * here), enqueued lengths add up, and the front-end is notified exactly
- * when it asked. At the end every mbuf is back in the pool.
+ * when it asked. Packed rings likewise: after each burst the device's
+ * position and wrap counter are its avail side's, nothing left unwritten;
+ * where the parts and the writable buffers do not overlap and the
+ * available chains fit one lap, a reference walk of a copy of the
+ * descriptor ring taken before the burst gives the chains, and the used
+ * descriptors carry their buffer ids, in order, at their heads' slots, with
+ * AVAIL and USED as the device's wrap counter, the frames their bytes, and
+ * the call comes exactly when the driver event area asked. At the end
+ * every mbuf is back in the pool.
  */
 #include <sys/eventfd.h>
 
@@ -61,6 +77,10 @@ struct ring {
 	struct vhost_vring *vr;
 	uint16_t size;
 	bool ready;
+	bool mapped; /* its parts translated once: the front-end may write them */
+	bool packed;
+	uint16_t drv_next; /* packed: the driver's next descriptor slot */
+	bool drv_wrap; /* packed: the driver's wrap counter (2.8.1) */
 	uintptr_t desc, avail, used; /* host addresses */
 	size_t desc_len, avail_len, used_len;
 };
@@ -177,16 +197,42 @@ static int msg_parse(uint32_t request, const void *payload, uint32_t size,
 	return ret;
 }
 
-/* Writes the ring's indexes as a front-end that resumes at @base would. */
+/*
+ * Writes the ring's indexes as a front-end that resumes at @base would:
+ * SET_VRING_BASE through the parser, then as vhost_backend.c applies it
+ * (packed: bits 0-14 the next descriptor, bit 15 its wrap counter, the used
+ * side there too). A packed base beyond the size leaves the ring not ready.
+ */
 static void ring_base(struct ring *r, uint16_t base)
 {
+	struct vhost_vring_state st = { .index = r->vr->addr.index, .num = base };
 	struct vhost_vring *vr = r->vr;
+	struct vhost_user_msg m;
+	int ret;
 
+	fuzz_check(msg_parse(VHOST_USER_SET_VRING_BASE, &st, sizeof(st), &m) == 0);
 	vhost_vring_quiesce(vr);
-	vr->pos = (struct vhost_ring_pos){ .last_avail = base,
-					   .last_used = base }; /* SET_VRING_BASE */
-	r->ready = vhost_vring_update(&dev, vr) == 0 && vr->ready;
-	if (r->ready) {
+	if (vr->packed)
+		vr->pos = (struct vhost_ring_pos){
+			.last_avail = m.payload.state.num & 0x7fff,
+			.last_used = m.payload.state.num & 0x7fff,
+			.avail_wrap = m.payload.state.num >> 15,
+			.used_wrap = m.payload.state.num >> 15,
+		};
+	else
+		vr->pos = (struct vhost_ring_pos){ .last_avail = (uint16_t)m.payload.state.num,
+						   .last_used = (uint16_t)m.payload.state.num };
+	ret = vhost_vring_update(&dev, vr);
+	r->ready = ret == 0 && vr->ready;
+	/* -ERANGE exactly for a packed base beyond the size (else -EFAULT or 0). */
+	fuzz_check((ret == -ERANGE) ==
+		   (vr->packed && vr->have_num && (base & 0x7fff) >= vr->size && dev.mem.n > 0));
+	if (!r->ready)
+		return;
+	if (vr->packed) {
+		r->drv_next = base & 0x7fff;
+		r->drv_wrap = base >> 15;
+	} else {
 		vr->avail->idx = base;
 		vr->used->idx = base;
 	}
@@ -206,10 +252,12 @@ static void guest_ring(struct ring *r, unsigned int i, struct fuzz_input *in)
 	uint8_t code = fuzz_u8(in);
 	struct vhost_vring *vr = &dev.vr[i];
 	uint8_t *desc, *avail, *used;
+	uint16_t base;
 	bool valid;
 	int ret;
 
 	r->vr = vr;
+	r->packed = vr->packed;
 	st.num = code < 16 ? 1u << code : fuzz_u32(in);
 	valid = st.num > 0 && st.num <= VIRTQ_MAX_SIZE && !(st.num & (st.num - 1));
 	addr.desc_user_addr = fuzz_addr(in, true);
@@ -227,24 +275,40 @@ static void guest_ring(struct ring *r, unsigned int i, struct fuzz_input *in)
 	vr->have_addr = true;
 	vr->started = vr->enabled = true; /* SET_VRING_KICK, SET_VRING_ENABLE */
 	vr->mp = mp;
-	ring_base(r, fuzz_u16(in));
+	base = fuzz_u16(in);
+	ring_base(r, base);
 	/* A size the parser refused leaves the ring not ready. */
 	if (!valid) {
 		fuzz_check(!r->ready && !vr->ready);
 		return;
 	}
 	r->size = vr->size;
-	r->desc_len = (size_t)r->size * sizeof(struct virtq_desc);
-	r->avail_len = 6 + 2 * (size_t)r->size;
-	r->used_len = 6 + (size_t)r->size * sizeof(struct virtq_used_elem);
+	if (r->packed) {
+		r->desc_len = (size_t)r->size * sizeof(struct pvirtq_desc);
+		r->avail_len = r->used_len = sizeof(struct pvirtq_event_suppress);
+	} else {
+		r->desc_len = (size_t)r->size * sizeof(struct virtq_desc);
+		r->avail_len = 6 + 2 * (size_t)r->size;
+		r->used_len = 6 + (size_t)r->size * sizeof(struct virtq_used_elem);
+	}
 	desc = ref_translate(addr.desc_user_addr, r->desc_len, true);
 	avail = ref_translate(addr.avail_user_addr, r->avail_len, true);
 	used = ref_translate(addr.used_user_addr, r->used_len, true);
-	/* Ready exactly when the parts are inside the table, whole, and aligned (2.7). */
-	fuzz_check(r->ready == (desc && avail && used && !((uintptr_t)desc & 15) &&
-				!((uintptr_t)avail & 1) && !((uintptr_t)used & 3)));
-	if (!r->ready)
+	/* Ready exactly when the parts are inside the table, whole, and aligned
+	 * (2.7: 16, 2, 4; 2.8.10.1: 16, 4, 4), and a packed base within the ring. */
+	valid = desc && avail && used && !((uintptr_t)desc & 15) &&
+		!((uintptr_t)avail & (r->packed ? 3 : 1)) && !((uintptr_t)used & 3);
+	fuzz_check(r->ready == (valid && (!r->packed || vr->pos.last_avail < r->size)));
+	if (!valid)
 		return;
+	r->mapped = true;
+	if (!r->ready) {
+		/* A packed base beyond the size: mapped by a later SET_VRING_BASE. */
+		r->desc = (uintptr_t)desc;
+		r->avail = (uintptr_t)avail;
+		r->used = (uintptr_t)used;
+		return;
+	}
 	fuzz_check((uint8_t *)vr->desc == desc && (uint8_t *)vr->avail == avail &&
 		   (uint8_t *)vr->used == used);
 	fuzz_check(in_regions(desc, r->desc_len) && in_regions(avail, r->avail_len) &&
@@ -261,7 +325,105 @@ static struct ring *pick_ring(struct guest *g, struct fuzz_input *in)
 {
 	struct ring *r = &g->ring[fuzz_u8(in) & 1];
 
-	return r->ready ? r : NULL;
+	return r->mapped ? r : NULL;
+}
+
+/* Packed descriptor @i (modulo the size). */
+static struct pvirtq_desc *pdesc_at(struct ring *r, uint16_t i)
+{
+	return &((struct pvirtq_desc *)r->desc)[i & (r->size - 1)];
+}
+
+/* The AVAIL and USED bits of a descriptor the driver makes available with wrap counter @wrap (2.8.1). */
+static uint16_t avail_bits(bool wrap)
+{
+	return wrap ? VIRTQ_DESC_F_AVAIL : VIRTQ_DESC_F_USED;
+}
+
+/*
+ * Packed: one descriptor at any slot (index, address, length byte as
+ * op_desc(), id, flags), then a byte: with bit 0 its AVAIL/USED bits are
+ * made right for the driver's wrap counter, else they stay as the input has
+ * them. The flags are stored last, with release, as a driver does (2.8.21.1).
+ */
+static void op_pdesc(struct ring *r, struct fuzz_input *in)
+{
+	struct pvirtq_desc *d = pdesc_at(r, fuzz_u16(in));
+	uint16_t flags;
+	uint8_t lb;
+
+	d->addr = fuzz_addr(in, false);
+	lb = fuzz_u8(in);
+	d->len = lb & 0x40 ? fuzz_u32(in) : fuzz_u16(in);
+	d->id = fuzz_u16(in);
+	flags = fuzz_u16(in);
+	if (fuzz_u8(in) & 1)
+		flags = (uint16_t)((flags & ~(VIRTQ_DESC_F_AVAIL | VIRTQ_DESC_F_USED)) |
+				   avail_bits(r->drv_wrap));
+	prt_atomic_store(&d->flags, flags, memory_order_release);
+}
+
+/*
+ * Packed: a whole chain at the driver's next slot, as a driver makes a
+ * buffer available (2.8.21.1): count (1..16), flags for all (NEXT added but
+ * on the last, AVAIL/USED set for the driver's wrap counter), the buffer id
+ * (u16: below the size but with bit 15), then per descriptor an address and
+ * a length (u16); the head's flags are written last. The driver's slot and
+ * wrap counter move on past it, the counter flipping at the ring's end.
+ */
+static void op_pchain(struct ring *r, struct fuzz_input *in)
+{
+	uint8_t n = fuzz_u8(in) % 16 + 1;
+	uint16_t flags = fuzz_u16(in) &
+			 ~(VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_AVAIL | VIRTQ_DESC_F_USED);
+	uint16_t id = fuzz_u16(in), head = r->drv_next, head_flags = 0;
+
+	if (!(id & 0x8000))
+		id &= (uint16_t)(r->size - 1);
+	for (uint8_t k = 0; k < n; k++) {
+		struct pvirtq_desc *d = pdesc_at(r, r->drv_next);
+		uint16_t f = (uint16_t)(flags | avail_bits(r->drv_wrap) |
+					(k + 1 < n ? VIRTQ_DESC_F_NEXT : 0));
+
+		d->addr = fuzz_addr(in, false);
+		d->len = fuzz_u16(in);
+		d->id = id;
+		if (k == 0)
+			head_flags = f;
+		else
+			prt_atomic_store(&d->flags, f, memory_order_release);
+		if (++r->drv_next == r->size) {
+			r->drv_next = 0;
+			r->drv_wrap ^= 1;
+		}
+	}
+	prt_atomic_store(&pdesc_at(r, head)->flags, head_flags, memory_order_release);
+}
+
+/* Packed: the driver's wrap counter flipped (bit 0: with its next slot back to 0, as at the
+ * ring's end), or its next slot moved anywhere (a driver that skips or goes back). */
+static void op_pwrap(struct ring *r, struct fuzz_input *in)
+{
+	uint8_t how = fuzz_u8(in);
+
+	if (how & 2) {
+		r->drv_next = (uint16_t)(fuzz_u16(in) & (r->size - 1));
+		return;
+	}
+	r->drv_wrap ^= 1;
+	if (how & 1)
+		r->drv_next = 0;
+}
+
+/* Packed: the driver event suppression area (2.8.14): flags (a byte: below 3 ENABLE, DISABLE,
+ * DESC; else a u16 as it comes) and off_wrap, stored at once. */
+static void op_pevent(struct ring *r, struct fuzz_input *in)
+{
+	struct pvirtq_event_suppress *e = (struct pvirtq_event_suppress *)r->avail;
+	uint8_t fb = fuzz_u8(in);
+	uint16_t flags = fb < 3 ? fb : fuzz_u16(in), off_wrap = fuzz_u16(in);
+
+	prt_atomic_store(&e->raw, (uint32_t)flags << 16 | off_wrap, memory_order_release);
 }
 
 /* Descriptor @i (modulo the size). */
@@ -295,6 +457,10 @@ static void op_desc(struct guest *g, struct fuzz_input *in)
 
 	if (r == NULL)
 		return;
+	if (r->packed) {
+		op_pdesc(r, in);
+		return;
+	}
 	i = fuzz_u16(in);
 	d.addr = fuzz_addr(in, false);
 	lb = fuzz_u8(in);
@@ -317,6 +483,10 @@ static void op_chain(struct guest *g, struct fuzz_input *in)
 
 	if (r == NULL)
 		return;
+	if (r->packed) {
+		op_pchain(r, in);
+		return;
+	}
 	first = (uint16_t)(fuzz_u16(in) & (r->size - 1));
 	n = fuzz_u8(in) % 16 + 1;
 	flags = fuzz_u16(in) & ~VIRTQ_DESC_F_NEXT;
@@ -338,6 +508,10 @@ static void op_avail(struct guest *g, struct fuzz_input *in)
 
 	if (r == NULL)
 		return;
+	if (r->packed) {
+		op_pwrap(r, in);
+		return;
+	}
 	for (uint8_t n = fuzz_u8(in) % 8 + 1; n > 0; n--)
 		avail_push(r, fuzz_u16(in));
 }
@@ -351,6 +525,10 @@ static void op_avail_idx(struct guest *g, struct fuzz_input *in)
 
 	if (r == NULL)
 		return;
+	if (r->packed) {
+		op_pwrap(r, in);
+		return;
+	}
 	a = (struct virtq_avail *)r->avail;
 	how = fuzz_u8(in);
 	if (how & 1)
@@ -367,6 +545,10 @@ static void op_avail_flags(struct guest *g, struct fuzz_input *in)
 
 	if (r == NULL)
 		return;
+	if (r->packed) {
+		op_pevent(r, in);
+		return;
+	}
 	a = (struct virtq_avail *)r->avail;
 	a->flags = fuzz_u16(in);
 	a->ring[r->size] = fuzz_u16(in);
@@ -404,10 +586,11 @@ static void op_base(struct guest *g, struct fuzz_input *in)
 	struct ring *r = &g->ring[fuzz_u8(in) & 1];
 	uint16_t base = fuzz_u16(in);
 
-	if (r->vr == NULL || !r->ready)
+	if (r->vr == NULL || !r->mapped)
 		return;
 	ring_base(r, base);
-	fuzz_check(r->ready && !r->vr->broken);
+	fuzz_check(r->ready == (!r->packed || (base & 0x7fff) < r->size));
+	fuzz_check(!r->ready || (!r->vr->broken && (uintptr_t)r->vr->desc == r->desc));
 }
 
 /* ---- bursts and what must hold after them ---- */
@@ -560,6 +743,346 @@ static bool frame_is(const struct prt_mbuf *m, uint32_t len)
 	return true;
 }
 
+/* ---- packed rings' bursts (2.8) ---- */
+
+/* A chain of a packed ring as the reference walk finds it. */
+struct pchain {
+	uint16_t head; /* its first slot, */
+	bool wrap; /* and the wrap counter there */
+	uint16_t ndesc, id;
+	int32_t ref; /* dequeue: its frame length, -1 refused */
+};
+
+/* The packed ring as the burst will find it, and the chains available in it. */
+static struct {
+	struct pvirtq_desc desc[VIRTQ_MAX_SIZE]; /* a copy of the descriptor ring */
+	struct pchain ch[VIRTQ_MAX_SIZE + 1]; /* ch[n]: where the last one ends */
+	uint32_t n;
+	bool broken; /* the walk stopped at a chain that breaks the ring: */
+	bool round; /* one that runs round the whole ring (counted in bad_desc) */
+	bool lap; /* the chains found are more than a lap: a burst may read what it wrote */
+} ps;
+
+/* Whether @flags make a descriptor available for wrap counter @wrap (2.8.1). */
+static bool ref_avail(uint16_t flags, bool wrap)
+{
+	return !!(flags & VIRTQ_DESC_F_AVAIL) == wrap && !!(flags & VIRTQ_DESC_F_USED) != wrap;
+}
+
+/*
+ * The frame packed chain @c holds, from the copy (as ref_chain()): readable
+ * descriptors, the first VHOST_MAX_CHAIN, inside the memory table, header
+ * skipped, 1..VHOST_MAX_FRAME bytes after it, into ref_frame. @return its
+ * length, -1 to refuse. *@touches is set when a buffer overlaps the
+ * descriptor ring (where the burst writes used descriptors).
+ */
+static int32_t ref_pchain(const struct ring *r, const struct pchain *c, bool *touches)
+{
+	uint32_t skip = VIRTIO_NET_HDR_LEN, total = 0;
+
+	if (c->ndesc > VHOST_MAX_CHAIN)
+		return -1;
+	for (uint16_t k = 0; k < c->ndesc; k++) {
+		const struct pvirtq_desc *d = &ps.desc[(c->head + k) & (r->size - 1)];
+		const uint8_t *src;
+		uint32_t len = d->len, s;
+
+		if (d->flags & (VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_INDIRECT))
+			return -1;
+		src = ref_translate(d->addr, len, false);
+		if (len && src == NULL)
+			return -1;
+		if (len && overlap((uintptr_t)src, len, r->desc, r->desc_len))
+			*touches = true;
+		s = PRT_MIN(skip, len);
+		skip -= s;
+		if (len - s > VHOST_MAX_FRAME - total)
+			return -1;
+		if (len > s)
+			memcpy(ref_frame + total, src + s, len - s);
+		total += len - s;
+	}
+	return skip || total == 0 ? -1 : (int32_t)total;
+}
+
+/* How many bytes packed chain @c takes at most (its translatable descriptors, as ref_room()). */
+static uint64_t ref_proom(const struct ring *r, const struct pchain *c)
+{
+	uint64_t room = 0;
+
+	for (uint16_t k = 0; k < PRT_MIN(c->ndesc, VHOST_MAX_CHAIN); k++) {
+		const struct pvirtq_desc *d = &ps.desc[(c->head + k) & (r->size - 1)];
+
+		if (d->len && ref_translate(d->addr, d->len, false) == NULL)
+			break;
+		room += d->len;
+	}
+	return room;
+}
+
+/*
+ * Fills ps from packed ring @r just before a burst: the chains available
+ * from the device's position on, as 2.8.6 lays them (consecutive
+ * descriptors, NEXT on all but the last, the buffer id in the last; only
+ * the head's AVAIL/USED tell it is available), up to @max_good frames that
+ * a dequeue takes (ref set and *@touches for @rx) or every chain.
+ */
+static void packed_snapshot(const struct ring *r, uint32_t max_good, bool rx, bool *touches)
+{
+	uint16_t pos = r->vr->pos.last_avail, mask = (uint16_t)(r->size - 1);
+	bool wrap = r->vr->pos.avail_wrap;
+	uint32_t total = 0, good = 0;
+
+	memcpy(ps.desc, (const void *)r->desc, r->desc_len);
+	ps.n = 0;
+	ps.broken = ps.round = ps.lap = false;
+	while (ps.n < r->size && good < max_good && ref_avail(ps.desc[pos].flags, wrap)) {
+		struct pchain *c = &ps.ch[ps.n];
+		uint16_t p = pos;
+		uint32_t count = 1;
+
+		while (count <= r->size && (ps.desc[p].flags & VIRTQ_DESC_F_NEXT)) {
+			count++;
+			p = (uint16_t)((p + 1) & mask);
+		}
+		if (count > r->size) {
+			ps.broken = ps.round = true;
+			break;
+		}
+		if (ps.desc[p].id >= r->size) {
+			ps.broken = true;
+			break;
+		}
+		*c = (struct pchain){ .head = pos,
+				      .wrap = wrap,
+				      .ndesc = (uint16_t)count,
+				      .id = ps.desc[p].id,
+				      .ref = -1 };
+		total += count;
+		ps.lap |= total > r->size;
+		if (pos + count >= r->size)
+			wrap ^= 1;
+		pos = (uint16_t)((pos + count) & mask);
+		ps.n++;
+		if (rx) {
+			c->ref = ref_pchain(r, c, touches);
+			good += c->ref >= 0;
+		}
+	}
+	ps.ch[ps.n].head = pos;
+	ps.ch[ps.n].wrap = wrap;
+}
+
+/* How many of ps's chains the burst took: where its position is now; -1 for none of them. */
+static int packed_took(const struct ring *r)
+{
+	for (uint32_t k = 0; k <= ps.n; k++)
+		if (ps.ch[k].head == r->vr->pos.last_avail &&
+		    ps.ch[k].wrap == r->vr->pos.avail_wrap)
+			return (int)k;
+	return -1;
+}
+
+/*
+ * What a packed burst must leave whatever the ring holds: every chain it
+ * took written back used (nothing left in the shadow; in order, so its used
+ * side is where its avail side is, with the same wrap counter), its
+ * position inside the ring, and a ring broken before it untouched.
+ */
+static void check_ppos(const struct ring *r, const struct vhost_ring_pos *old, bool was_broken)
+{
+	const struct vhost_ring_pos *p = &r->vr->pos;
+
+	fuzz_check(p->nshadow == 0 && p->last_avail < r->size);
+	fuzz_check(p->last_used == p->last_avail && p->used_wrap == p->avail_wrap);
+	if (was_broken)
+		fuzz_check(p->last_avail == old->last_avail && p->avail_wrap == old->avail_wrap);
+}
+
+/*
+ * The used descriptor the burst wrote for ps's chain @k (2.8.7): at the
+ * slot of its head, its buffer id, AVAIL and USED both the device's wrap
+ * counter there, WRITE exactly when its length counts bytes written.
+ */
+static const struct pvirtq_desc *check_pused(const struct ring *r, uint32_t k)
+{
+	const struct pchain *c = &ps.ch[k];
+	const struct pvirtq_desc *d = &((const struct pvirtq_desc *)r->desc)[c->head];
+	uint16_t bits = c->wrap ? VIRTQ_DESC_F_AVAIL | VIRTQ_DESC_F_USED : 0;
+
+	fuzz_check(d->id == c->id);
+	fuzz_check((d->flags & (VIRTQ_DESC_F_AVAIL | VIRTQ_DESC_F_USED)) == bits);
+	fuzz_check(!!(d->flags & VIRTQ_DESC_F_WRITE) == (d->len != 0));
+	return d;
+}
+
+/* The notification (2.8.10): none when nothing was used; else exactly as the driver event area
+ * asks, where it asks something the spec defines (DESC only with EVENT_IDX). */
+static void check_pcall(const struct ring *r, const struct vhost_ring_pos *old, bool strict)
+{
+	const struct vhost_vring *vr = r->vr;
+	const struct pvirtq_event_suppress *e = (const struct pvirtq_event_suppress *)r->avail;
+	eventfd_t v = 0;
+	bool called, want;
+
+	if (vr->callfd < 0)
+		return;
+	called = eventfd_read(vr->callfd, &v) == 0 && v > 0;
+	if (vr->pos.last_used == old->last_used && vr->pos.used_wrap == old->used_wrap) {
+		fuzz_check(!called);
+		return;
+	}
+	if (!strict)
+		return;
+	if (e->flags == RING_EVENT_FLAGS_ENABLE)
+		want = true;
+	else if (e->flags == RING_EVENT_FLAGS_DISABLE)
+		want = false;
+	else if (e->flags == RING_EVENT_FLAGS_DESC && vr->event_idx)
+		want = virtq_packed_need_event(e->off_wrap, vr->pos.last_used, vr->pos.used_wrap,
+					       old->last_used, old->used_wrap, r->size);
+	else
+		return;
+	fuzz_check(called == want);
+}
+
+/* Whether any writable buffer of the copy lies over one of the packed ring's parts. */
+static bool pbuffers_over_parts(const struct ring *r)
+{
+	for (uint32_t i = 0; i < r->size; i++) {
+		const struct pvirtq_desc *d = &ps.desc[i];
+		uintptr_t p;
+
+		if (!(d->flags & VIRTQ_DESC_F_WRITE) || d->len == 0)
+			continue;
+		p = (uintptr_t)ref_translate(d->addr, d->len, false);
+		if (p && (overlap(p, d->len, r->desc, r->desc_len) ||
+			  overlap(p, d->len, r->avail, r->avail_len) ||
+			  overlap(p, d->len, r->used, r->used_len)))
+			return true;
+	}
+	return false;
+}
+
+/* vhost_rx_burst() on packed vring 1: as op_dequeue(), @want frames, held with bit 7 of @b. */
+static void op_pdequeue(struct guest *g, struct ring *r, uint8_t b, uint16_t want)
+{
+	struct vhost_vring *vr = r->vr;
+	const struct vhost_ring_pos old = vr->pos;
+	bool was_broken = vr->broken, touches = false, strict;
+	struct prt_mbuf *pkts[BURST];
+	struct counters c0, c1;
+	uint64_t bytes = 0, bad;
+	uint16_t got, j = 0;
+	int took;
+
+	packed_snapshot(r, want, true, &touches);
+	strict = parts_apart(r) && !was_broken && !touches && !ps.lap;
+	counters_read(vr, &c0);
+	got = vhost_rx_burst(vr, pkts, want);
+	counters_read(vr, &c1);
+	fuzz_check(got <= want);
+	for (uint16_t i = 0; i < got; i++) {
+		fuzz_check_chain(pkts[i]);
+		fuzz_check(pkts[i]->pkt_len > 0 && pkts[i]->pkt_len <= VHOST_MAX_FRAME);
+		bytes += pkts[i]->pkt_len;
+	}
+	check_ppos(r, &old, was_broken);
+	bad = c1.bad_desc - c0.bad_desc;
+	fuzz_check(c1.errors - c0.errors == bad);
+	fuzz_check(c1.nombuf - c0.nombuf <= 1 && c1.too_big == c0.too_big);
+	fuzz_check(c1.packets - c0.packets == got && c1.bytes - c0.bytes == bytes);
+	if (was_broken)
+		fuzz_check(got == 0 && bad == 0 && c1.nombuf == c0.nombuf);
+	if (strict) {
+		took = packed_took(r);
+		fuzz_check(took >= 0);
+		/* A dry pool stops it at a chain it did not take; else it stops where the walk does. */
+		if (c1.nombuf == c0.nombuf)
+			fuzz_check((uint32_t)took == ps.n && vr->broken == ps.broken);
+		else
+			fuzz_check((uint32_t)took < ps.n && !vr->broken);
+		/* Each chain taken is a frame or refused; one that runs round the ring counts too. */
+		fuzz_check(bad == (uint64_t)(took - got) + (vr->broken && ps.round));
+		for (int k = 0; k < took; k++) {
+			fuzz_check(check_pused(r, (uint32_t)k)->len == 0);
+			if (ps.ch[k].ref < 0)
+				continue;
+			/* ref_frame holds the last chain walked: walk this one again. */
+			fuzz_check(ref_pchain(r, &ps.ch[k], &touches) == ps.ch[k].ref);
+			fuzz_check(j < got && frame_is(pkts[j], (uint32_t)ps.ch[k].ref));
+			j++;
+		}
+		fuzz_check(j == got);
+	}
+	check_pcall(r, &old, strict);
+	for (uint16_t i = 0; i < got; i++) {
+		if ((b & 0x80) && g->nheld < HOLD_MAX)
+			g->held[g->nheld++] = pkts[i];
+		else
+			prt_pktmbuf_free(pkts[i]);
+	}
+}
+
+/* vhost_tx_burst() on packed vring 0: as op_enqueue(), the @n frames of @pkts (@offered bytes). */
+static void op_penqueue(struct ring *r, struct prt_mbuf **pkts, uint16_t n, uint64_t offered)
+{
+	struct vhost_vring *vr = r->vr;
+	const struct vhost_ring_pos old = vr->pos;
+	bool was_broken = vr->broken, strict;
+	uint64_t used_bytes = 0, sent, bad, big, round;
+	struct counters c0, c1;
+	uint16_t done;
+	int took;
+
+	packed_snapshot(r, UINT32_MAX, false, NULL);
+	strict = parts_apart(r) && !was_broken && !ps.lap && !pbuffers_over_parts(r);
+	counters_read(vr, &c0);
+	done = vhost_tx_burst(vr, pkts, n);
+	counters_read(vr, &c1);
+	sent = c1.packets - c0.packets;
+	bad = c1.bad_desc - c0.bad_desc;
+	big = c1.too_big - c0.too_big;
+	fuzz_check(done <= n);
+	check_ppos(r, &old, was_broken);
+	/* Each frame taken is sent, too big or refused; a chain that runs round the whole ring is
+	 * counted in bad_desc too, with no frame (it breaks the ring). */
+	fuzz_check(sent + big <= done && bad + sent + big >= done &&
+		   c1.errors - c0.errors == big + bad);
+	round = bad - (done - sent - big);
+	fuzz_check(round == 0 || (round == 1 && vr->broken && !was_broken));
+	bad -= round;
+	fuzz_check(c1.nombuf == c0.nombuf && c1.bytes - c0.bytes <= offered);
+	if (was_broken)
+		fuzz_check(done == 0);
+	if (strict) {
+		took = packed_took(r);
+		fuzz_check(took >= 0);
+		fuzz_check((uint64_t)took >= sent + bad);
+		if (!vr->mrg_rxbuf)
+			fuzz_check((uint64_t)took == sent + bad);
+		/* Broken where the walk found it broken (a frame it had begun waits, its buffers
+		 * taken back). */
+		if (vr->broken)
+			fuzz_check(ps.broken);
+		fuzz_check(round == (vr->broken && ps.round));
+		for (int k = 0; k < took; k++) {
+			const struct pvirtq_desc *d = check_pused(r, (uint32_t)k);
+
+			fuzz_check(d->len <= ref_proom(r, &ps.ch[k]));
+			used_bytes += d->len;
+		}
+		/* Every frame sent is its header and its bytes; a refused chain is 0. */
+		fuzz_check(used_bytes == sent * VIRTIO_NET_HDR_LEN + (c1.bytes - c0.bytes));
+		/* One frame, one buffer: too big only when it does not fit the chain. */
+		if (n == 1 && !vr->mrg_rxbuf && big)
+			fuzz_check(ps.n > 0 &&
+				   VIRTIO_NET_HDR_LEN + offered > ref_proom(r, &ps.ch[0]));
+	}
+	check_pcall(r, &old, strict);
+	prt_pktmbuf_free_bulk(pkts + done, (unsigned int)(n - done));
+}
+
 /*
  * vhost_rx_burst() on vring 1 (the front-end's tx): 1..32 frames asked; with
  * bit 7 of the count, the frames are held (to the end of the input) so the
@@ -581,6 +1104,10 @@ static void op_dequeue(struct guest *g, struct fuzz_input *in)
 
 	if (!r->ready) {
 		fuzz_check(vhost_rx_burst(vr, pkts, want) == 0);
+		return;
+	}
+	if (r->packed) {
+		op_pdequeue(g, r, b, want);
 		return;
 	}
 	snapshot_take(r);
@@ -722,6 +1249,12 @@ static void op_enqueue(struct guest *g, struct fuzz_input *in)
 		prt_pktmbuf_free_bulk(pkts, n);
 		return;
 	}
+	if (r->packed) {
+		for (uint16_t i = 0; i < n; i++)
+			offered += pkts[i]->pkt_len;
+		op_penqueue(r, pkts, n, offered);
+		return;
+	}
 	snapshot_take(r);
 	strict = parts_apart(r) && !snap.broken && snap.avail >= 0 && !buffers_over_parts(r);
 	counters_read(vr, &c0);
@@ -778,17 +1311,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fuzz_input in = { data, size };
 	uint8_t f = fuzz_u8(&in);
 	struct guest g = { 0 };
+	struct vhost_user_msg m;
+	uint64_t features;
 	eventfd_t v;
 
 	memset(&dev, 0, sizeof(dev));
 	dev.eth = port;
 	dev.queues = 1;
-	dev.features = (1ull << VIRTIO_F_VERSION_1) | (f & 1 ? 1ull << VIRTIO_NET_F_MRG_RXBUF : 0) |
-		       (f & 2 ? 1ull << VIRTIO_F_RING_EVENT_IDX : 0);
 	for (unsigned int i = 0; i < VHOST_MAX_VRINGS; i++) {
 		dev.vr[i].kickfd = dev.vr[i].callfd = dev.vr[i].errfd = -1;
 		dev.vr[i].addr.index = i;
 		dev.vr[i].port_id = port->data.port_id;
+		/* vring_reset(): 2.8.1, a packed ring's wrap counters start at 1. */
+		dev.vr[i].pos = (struct vhost_ring_pos){ .avail_wrap = true, .used_wrap = true };
+	}
+	/* SET_FEATURES through the parser, applied as vhost_backend.c does: each ring's type
+	 * follows the features (the rings have no size yet, so nothing to re-map). */
+	features = (1ull << VIRTIO_F_VERSION_1) | (f & 1 ? 1ull << VIRTIO_NET_F_MRG_RXBUF : 0) |
+		   (f & 2 ? 1ull << VIRTIO_F_RING_EVENT_IDX : 0) |
+		   (f & 16 ? 1ull << VIRTIO_F_RING_PACKED : 0);
+	fuzz_check(msg_parse(VHOST_USER_SET_FEATURES, &features, sizeof(features), &m) == 0);
+	fuzz_check((m.payload.u64 & ~VHOST_FEATURES) == 0);
+	dev.features = m.payload.u64;
+	for (unsigned int i = 0; i < 2u * dev.queues; i++) {
+		dev.vr[i].packed = dev.features & (1ull << VIRTIO_F_RING_PACKED);
+		fuzz_check(vhost_vring_update(&dev, &dev.vr[i]) == 0 && !dev.vr[i].ready);
 	}
 	for (unsigned int i = 0; i < 2; i++) {
 		while (eventfd_read(callfd[i], &v) == 0)
