@@ -134,8 +134,8 @@ static int json_write(const struct prt_eth_stats *st, uint64_t packets, uint64_t
 			i ? "," : "", fwd_ports[i], st[i].ipackets, st[i].opackets, st[i].ibytes,
 			st[i].obytes, st[i].imissed, st[i].ierrors, st[i].oerrors, st[i].rx_nombuf);
 	fprintf(f,
-		"],\"forward\":{\"mode\":\"%s\",\"packets\":%" PRIu64
-		",\"dropped\":%" PRIu64 ",\"seconds\":%.6f,\"mpps\":%.6f}}\n",
+		"],\"forward\":{\"mode\":\"%s\",\"packets\":%" PRIu64 ",\"dropped\":%" PRIu64
+		",\"seconds\":%.6f,\"mpps\":%.6f}}\n",
 		tp_cfg.engine->name, packets, dropped, seconds,
 		seconds > 0 ? (double)packets / seconds / 1e6 : 0.0);
 	if (fclose(f) != 0) {

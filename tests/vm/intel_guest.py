@@ -87,6 +87,28 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def drain(rx, tx_json, limit=20):
+    """Waits until the rxonly @rx (--stats-period=1) counted every frame the
+    txonly sent (its JSON @tx_json), or its count stood still for 3 s, at most
+    @limit s: on a loaded host QEMU hands a receiver's vCPU what it queued for
+    it slowly, so a fixed wait cut the count short."""
+    try:
+        sent = json.load(open(tx_json))["ports"][0]["opackets"]
+    except (OSError, ValueError, KeyError, IndexError):
+        sent = None
+    deadline, last, still = time.monotonic() + limit, -1, time.monotonic()
+    while time.monotonic() < deadline:
+        got = [int(m) for m in re.findall(r"port 0: rx\s+(\d+) pkts", rx.output())]
+        now = got[-1] if got else 0
+        if sent is not None and now >= sent:
+            return
+        if now != last:
+            last, still = now, time.monotonic()
+        elif time.monotonic() - still >= 3:
+            return
+        time.sleep(0.5)
+
+
 def pair_run(a, eal, nic_a, nic_b, name, opts, tx_extra=()):
     """txonly on hub NIC A (with @opts and @tx_extra), rxonly on hub NIC B
     (with @opts): the two
@@ -99,7 +121,7 @@ def pair_run(a, eal, nic_a, nic_b, name, opts, tx_extra=()):
     rx_json, tx_json = f"{a.workdir}/{name}-rx.json", f"{a.workdir}/{name}-tx.json"
     rx = start([a.testpmd] + eal + ["--main-lcore=1", "-a", nic_b, "--",
                                     "--forward-mode=rxonly", "--rxd=4096",
-                                    f"--json-stats={rx_json}"] + opts,
+                                    "--stats-period=1", f"--json-stats={rx_json}"] + opts,
                f"{a.workdir}/{name}-rx.log", "rxonly testpmd-lite")
     if rx is None:
         check(name, False, "the rxonly testpmd-lite did not start")
@@ -109,7 +131,7 @@ def pair_run(a, eal, nic_a, nic_b, name, opts, tx_extra=()):
                                                  f"--json-stats={tx_json}", *opts,
                                                  *tx_extra],
                             f"{a.workdir}/{name}-tx.log", "txonly testpmd-lite", RUN_TIMEOUT)
-    time.sleep(1)  # what QEMU still holds for B
+    drain(rx, tx_json)  # what QEMU still holds for B
     status = rx.finish(STOP_TIMEOUT)
     if tx_status != 0 or status != 0:
         check(name, False, f"txonly exited {tx_status}, rxonly {status}")
