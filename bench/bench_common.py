@@ -196,7 +196,8 @@ def ratios(pairs, key, a="prt", b="dpdk"):
     return [p[a][key] / p[b][key] for p in pairs if p[b][key]]
 
 
-def med(values, spec=".0f", scale=1):
-    """The median of @values formatted, or n/a when there is none."""
+def med(values, spec=".0f", scale=1, unit=""):
+    """The median of the @values that are not None, times @scale, formatted
+    with @spec and @unit; n/a when there is none."""
     v = [x for x in values if x is not None]
-    return format(scale * statistics.median(v), spec) if v else "n/a"
+    return format(scale * statistics.median(v), spec) + unit if v else "n/a"
