@@ -47,7 +47,7 @@ from pathlib import Path
 from bench_common import (COMMON, DPDK_TESTPMD, cpus, cycles, dpdk_dropped, dpdk_eal, fmt,
                           median_rate, paired, parse_args, preflight, ratios, run_bounded, start,
                           stop, wait_paths)
-from bench_cpu import cpu_line
+from bench_cpu import cpu_line, topology_line
 
 # mode: (front-end options, backend options, the backend's counter)
 MODES = {
@@ -112,6 +112,7 @@ def main():
         return status
     c = cpus()
     print(cpu_line(), flush=True)
+    print(topology_line({"backend": c[1], "front-end": c[0]}), flush=True)
     for case in a.cases:
         mode, ring = case.split("_")
         load = os.getloadavg()[0]
