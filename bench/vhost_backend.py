@@ -41,6 +41,9 @@ Prints, per case:
       runs prt=[..] dpdk=[..] ratio min..max; fe cyc/pkt prt=.. dpdk=..; be cyc/pkt ..; ...
       features prt=0x.. (..) dpdk=0x.. (..)
 
+Exit status 1 when a back-end could not run a case (a fall-back to split
+rings is reported, not a failure), 77 when the machine cannot run it.
+
 usage: vhost_backend.py TESTPMD_LITE [SECONDS] [--reps N] [CASE...]   (root, hugepages)
 """
 import os
@@ -135,7 +138,10 @@ def run(side, testpmd, mode, ring, c, seconds):
     a dict with "error" when it could not run."""
     with tempfile.TemporaryDirectory(prefix="prt_vbbench_") as wd:
         sock, be_log, fe_log = Path(wd) / "vhost.sock", Path(wd) / "be.log", Path(wd) / "fe.log"
-        be = backend(side, testpmd, sock, be_log, mode, c[0], c[1])
+        try:
+            be = backend(side, testpmd, sock, be_log, mode, c[0], c[1])
+        except SystemExit as e:
+            return {"error": str(e), "features": None}
         try:
             ok = frontend(sock, fe_log, mode, int(ring == "packed"), c[1], c[0], seconds)
         finally:
@@ -173,7 +179,8 @@ def describe(feats):
 
 def report(case, ring, res, pairs, load):
     """Prints a case's lines. A side whose runs failed or negotiated other
-    rings than the case asked for has no figure in a ratio."""
+    rings than the case asked for has no figure in a ratio. Returns whether
+    a side could not run (a fall-back to split rings is not a failure)."""
     ok = {}
     notes = []
     for side, runs in res.items():
@@ -216,6 +223,7 @@ def report(case, ring, res, pairs, load):
     print(f"  front-end paths {fe_paths}", flush=True)
     for n in notes:
         print("  NOTE: " + n.replace("\n", "\n    "), flush=True)
+    return any(not ok[s] and any("error" in r for r in res[s]) for s in res)
 
 
 def main():
@@ -226,6 +234,7 @@ def main():
     c = cpus()
     print(cpu_line(), flush=True)
     print(topology_line({"back-end": c[1], "front-end": c[0]}), flush=True)
+    failed = False
     for case in a.cases:
         mode, ring = case.split("_")
         load = os.getloadavg()[0]
@@ -241,8 +250,8 @@ def main():
                 stuck.add(side)
             return r
         res, pairs = paired(a.reps, one)
-        report(case, ring, res, pairs, load)
-    return 0
+        failed |= report(case, ring, res, pairs, load)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
