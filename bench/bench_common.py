@@ -142,15 +142,18 @@ def dpdk_dropped(text):
     return int(m[-1][0]) / int(m[-1][1])
 
 
-def parse_args(doc, cases, default_seconds=5, default_reps=3):
+def parse_args(doc, cases, default_seconds=5, default_reps=3, add_options=None):
     """The command line of a paired bench: PROGRAM [SECONDS] [--reps N]
-    [CASE...] (usage from the end of @doc). Returns the namespace with
-    .program, .seconds, .reps and .cases (all of @cases when none is
-    named); an unknown case is an error."""
+    [CASE...] (usage from the end of @doc), and the bench's own options if
+    @add_options(parser) adds some. Returns the namespace with .program,
+    .seconds, .reps and .cases (all of @cases when none is named); an
+    unknown case is an error."""
     ap = argparse.ArgumentParser(usage=doc.rsplit("usage: ", 1)[1])
     ap.add_argument("program")
     ap.add_argument("--reps", type=int, default=default_reps,
                     help=f"pairs of runs per case ({default_reps})")
+    if add_options:
+        add_options(ap)
     ap.add_argument("rest", nargs="*", metavar="[SECONDS] [CASE...]")
     a = ap.parse_intermixed_args()
     a.seconds = int(a.rest.pop(0)) if a.rest and a.rest[0].isdigit() else default_seconds

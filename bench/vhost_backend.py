@@ -44,7 +44,8 @@ Prints, per case:
 Exit status 1 when a back-end could not run a case (a fall-back to split
 rings is reported, not a failure), 77 when the machine cannot run it.
 
-usage: vhost_backend.py TESTPMD_LITE [SECONDS] [--reps N] [CASE...]   (root, hugepages)
+usage: vhost_backend.py TESTPMD_LITE [SECONDS] [--reps N] [--frontend-args K=V,..] [CASE...]
+       (root, hugepages)
 """
 import os
 import re
@@ -92,12 +93,13 @@ def backend(side, testpmd, sock, log, mode, cpu_main, cpu_fwd):
     return p
 
 
-def frontend(sock, log, mode, packed, cpu_main, cpu_fwd, seconds):
+def frontend(sock, log, mode, packed, cpu_main, cpu_fwd, seconds, fe_args=""):
     """DPDK's virtio-user front-end on @sock, forwarding on @cpu_fwd until
     its log holds @seconds + 2 busy per-second rates (the first and last are
     left out), at most 30 s more. False when it never started forwarding
     or stopped moving frames (its log says why)."""
-    vdev = f"net_virtio_user0,path={sock},queue_size=256,packed_vq={packed}"
+    vdev = f"net_virtio_user0,path={sock},queue_size=256,packed_vq={packed}" + \
+        (f",{fe_args}" if fe_args else "")
     cmd = [DPDK_TESTPMD, "--lcores", f"0@{cpu_main},1@{cpu_fwd}"] + dpdk_eal("vbf") + \
         ["--log-level=pmd.net.virtio.init:debug", "--vdev", vdev, "--"] + COMMON + \
         MODES[mode][0] + ["--stats-period=1", "--total-num-mbufs=16384",
@@ -133,7 +135,7 @@ def prt_dropped(text):
     return drop / (sent + drop)
 
 
-def run(side, testpmd, mode, ring, c, seconds):
+def run(side, testpmd, mode, ring, c, seconds, fe_args=""):
     """One front-end run against a fresh back-end of @side: its figures, or
     a dict with "error" when it could not run."""
     with tempfile.TemporaryDirectory(prefix="prt_vbbench_") as wd:
@@ -143,7 +145,8 @@ def run(side, testpmd, mode, ring, c, seconds):
         except SystemExit as e:
             return {"error": str(e), "features": None}
         try:
-            ok = frontend(sock, fe_log, mode, int(ring == "packed"), c[1], c[0], seconds)
+            ok = frontend(sock, fe_log, mode, int(ring == "packed"), c[1], c[0], seconds,
+                          fe_args)
         finally:
             stop(be)
             sock.unlink(missing_ok=True)
@@ -227,13 +230,18 @@ def report(case, ring, res, pairs, load):
 
 
 def main():
-    a = parse_args(__doc__, CASES)
+    a = parse_args(__doc__, CASES, add_options=lambda ap: ap.add_argument(
+        "--frontend-args", default="", metavar="KEY=V[,..]",
+        help="more devargs for the front-end's net_virtio_user, both runs alike "
+             "(in_order=0: neither back-end gets IN_ORDER)"))
     status = preflight("the back-end's forwarding lcore and the front-end's")
     if status is not None:
         return status
     c = cpus()
     print(cpu_line(), flush=True)
     print(topology_line({"back-end": c[1], "front-end": c[0]}), flush=True)
+    if a.frontend_args:
+        print(f"front-end devargs +{a.frontend_args} (both runs)", flush=True)
     failed = False
     for case in a.cases:
         mode, ring = case.split("_")
@@ -245,7 +253,7 @@ def main():
             # not run again in this case: its figure would not be compared.
             if side in stuck:
                 return None
-            r = run(side, a.program, mode, ring, c, a.seconds)
+            r = run(side, a.program, mode, ring, c, a.seconds, a.frontend_args)
             if "error" in r or r["rings"] != ring:
                 stuck.add(side)
             return r
