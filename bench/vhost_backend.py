@@ -15,21 +15,23 @@ queue pair, split and packed rings (packed_vq=1).
 Each run starts a fresh back-end, then the front-end. A case runs REPS
 pairs of runs, prt first in even pairs and DPDK first in odd ones.
 
-Figures per run, all taken at the front-end, the side that is the same
-program in both runs:
+Figures per run; the rate is taken at the front-end, the side that is the
+same program in both runs:
   Mpps     the median of the front-end's per-second rate (--stats-period=1;
            Rx-pps, or Tx-pps for txonly: frames the back-end took from its
            ring), first and last second left out;
   fe cyc/pkt  the front-end's forwarding TSC cycles per packet
-           (--record-core-cycles; polls that found nothing are not counted):
-           what serving this back-end costs the front-end (the cache lines
-           the back-end writes and the front-end then reads come in here);
+           (--record-core-cycles; rx polls that found nothing are not
+           counted, txonly bursts the ring refused are): what serving this
+           back-end costs the front-end (the cache lines the back-end writes
+           and the front-end then reads come in here);
   be cyc/pkt  the back-end's own, where it reports it: dpdk-testpmd does
            (--record-core-cycles), testpmd-lite has no such counter, so
            prt's is n/a and no ratio is made of it;
-  be dropped  the share of frames the back-end could not hand over
-           (rxonly: how often the front-end's rx ring was full, so that the
-           front-end limits the run).
+  fe/be tx dropped  the share of the frames the sending side generated
+           that the ring did not take (rxonly: the back-end finding the
+           front-end's rx ring full, so the front-end limits the run;
+           txonly: the other way round).
 The features the front-end negotiated are read from its log (DPDK's
 "features after negotiate", pmd.net.virtio.init at debug level): a packed
 case where a back-end did not take VIRTIO_F_RING_PACKED ran split rings, and
