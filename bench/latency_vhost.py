@@ -11,34 +11,25 @@ usage: latency_vhost.py BENCH_LATENCY_VHOST [--trips N] [--intr-trips N] [--no-i
        (root, hugepages, two CPUs, dpdk-testpmd)
 """
 import argparse
-import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from virtio_user import DPDK_TESTPMD, cpus, stop
+from bench_common import DPDK_TESTPMD, cpus, dpdk_eal, preflight, start, stop, wait_paths
 
 
 def backend(d, cpu_main, cpu_fwd):
     log = Path(d) / "backend.log"
     socks = [str(Path(d) / "prt.sock"), str(Path(d) / "dpdk.sock")]
-    cmd = [DPDK_TESTPMD, "-l", f"{cpu_main},{cpu_fwd}", "--main-lcore", str(cpu_main),
-           "--no-pci", "--in-memory", "--single-file-segments", "-m", "256",
-           "--file-prefix", f"lat{os.getpid()}",
-           "--vdev", f"net_vhost0,iface={socks[0]},queues=1",
-           "--vdev", f"net_vhost1,iface={socks[1]},queues=1", "--",
-           "--forward-mode=io", "--port-topology=loop", "--nb-cores=1", "--rxd=256",
-           "--txd=256", "--burst=32", "--stats-period=100"]
-    p = subprocess.Popen(cmd, stdout=open(log, "w"), stderr=subprocess.STDOUT,
-                         stdin=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.time() + 30
-    while not all(Path(s).exists() for s in socks):
-        if p.poll() is not None or time.time() > deadline:
-            stop(p)
-            raise SystemExit("the vhost backend did not start:\n" + log.read_text()[-2000:])
-        time.sleep(0.1)
+    cmd = [DPDK_TESTPMD, "-l", f"{cpu_main},{cpu_fwd}", "--main-lcore", str(cpu_main)] + \
+        dpdk_eal("lat") + [
+            "--vdev", f"net_vhost0,iface={socks[0]},queues=1",
+            "--vdev", f"net_vhost1,iface={socks[1]},queues=1", "--",
+            "--forward-mode=io", "--port-topology=loop", "--nb-cores=1", "--rxd=256",
+            "--txd=256", "--burst=32", "--stats-period=100"]
+    p = start(cmd, log)
+    wait_paths(p, socks, log, "the vhost backend")
     return p, socks
 
 
@@ -65,13 +56,10 @@ def main():
                     help="round trips per side with rx interrupts")
     ap.add_argument("--no-intr", action="store_true", help="the poll case only")
     a = ap.parse_args()
+    status = preflight("the backend's forwarding lcore and the front-ends'")
+    if status is not None:
+        return status
     c = cpus()
-    if c is None:
-        print("SKIP: needs two CPUs (the backend's forwarding lcore and the front-ends')")
-        return 77
-    if os.geteuid() != 0 or not os.access(DPDK_TESTPMD, os.X_OK):
-        print("SKIP: needs root and dpdk-testpmd (tools/setup-debian)")
-        return 77
     status = run(a.bench, a.trips, False, c[0], c[1])
     if status == 0 and not a.no_intr:
         status = run(a.bench, a.intr_trips, True, c[0], c[1])
