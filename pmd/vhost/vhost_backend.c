@@ -158,10 +158,11 @@ int vhost_vring_update(struct vhost_dev *d, struct vhost_vring *vr)
 				 memory_order_relaxed);
 	else
 		prt_atomic_store(&vr->used->flags, VIRTQ_USED_F_NO_NOTIFY, memory_order_relaxed);
-	/* Release: every field above before the data path's acquire of ready. */
-	prt_atomic_store(&vr->ready, 1, memory_order_release);
+	/* Before ready: from then on the data path owns pos (a read after it races). */
 	VHOST_LOG(INFO, "%s: vring %u %s, %u descriptors, from %u: ready", dev_name(d),
 		  vr->addr.index, vr->packed ? "packed" : "split", vr->size, vr->pos.last_avail);
+	/* Release: every field above before the data path's acquire of ready. */
+	prt_atomic_store(&vr->ready, 1, memory_order_release);
 	return 0;
 }
 
