@@ -587,12 +587,28 @@ static int tx_desc(const struct vhost_vring *vr, void *arg, const struct vdesc *
 }
 
 /*
+ * Whether the frame that began at @save has taken every buffer of the ring
+ * and goes on: it can never fit, however the front-end refills (split: as
+ * many buffers as slots; packed: its walk came round to where it began).
+ */
+static __prt_always_inline bool frame_took_ring(const struct vhost_vring *vr,
+						const struct vhost_ring_pos *save, uint16_t nbufs,
+						bool packed)
+{
+	if (packed)
+		return vr->pos.last_avail == save->last_avail &&
+		       vr->pos.avail_wrap != save->avail_wrap;
+	return nbufs == vr->size;
+}
+
+/*
  * Copies frame @m into as many available buffers as it needs (one without
  * MRG_RXBUF); split rings have *@avail of them left. @return 1 when sent;
  * 0 when the ring has too few buffers (nothing consumed: the frame waits);
- * -ENOSPC when it cannot fit (one buffer too small without MRG_RXBUF, or
- * more than VHOST_MAX_MRG_BUFS) and is dropped, nothing consumed; -EINVAL
- * for a bad chain: the buffers it took go back used with nothing written.
+ * -ENOSPC when it cannot fit (one buffer too small without MRG_RXBUF, more
+ * than VHOST_MAX_MRG_BUFS, or more than the whole ring holds) and is
+ * dropped, nothing consumed; -EINVAL for a bad chain: the buffers it took go
+ * back used with nothing written.
  */
 static __prt_always_inline int frame_put(struct vhost_vring *vr, const struct prt_mbuf *m,
 					 int *avail, bool packed)
@@ -612,9 +628,14 @@ static __prt_always_inline int frame_put(struct vhost_vring *vr, const struct pr
 			ret = -ENOSPC;
 			goto undo;
 		}
-		if (!packed && *avail - nbufs == 0)
+		if (!packed && *avail - nbufs == 0) {
+			if (frame_took_ring(vr, &save, nbufs, false))
+				ret = -ENOSPC;
 			goto undo;
+		}
 		r = ring_take(vr, tx_desc, &t, &bufs[nbufs], packed);
+		if (r == -EAGAIN && frame_took_ring(vr, &save, nbufs, packed))
+			ret = -ENOSPC;
 		if (r == -EAGAIN || r == -EFAULT)
 			goto undo;
 		nbufs++;

@@ -1078,6 +1078,11 @@ static void op_penqueue(struct ring *r, struct prt_mbuf **pkts, uint16_t n, uint
 		if (n == 1 && !vr->mrg_rxbuf && big)
 			fuzz_check(ps.n > 0 &&
 				   VIRTIO_NET_HDR_LEN + offered > ref_proom(r, &ps.ch[0]));
+		/* With the whole ring available the first frame goes (sent, too big or
+		 * refused): one that waited could never be sent. */
+		if (n > 0 && ps.n > 0 && ps.ch[ps.n].head == old.last_avail &&
+		    ps.ch[ps.n].wrap != old.avail_wrap && !vr->broken)
+			fuzz_check(done > 0);
 	}
 	check_pcall(r, &old, strict);
 	prt_pktmbuf_free_bulk(pkts + done, (unsigned int)(n - done));
@@ -1292,6 +1297,10 @@ static void op_enqueue(struct guest *g, struct fuzz_input *in)
 		/* One frame, one buffer: too big only when it does not fit the chain. */
 		if (n == 1 && !vr->mrg_rxbuf && c1.too_big != c0.too_big)
 			fuzz_check(VIRTIO_NET_HDR_LEN + offered > ref_room(r, snap.head[0]));
+		/* With every buffer of the ring offered the first frame goes (sent, too big
+		 * or refused): one that waited could never be sent. */
+		if (n > 0 && snap.avail == r->size && !vr->broken)
+			fuzz_check(done > 0);
 	}
 	check_call(r, old_used, strict);
 	prt_pktmbuf_free_bulk(pkts + done, (unsigned int)(n - done));
