@@ -166,6 +166,38 @@ int vhost_vring_update(struct vhost_dev *d, struct vhost_vring *vr)
 	return 0;
 }
 
+void vhost_vring_set_base(struct vhost_vring *vr, uint32_t num)
+{
+	/* Packed: bits 0-14 the next avail descriptor, bit 15 its wrap counter
+	 * (vhost-user.rst); the device's used side resumes there. */
+	if (vr->packed)
+		vr->pos = (struct vhost_ring_pos){
+			.last_avail = num & 0x7fff,
+			.last_used = num & 0x7fff,
+			.avail_wrap = num >> 15,
+			.used_wrap = num >> 15,
+		};
+	else
+		vr->pos = (struct vhost_ring_pos){ .last_avail = (uint16_t)num,
+						   .last_used = (uint16_t)num };
+}
+
+int vhost_dev_set_features(struct vhost_dev *d, uint64_t features)
+{
+	int ret = 0;
+
+	d->features = features;
+	/* Each ring's type follows: stopped, re-mapped for it, handed back. */
+	for (unsigned int i = 0; ret == 0 && i < 2u * d->queues; i++) {
+		struct vhost_vring *vr = &d->vr[i];
+
+		vhost_vring_quiesce(vr);
+		vr->packed = features & (1ull << VIRTIO_F_RING_PACKED);
+		ret = vhost_vring_update(d, vr);
+	}
+	return ret;
+}
+
 static void link_update_from_rings(struct vhost_dev *d)
 {
 	link_set(d, prt_atomic_load(&d->vr[0].ready, memory_order_relaxed) &&
@@ -361,14 +393,7 @@ static int handle(struct vhost_dev *d, const struct vhost_user_msg *m, int *fds,
 			*why = "SET_FEATURES acks features not offered";
 			return -EPROTO;
 		}
-		d->features = m->payload.u64;
-		/* Each ring's type follows: stopped, re-mapped for it, handed back. */
-		for (unsigned int i = 0; ret == 0 && i < 2u * d->queues; i++) {
-			vr = &d->vr[i];
-			vhost_vring_quiesce(vr);
-			vr->packed = d->features & (1ull << VIRTIO_F_RING_PACKED);
-			ret = vhost_vring_update(d, vr);
-		}
+		ret = vhost_dev_set_features(d, m->payload.u64);
 		if (ret < 0)
 			*why = "a ring does not fit the features acked";
 		break;
@@ -425,20 +450,7 @@ static int handle(struct vhost_dev *d, const struct vhost_user_msg *m, int *fds,
 			vr->have_addr = true;
 			break;
 		case VHOST_USER_SET_VRING_BASE:
-			/* Packed: bits 0-14 the next avail descriptor, bit 15 its wrap
-			 * counter (vhost-user.rst); the device's used side resumes there. */
-			if (vr->packed)
-				vr->pos = (struct vhost_ring_pos){
-					.last_avail = m->payload.state.num & 0x7fff,
-					.last_used = m->payload.state.num & 0x7fff,
-					.avail_wrap = m->payload.state.num >> 15,
-					.used_wrap = m->payload.state.num >> 15,
-				};
-			else
-				vr->pos = (struct vhost_ring_pos){
-					.last_avail = (uint16_t)m->payload.state.num,
-					.last_used = (uint16_t)m->payload.state.num,
-				};
+			vhost_vring_set_base(vr, m->payload.state.num);
 			break;
 		case VHOST_USER_SET_VRING_ENABLE:
 			vr->enabled = m->payload.state.num;

@@ -167,6 +167,26 @@ void vhost_backend_stop(struct vhost_dev *d);
  */
 int vhost_vring_update(struct vhost_dev *d, struct vhost_vring *vr);
 
+/**
+ * Sets where @p vr resumes, as SET_VRING_BASE's @p num says (split: the
+ * next avail index; packed: bits 0-14 the next descriptor, bit 15 its wrap
+ * counter, vhost-user.rst), the used side there too. Control thread, @p vr
+ * quiesced; vhost_vring_update() checks a packed base against the size.
+ * Internal (the control path and fuzz_vhost_vring.c).
+ */
+void vhost_vring_set_base(struct vhost_vring *vr, uint32_t num);
+
+/**
+ * Takes @p features, which the front-end acked with SET_FEATURES (the
+ * caller checked them against what was offered): each ring of @p d is
+ * quiesced, takes the ring type they give (VIRTIO_F_RING_PACKED) and goes
+ * through vhost_vring_update(). Control thread, d->lock held. Internal (the
+ * control path and fuzz_vhost_vring.c).
+ * @return 0; vhost_vring_update()'s -EFAULT or -ERANGE for a ring that does
+ *         not fit them (the rings after it are left quiesced).
+ */
+int vhost_dev_set_features(struct vhost_dev *d, uint64_t features);
+
 /* vhost_vring.c: the data path. */
 
 /** Rx burst (frames the front-end sent, from its tx virtqueue) for queue @p vr. */

@@ -212,16 +212,7 @@ static void ring_base(struct ring *r, uint16_t base)
 
 	fuzz_check(msg_parse(VHOST_USER_SET_VRING_BASE, &st, sizeof(st), &m) == 0);
 	vhost_vring_quiesce(vr);
-	if (vr->packed)
-		vr->pos = (struct vhost_ring_pos){
-			.last_avail = m.payload.state.num & 0x7fff,
-			.last_used = m.payload.state.num & 0x7fff,
-			.avail_wrap = m.payload.state.num >> 15,
-			.used_wrap = m.payload.state.num >> 15,
-		};
-	else
-		vr->pos = (struct vhost_ring_pos){ .last_avail = (uint16_t)m.payload.state.num,
-						   .last_used = (uint16_t)m.payload.state.num };
+	vhost_vring_set_base(vr, m.payload.state.num);
 	ret = vhost_vring_update(&dev, vr);
 	r->ready = ret == 0 && vr->ready;
 	/* -ERANGE exactly for a packed base beyond the size (else -EFAULT or 0). */
@@ -1334,18 +1325,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* vring_reset(): 2.8.1, a packed ring's wrap counters start at 1. */
 		dev.vr[i].pos = (struct vhost_ring_pos){ .avail_wrap = true, .used_wrap = true };
 	}
-	/* SET_FEATURES through the parser, applied as vhost_backend.c does: each ring's type
-	 * follows the features (the rings have no size yet, so nothing to re-map). */
+	/* SET_FEATURES through the parser, applied by the control path's own call: each ring's
+	 * type follows the features (the rings have no size yet, so nothing to re-map). */
 	features = (1ull << VIRTIO_F_VERSION_1) | (f & 1 ? 1ull << VIRTIO_NET_F_MRG_RXBUF : 0) |
 		   (f & 2 ? 1ull << VIRTIO_F_RING_EVENT_IDX : 0) |
 		   (f & 16 ? 1ull << VIRTIO_F_RING_PACKED : 0);
 	fuzz_check(msg_parse(VHOST_USER_SET_FEATURES, &features, sizeof(features), &m) == 0);
 	fuzz_check((m.payload.u64 & ~VHOST_FEATURES) == 0);
-	dev.features = m.payload.u64;
-	for (unsigned int i = 0; i < 2u * dev.queues; i++) {
-		dev.vr[i].packed = dev.features & (1ull << VIRTIO_F_RING_PACKED);
-		fuzz_check(vhost_vring_update(&dev, &dev.vr[i]) == 0 && !dev.vr[i].ready);
-	}
+	fuzz_check(vhost_dev_set_features(&dev, m.payload.u64) == 0);
+	for (unsigned int i = 0; i < 2u * dev.queues; i++)
+		fuzz_check(!dev.vr[i].ready &&
+			   dev.vr[i].packed == !!(dev.features & (1ull << VIRTIO_F_RING_PACKED)));
 	for (unsigned int i = 0; i < 2; i++) {
 		while (eventfd_read(callfd[i], &v) == 0)
 			;
