@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -109,16 +110,24 @@ static int cdev_path(const char *bdf, char *path, size_t len)
 }
 
 /*
- * VFIO_DEVICE_BIND_IOMMUFD as Linux 6.17 extended it: flag
- * VFIO_DEVICE_BIND_FLAG_TOKEN (bit 0) and the SR-IOV VF token after the
- * fields of struct vfio_device_bind_iommufd, the cdev's form of the group
- * path's "vf_token=" (kept here so that older headers build it).
+ * VFIO_DEVICE_BIND_IOMMUFD's argument as Linux 6.17 extended it: flag
+ * VFIO_DEVICE_BIND_FLAG_TOKEN (bit 0) and the SR-IOV VF token's address
+ * after out_devid, the cdev's form of the group path's "vf_token=". Spelled
+ * out here, not taken from linux/vfio.h, so that the layout is the same
+ * with older headers (which lack the field) and newer ones.
  */
 struct bind_iommufd_token {
-	struct vfio_device_bind_iommufd bind;
+	__u32 argsz;
+	__u32 flags;
+	__s32 iommufd;
+	__u32 out_devid;
 	__aligned_u64 token_uuid_ptr;
 };
 #define BIND_FLAG_TOKEN (1u << 0)
+#define BIND_SIZE_NO_TOKEN offsetof(struct bind_iommufd_token, token_uuid_ptr)
+_Static_assert(offsetof(struct bind_iommufd_token, out_devid) ==
+		       offsetof(struct vfio_device_bind_iommufd, out_devid),
+	       "VFIO_DEVICE_BIND_IOMMUFD's layout");
 
 /*
  * Binds device @p fd to the iommufd; with --vfio-vf-token, with the token
@@ -131,7 +140,9 @@ static int bind_iommufd(struct vfio_backend *be, int fd)
 {
 	const unsigned char *token = vfio_vf_token();
 	struct bind_iommufd_token b = {
-		.bind = { .argsz = sizeof(b), .flags = BIND_FLAG_TOKEN, .iommufd = be->fd },
+		.argsz = sizeof(b),
+		.flags = BIND_FLAG_TOKEN,
+		.iommufd = be->fd,
 		.token_uuid_ptr = (uintptr_t)token,
 	};
 
@@ -141,9 +152,9 @@ static int bind_iommufd(struct vfio_backend *be, int fd)
 		if (errno != EINVAL)
 			return -errno;
 	}
-	b.bind.argsz = sizeof(b.bind);
-	b.bind.flags = 0;
-	return ioctl(fd, VFIO_DEVICE_BIND_IOMMUFD, &b.bind) == 0 ? 0 : -errno;
+	b.argsz = BIND_SIZE_NO_TOKEN;
+	b.flags = 0;
+	return ioctl(fd, VFIO_DEVICE_BIND_IOMMUFD, &b) == 0 ? 0 : -errno;
 }
 
 static int iommufd_attach(struct vfio_backend *be, const char *bdf, int *fd)
