@@ -150,10 +150,8 @@ static unsigned int count_lines_ending(const char *text, const char *what)
 
 static void test_unplug_in_cleanup(void **state)
 {
-	char *argv[] = {
-		"vfio_unplug", "-l", "0", "-m", "16", mode_arg, "--log-level=eal.vfio:info",
-		"-a",	       bdf,  NULL
-	};
+	char log_arg[] = "--log-level=eal.vfio:info"; /* its "closed" line, counted */
+	char *argv[] = { "vfio_unplug", "-l", "0", "-m", "16", mode_arg, log_arg, "-a", bdf, NULL };
 	char closed[64], *log_buf = NULL;
 	size_t log_len = 0;
 	FILE *log_f;
