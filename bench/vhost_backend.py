@@ -25,9 +25,9 @@ same program in both runs:
            counted, txonly bursts the ring refused are): what serving this
            back-end costs the front-end (the cache lines the back-end writes
            and the front-end then reads come in here);
-  be cyc/pkt  the back-end's own, where it reports it: dpdk-testpmd does
-           (--record-core-cycles), testpmd-lite has no such counter, so
-           prt's is n/a and no ratio is made of it;
+  be cyc/pkt  the back-end's own forwarding TSC cycles per packet, counted
+           the same way by both (--record-core-cycles: dpdk-testpmd's, and
+           testpmd-lite's since 2026-12-08);
   fe/be tx dropped  the share of the frames the sending side generated
            that the ring did not take (rxonly: the back-end finding the
            front-end's rx ring full, so the front-end limits the run;
@@ -83,13 +83,14 @@ def backend(side, testpmd, sock, log, mode, cpu_main, cpu_fwd):
     """The back-end under test, listening on @sock: its main lcore on
     @cpu_main, its forwarding lcore on @cpu_fwd."""
     vdev = f"net_vhost0,iface={sock},queues=1"
-    opts = COMMON + MODES[mode][1] + ["--stats-period=1", "--total-num-mbufs=16384"]
+    opts = COMMON + MODES[mode][1] + ["--stats-period=1", "--total-num-mbufs=16384",
+                                      "--record-core-cycles"]
     if side == "prt":
         cmd = [testpmd, "--lcores", f"0@{cpu_main},1@{cpu_fwd}", "--no-pci", "--in-memory",
                "-m", "256", "--vdev", vdev, "--"] + opts
     else:
         cmd = [DPDK_TESTPMD, "--lcores", f"0@{cpu_main},1@{cpu_fwd}"] + dpdk_eal("vbb") + \
-            ["--vdev", vdev, "--"] + opts + ["--record-core-cycles"]
+            ["--vdev", vdev, "--"] + opts
     p = start(cmd, log)
     wait_paths(p, [sock], log, f"{side}'s vhost back-end")
     return p

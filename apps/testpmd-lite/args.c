@@ -55,6 +55,7 @@ static void usage(const char *prog)
 	       "  --total-num-mbufs=N     mbufs in the pool (computed)\n"
 	       "  --rx-intr               idle lcores sleep on rx interrupts\n"
 	       "  --tx-first              send a burst on every stream first (loops of ports)\n"
+	       "  --record-core-cycles    count the forwarding lcores' busy cycles per packet\n"
 	       "  --no-lsc-interrupt      no link-state change events (on where a port has them)\n"
 	       "  --no-rmv-interrupt      no device removal events (on where a port has them)\n"
 	       "  --run-time=S            stop after S seconds; 0: start every port and stop\n"
@@ -159,6 +160,7 @@ enum {
 	OPT_TOTAL_NUM_MBUFS,
 	OPT_RX_INTR,
 	OPT_TX_FIRST,
+	OPT_RECORD_CORE_CYCLES,
 	OPT_NO_LSC_INTR,
 	OPT_NO_RMV_INTR,
 	OPT_RUN_TIME,
@@ -183,6 +185,7 @@ static const struct option long_opts[] = {
 	{ "total-num-mbufs", required_argument, NULL, OPT_TOTAL_NUM_MBUFS },
 	{ "rx-intr", no_argument, NULL, OPT_RX_INTR },
 	{ "tx-first", no_argument, NULL, OPT_TX_FIRST },
+	{ "record-core-cycles", no_argument, NULL, OPT_RECORD_CORE_CYCLES },
 	{ "no-lsc-interrupt", no_argument, NULL, OPT_NO_LSC_INTR },
 	{ "no-rmv-interrupt", no_argument, NULL, OPT_NO_RMV_INTR },
 	{ "run-time", required_argument, NULL, OPT_RUN_TIME },
@@ -274,6 +277,9 @@ static int apply(struct tp_config *cfg, int opt, const char *name, const char *v
 		return 0;
 	case OPT_TX_FIRST:
 		cfg->tx_first = true;
+		return 0;
+	case OPT_RECORD_CORE_CYCLES:
+		cfg->record_core_cycles = true;
 		return 0;
 	case OPT_NO_LSC_INTR:
 		cfg->lsc_intr = false;

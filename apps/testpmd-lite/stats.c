@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "prt_atomic.h"
+#include "prt_cycles.h"
 #include "rate.h"
 #include "testpmd.h"
 
@@ -114,6 +115,29 @@ static uint64_t forwarded_packets(uint64_t *dropped)
 	return n;
 }
 
+/*
+ * --record-core-cycles: the forwarding lcores' busy cycles per packet, as
+ * dpdk-testpmd counts and words it (packets received, or sent by a mode that
+ * only sends), so that what reads one reads the other.
+ */
+static void cycles_print(void)
+{
+	bool rx = tp_cfg.engine->receives;
+	uint64_t busy = 0, packets = 0;
+
+	for (unsigned int i = 0; i < nb_fwd_streams; i++) {
+		const struct fwd_stream *fs = &fwd_streams[i];
+
+		busy += prt_atomic_load(&fs->busy_cycles, memory_order_relaxed);
+		packets += prt_atomic_load(rx ? &fs->rx_packets : &fs->tx_packets,
+					   memory_order_relaxed);
+	}
+	printf("  CPU cycles/packet=%.2f (busy cycles=%" PRIu64 " / total %s packets=%" PRIu64
+	       ") at %" PRIu64 " MHz Clock\n",
+	       packets ? (double)busy / (double)packets : 0.0, busy, rx ? "RX" : "TX", packets,
+	       prt_get_tsc_hz() / 1000000);
+}
+
 static int json_write(const struct prt_eth_stats *st, uint64_t packets, uint64_t dropped,
 		      double seconds)
 {
@@ -211,5 +235,7 @@ int tp_stats_final(double seconds)
 		       " dropped (not taken by tx)\n",
 		       tp_cfg.engine->name, packets, seconds, rate, dropped);
 	}
+	if (tp_cfg.record_core_cycles)
+		cycles_print();
 	return tp_cfg.json_path ? json_write(st, packets, dropped, seconds) : 0;
 }

@@ -72,6 +72,7 @@ struct fwd_stream {
 	uint32_t flow; /* flowgen: the next flow */
 	uint8_t tx_hdrs[TP_TX_HDRS_LEN]; /* txonly/flowgen: every frame's headers, made once */
 	uint16_t idle_passes; /* consecutive passes without rx (rx-intr) */
+	uint64_t busy_cycles; /* --record-core-cycles: TSC cycles of the passes that did work */
 } __prt_cache_aligned;
 
 /** Everything the options chose. */
@@ -93,6 +94,7 @@ struct tp_config {
 	struct prt_ether_addr peer_addr[PRT_MAX_ETHPORTS];
 	bool rx_intr;
 	bool tx_first; /* send a burst on every stream before forwarding */
+	bool record_core_cycles; /* --record-core-cycles: busy TSC cycles per stream */
 	bool lsc_intr; /* link-state change events where a port has them (default) */
 	bool rmv_intr; /* device removal events where a port has them (default) */
 	bool interactive; /* -i: commands from stdin instead of one run */
