@@ -17,10 +17,10 @@
  *
  * What prt does that DPDK's ring does not: each side keeps, next to its
  * head and in one 64-bit word with it (@c head_seen), the last value it
- * read of the other side's tail. A side looks at the other side's cache
+ * read of the other side's tail. A side looks at the other side's tail
  * line only when that copy does not show enough slots, so in a steady
- * stream between two cores each side's line moves once per refill instead
- * of once per call. One load reads the head and the copy, one store (one
+ * stream between two cores it reads that line once per refill instead of
+ * once per call. One load reads the head and the copy, one store (one
  * thread on the side) or one compare-and-swap (several) writes both, so a
  * copy is always at least as new as the head it is stored with: the slots
  * it shows, for a consumer seen - head, for a producer capacity + seen -
@@ -88,7 +88,16 @@ enum prt_ring_sync_type {
 	PRT_RING_SYNC_ST = 1, /**< one thread at a time */
 };
 
-/** One side of a ring (producer or consumer), on a cache line of its own. */
+/**
+ * One side of a ring (producer or consumer). What only this side uses (the
+ * head with its copy of the other side's tail, the sync type) is on one
+ * cache line, the tail, which the other side reads, on another, an empty
+ * line between them. The other side's polling of the tail then never takes
+ * away the line that this side's claim writes (a plain store, or with
+ * several threads a compare-and-swap): of the lines a call writes, only
+ * the tail's and the slots' are read by the other side (doc/performance.md,
+ * "The two-core stream on AMD EPYC").
+ */
 struct prt_ring_headtail {
 	/**
 	 * Low 32 bits: the next slot to claim (the head). High 32 bits: the
@@ -96,10 +105,12 @@ struct prt_ring_headtail {
 	 * this side only; see prt_ring_head_of() and prt_ring_seen_of().
 	 */
 	_Atomic uint64_t head_seen;
-	/** Every slot below it is published to the other side. */
-	_Atomic uint32_t tail;
 	/** enum prt_ring_sync_type of the default enqueue/dequeue. */
 	uint32_t sync_type;
+	/* So that the adjacent-line prefetcher does not pair the two lines. */
+	char pad[PRT_CACHE_LINE_SIZE] __prt_cache_aligned;
+	/** Every slot below it is published to the other side. */
+	_Atomic uint32_t tail __prt_cache_aligned;
 } __prt_cache_aligned;
 
 /**
@@ -117,9 +128,10 @@ struct prt_ring {
 	uint32_t esize; /**< bytes per element, a multiple of 4 */
 
 	/*
-	 * An empty line around each side, so that the adjacent-line
-	 * prefetcher does not couple the two sides (the structure itself only
-	 * needs cache-line alignment).
+	 * An empty line around each side (and one between a side's head and
+	 * tail, in struct prt_ring_headtail), so that the adjacent-line
+	 * prefetcher does not couple two lines that different threads write
+	 * (the structure itself only needs cache-line alignment).
 	 */
 	char pad0[PRT_CACHE_LINE_SIZE] __prt_cache_aligned;
 	struct prt_ring_headtail prod; /**< producer side */
