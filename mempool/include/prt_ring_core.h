@@ -7,26 +7,28 @@
  *
  * How the ring works. Four free-running 32-bit counters, prod.head,
  * prod.tail, cons.head and cons.tail, index the slots modulo the ring size.
- * An enqueue claims [prod.head, prod.head + n) by moving prod.head (a plain
- * store with one producer, a compare-and-swap with several), writes the
- * slots, then publishes them by moving prod.tail; a dequeue does the same
- * with cons.head and cons.tail. A consumer reads only slots below prod.tail;
+ * An enqueue claims [prod.head, prod.head + n) by moving prod.head (a
+ * compare-and-swap with several producers; with one, which no other thread
+ * races, a plain store made just before the tail's), writes the slots, then
+ * publishes them by moving prod.tail; a dequeue does the same with
+ * cons.head and cons.tail. A consumer reads only slots below prod.tail;
  * a producer writes only slots below cons.tail + capacity. The counters
  * wrap at 2^32; differences are taken modulo 2^32, so they stay correct as
  * long as no thread stalls for 2^32 operations between two of its loads.
  *
  * What prt does that DPDK's ring does not: each side keeps, next to its
  * head and in one 64-bit word with it (@c head_seen), the last value it
- * read of the other side's tail. A side looks at the other side's cache
+ * read of the other side's tail. A side looks at the other side's tail
  * line only when that copy does not show enough slots, so in a steady
- * stream between two cores each side's line moves once per refill instead
- * of once per call. One load reads the head and the copy, one store (one
- * thread on the side) or one compare-and-swap (several) writes both, so a
- * copy is always at least as new as the head it is stored with: the slots
- * it shows, for a consumer seen - head, for a producer capacity + seen -
- * head, are always between 0 and the capacity, and they are really there
- * (a tail only moves forward). No extra store: in a ping-pong where every
- * call must read the real tail, the head store carries the copy.
+ * stream between two cores it reads that line once per refill instead of
+ * once per call. One load reads the head and the copy, one store (one
+ * thread on the side, made with the tail's) or one compare-and-swap
+ * (several, the claim) writes both, so a copy is always at least as new as
+ * the head it is stored with: the slots it shows, for a consumer seen -
+ * head, for a producer capacity + seen - head, are always between 0 and
+ * the capacity, and they are really there (a tail only moves forward). No
+ * extra store: in a ping-pong where every call must read the real tail,
+ * the head store carries the copy.
  *
  * Memory ordering (C11). Every cross-thread handover goes through a
  * release store of a tail and an acquire load of the same tail:
@@ -88,7 +90,16 @@ enum prt_ring_sync_type {
 	PRT_RING_SYNC_ST = 1, /**< one thread at a time */
 };
 
-/** One side of a ring (producer or consumer), on a cache line of its own. */
+/**
+ * One side of a ring (producer or consumer). What only this side uses (the
+ * head with its copy of the other side's tail, the sync type) is on one
+ * cache line, the tail, which the other side reads, on another, an empty
+ * line between them. The other side's polling of the tail then never takes
+ * away the line that this side's claim writes (a plain store, or with
+ * several threads a compare-and-swap): of the lines a call writes, only
+ * the tail's and the slots' are read by the other side (doc/performance.md,
+ * "The two-core stream on AMD EPYC").
+ */
 struct prt_ring_headtail {
 	/**
 	 * Low 32 bits: the next slot to claim (the head). High 32 bits: the
@@ -96,10 +107,12 @@ struct prt_ring_headtail {
 	 * this side only; see prt_ring_head_of() and prt_ring_seen_of().
 	 */
 	_Atomic uint64_t head_seen;
-	/** Every slot below it is published to the other side. */
-	_Atomic uint32_t tail;
 	/** enum prt_ring_sync_type of the default enqueue/dequeue. */
 	uint32_t sync_type;
+	/* So that the adjacent-line prefetcher does not pair the two lines. */
+	char pad[PRT_CACHE_LINE_SIZE] __prt_cache_aligned;
+	/** Every slot below it is published to the other side. */
+	_Atomic uint32_t tail __prt_cache_aligned;
 } __prt_cache_aligned;
 
 /**
@@ -117,9 +130,10 @@ struct prt_ring {
 	uint32_t esize; /**< bytes per element, a multiple of 4 */
 
 	/*
-	 * An empty line around each side, so that the adjacent-line
-	 * prefetcher does not couple the two sides (the structure itself only
-	 * needs cache-line alignment).
+	 * An empty line around each side (and one between a side's head and
+	 * tail, in struct prt_ring_headtail), so that the adjacent-line
+	 * prefetcher does not couple two lines that different threads write
+	 * (the structure itself only needs cache-line alignment).
 	 */
 	char pad0[PRT_CACHE_LINE_SIZE] __prt_cache_aligned;
 	struct prt_ring_headtail prod; /**< producer side */
@@ -167,18 +181,22 @@ static __prt_always_inline uint32_t prt_ring_avail(uint32_t capacity, int is_pro
 /**
  * @internal Claims up to @p n slots for side @p ht of ring @p r (@p is_prod:
  * the producer side, free slots; otherwise the consumer side, filled
- * slots). @p st: one thread uses this side (PRT_RING_SYNC_ST), so a plain
- * store moves the head.
+ * slots). @p st: one thread uses this side (PRT_RING_SYNC_ST): nothing is
+ * stored here, prt_ring_update_tail() moves the head with a plain store
+ * (with several, a compare-and-swap here moves it).
  *
  * @param old_head   set to the first claimed index
  * @param avail      set to the slots that were available (before the claim)
+ * @param word_out   set to the @c head_seen word of the new head and the
+ *                   copy, for prt_ring_update_tail() to store (with @p st)
  * @return the number claimed: @p n, or fewer (down to 0) with
  *         PRT_RING_QUEUE_VARIABLE; 0 or @p n with PRT_RING_QUEUE_FIXED.
  */
 static __prt_always_inline uint32_t prt_ring_move_head(struct prt_ring *r, int is_prod, int st,
 						       uint32_t n,
 						       enum prt_ring_queue_behavior behavior,
-						       uint32_t *old_head, uint32_t *avail)
+						       uint32_t *old_head, uint32_t *avail,
+						       uint64_t *word_out)
 {
 	struct prt_ring_headtail *ht = is_prod ? &r->prod : &r->cons;
 	struct prt_ring_headtail *other = is_prod ? &r->cons : &r->prod;
@@ -223,12 +241,13 @@ static __prt_always_inline uint32_t prt_ring_move_head(struct prt_ring *r, int i
 				take = free_or_filled;
 			}
 		}
-		if (st) {
-			/* Relaxed: only this thread reads its side's word. */
-			atomic_store_explicit(&ht->head_seen, prt_ring_head_seen(head + take, seen),
-					      memory_order_relaxed);
+		/*
+		 * One thread: no other thread reads the word until this one has
+		 * stored it (prt_ring_update_tail()), so the claim need not be
+		 * made visible first.
+		 */
+		if (st)
 			break;
-		}
 		/*
 		 * The CAS hands out the index range (the slot data is ordered by
 		 * the tails) and stores the copy with the head. Release on
@@ -245,6 +264,7 @@ static __prt_always_inline uint32_t prt_ring_move_head(struct prt_ring *r, int i
 	}
 	*old_head = head;
 	*avail = free_or_filled;
+	*word_out = prt_ring_head_seen(head + take, seen);
 	return take;
 }
 
@@ -257,13 +277,23 @@ __attribute__((cold)) void prt_ring_wait_tail(struct prt_ring_headtail *ht, uint
 
 /**
  * @internal Publishes the slots [@p old_head, @p old_head + @p n) of side
- * @p ht, claimed by prt_ring_move_head(). With several threads on a side,
- * tails move in claim order: wait until the threads that claimed before us
- * have published.
+ * @p ht, claimed by prt_ring_move_head(). With one thread on the side
+ * (@p st), first stores @p word, the new head and copy that
+ * prt_ring_move_head() gave: the two stores of a call then come together,
+ * after the slots' copy (doc/performance.md, "The two-core stream on AMD
+ * EPYC"). With several threads, tails move in claim order: wait until the
+ * threads that claimed before us have published.
  */
 static __prt_always_inline void prt_ring_update_tail(struct prt_ring_headtail *ht,
-						     uint32_t old_head, uint32_t n, int st)
+						     uint32_t old_head, uint32_t n, uint64_t word,
+						     int st)
 {
+	/*
+	 * Relaxed: only this thread reads its side's word (another thread
+	 * that takes the side over does so with its own synchronisation).
+	 */
+	if (st)
+		atomic_store_explicit(&ht->head_seen, word, memory_order_relaxed);
 	/*
 	 * Acquire: pairs with the release store of the thread that claimed
 	 * just before us, so that its slot accesses happen before our release

@@ -143,11 +143,12 @@ prt_ring_do_enqueue_elem(struct prt_ring *r, const void *obj_table, unsigned int
 			 unsigned int *free_space)
 {
 	uint32_t head = 0, avail;
+	uint64_t word = 0;
 
-	n = prt_ring_move_head(r, 1, st, n, behavior, &head, &avail);
+	n = prt_ring_move_head(r, 1, st, n, behavior, &head, &avail, &word);
 	if (likely(n != 0)) {
 		prt_ring_write_elems(r, head, obj_table, esize, n, st);
-		prt_ring_update_tail(&r->prod, head, n, st);
+		prt_ring_update_tail(&r->prod, head, n, word, st);
 	}
 	if (free_space != NULL)
 		*free_space = avail - n;
@@ -164,11 +165,12 @@ prt_ring_do_dequeue_elem(struct prt_ring *r, void *obj_table, unsigned int esize
 			 enum prt_ring_queue_behavior behavior, int st, unsigned int *available)
 {
 	uint32_t head = 0, avail;
+	uint64_t word = 0;
 
-	n = prt_ring_move_head(r, 0, st, n, behavior, &head, &avail);
+	n = prt_ring_move_head(r, 0, st, n, behavior, &head, &avail, &word);
 	if (likely(n != 0)) {
 		prt_ring_read_elems(r, head, obj_table, esize, n, st);
-		prt_ring_update_tail(&r->cons, head, n, st);
+		prt_ring_update_tail(&r->cons, head, n, word, st);
 	}
 	if (available != NULL)
 		*available = avail - n;

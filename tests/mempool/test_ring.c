@@ -44,6 +44,10 @@ static void test_sizes(void **state)
 	/* The two sides never share a cache line pair. */
 	assert_true(offsetof(struct prt_ring, cons) - offsetof(struct prt_ring, prod) >=
 		    2 * PRT_CACHE_LINE_SIZE);
+	/* Nor a side's head (which only it reads) and its tail (which the other side polls). */
+	assert_true(offsetof(struct prt_ring_headtail, tail) -
+			    offsetof(struct prt_ring_headtail, head_seen) >=
+		    2 * PRT_CACHE_LINE_SIZE);
 }
 
 /* A ring in the caller's memory, as the ring pmd and tests build them. */
