@@ -110,6 +110,7 @@ static int vhost_stats_reset(struct prt_eth_dev *dev)
 		prt_atomic_store(&d->vr[i].nombuf, 0, memory_order_relaxed);
 		prt_atomic_store(&d->vr[i].bad_desc, 0, memory_order_relaxed);
 		prt_atomic_store(&d->vr[i].too_big, 0, memory_order_relaxed);
+		prt_atomic_store(&d->vr[i].stopped, 0, memory_order_relaxed);
 	}
 	return 0;
 }
@@ -118,6 +119,7 @@ static int vhost_stats_reset(struct prt_eth_dev *dev)
 static const char *const vhost_xstat_names[] = {
 	"vhost_bad_desc", /* chains refused (address, length, count, direction), both ways */
 	"vhost_tx_too_big", /* frames larger than the front-end's rx buffers take */
+	"vhost_ring_stopped", /* rings the front-end broke (an index or id out of range, a loop) */
 	"vhost_malformed", /* messages that closed the connection */
 	"vhost_connects",
 };
@@ -142,10 +144,11 @@ static int vhost_xstats_get(struct prt_eth_dev *dev, struct prt_eth_xstat *xs, u
 	for (unsigned int i = 0; i < VHOST_MAX_VRINGS; i++) {
 		xs[0].value += prt_eth_counter_read(&d->vr[i].bad_desc);
 		xs[1].value += prt_eth_counter_read(&d->vr[i].too_big);
+		xs[2].value += prt_eth_counter_read(&d->vr[i].stopped);
 	}
 	pthread_mutex_lock(&d->lock);
-	xs[2].value = d->malformed;
-	xs[3].value = d->connects;
+	xs[3].value = d->malformed;
+	xs[4].value = d->connects;
 	pthread_mutex_unlock(&d->lock);
 	return PRT_DIM(vhost_xstat_names);
 }

@@ -93,6 +93,7 @@ struct vhost_vring {
 	struct prt_eth_sw_stats stats;
 	uint64_t bad_desc; /* chains refused: address, length, count, flags */
 	uint64_t too_big; /* tx frames larger than the front-end's buffers take */
+	uint64_t stopped; /* times the ring broke (set broken), each logged */
 	uint64_t nombuf;
 	struct prt_mempool *mp; /* rx: where frames go (set at queue setup) */
 	uint16_t port_id;

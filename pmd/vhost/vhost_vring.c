@@ -53,6 +53,13 @@ static inline bool vring_enter(struct vhost_vring *vr)
 	return false;
 }
 
+/* What the front-end wrote breaks the ring (logged by the caller): stopped, and counted. */
+static void vring_break(struct vhost_vring *vr)
+{
+	vr->broken = true;
+	prt_eth_counter_add(&vr->stopped, 1);
+}
+
 static inline void vring_leave(struct vhost_vring *vr)
 {
 	/* Release: our ring accesses happen before the control thread, which
@@ -106,7 +113,7 @@ static inline int avail_count(struct vhost_vring *vr)
 		VHOST_LOG(ERR,
 			  "port %u: vring avail index %u ahead by %u of a ring of %u: ring stopped",
 			  vr->port_id, vr->pos.last_avail, n, vr->size);
-		vr->broken = true;
+		vring_break(vr);
 		return -1;
 	}
 	return n;
@@ -121,7 +128,7 @@ static inline int avail_head(struct vhost_vring *vr)
 	if (unlikely(head >= vr->size)) {
 		VHOST_LOG(ERR, "port %u: avail ring entry %u is descriptor %u of %u: ring stopped",
 			  vr->port_id, vr->pos.last_avail, head, vr->size);
-		vr->broken = true;
+		vring_break(vr);
 		return -1;
 	}
 	return head;
@@ -221,7 +228,7 @@ static inline bool packed_desc_avail(uint16_t flags, bool wrap)
  * for a chain longer than VHOST_MAX_CHAIN. @return the chain's number of
  * descriptors, its buffer id in *@id; -EAGAIN when the head is not
  * available; -EFAULT when the ring is broken: a buffer id out of range, or a
- * chain that runs round the whole ring (counted in bad_desc).
+ * chain that runs round the whole ring (vring_break()).
  */
 static __prt_always_inline int packed_walk(struct vhost_vring *vr, desc_fn fn, void *ctx,
 					   uint16_t *id, int *err)
@@ -249,7 +256,7 @@ static __prt_always_inline int packed_walk(struct vhost_vring *vr, desc_fn fn, v
 				ERR,
 				"port %u: packed vring descriptor %u carries buffer id %u of %u: ring stopped",
 				vr->port_id, pos, *id, vr->size);
-			vr->broken = true;
+			vring_break(vr);
 			return -EFAULT;
 		}
 		if (++pos == vr->size)
@@ -258,9 +265,7 @@ static __prt_always_inline int packed_walk(struct vhost_vring *vr, desc_fn fn, v
 	VHOST_LOG(ERR,
 		  "port %u: packed vring chain at %u runs round the whole ring of %u: ring stopped",
 		  vr->port_id, vr->pos.last_avail, vr->size);
-	prt_eth_counter_add(&vr->bad_desc, 1);
-	prt_eth_counter_add(&vr->stats.errors, 1);
-	vr->broken = true;
+	vring_break(vr);
 	return -EFAULT;
 }
 

@@ -588,7 +588,7 @@ static void op_base(struct guest *g, struct fuzz_input *in)
 
 /* The counters of a vring, before and after a burst. */
 struct counters {
-	uint64_t packets, bytes, errors, bad_desc, too_big, nombuf;
+	uint64_t packets, bytes, errors, bad_desc, too_big, nombuf, stopped;
 };
 
 /* Reads @vr's counters into @c. */
@@ -600,6 +600,14 @@ static void counters_read(const struct vhost_vring *vr, struct counters *c)
 	c->bad_desc = vr->bad_desc;
 	c->too_big = vr->too_big;
 	c->nombuf = vr->nombuf;
+	c->stopped = vr->stopped;
+}
+
+/* A burst that broke the ring counted it once (vhost_ring_stopped); no other did. */
+static void check_stopped(const struct vhost_vring *vr, const struct counters *c0,
+			  const struct counters *c1, bool was_broken)
+{
+	fuzz_check(c1->stopped - c0->stopped == (uint64_t)(vr->broken && !was_broken));
 }
 
 /* The avail entries from last_avail on, as the burst will find them. */
@@ -749,8 +757,7 @@ static struct {
 	struct pvirtq_desc desc[VIRTQ_MAX_SIZE]; /* a copy of the descriptor ring */
 	struct pchain ch[VIRTQ_MAX_SIZE + 1]; /* ch[n]: where the last one ends */
 	uint32_t n;
-	bool broken; /* the walk stopped at a chain that breaks the ring: */
-	bool round; /* one that runs round the whole ring (counted in bad_desc) */
+	bool broken; /* the walk stopped at a chain that breaks the ring (round it, or a bad id) */
 	bool lap; /* the chains found are more than a lap: a burst may read what it wrote */
 } ps;
 
@@ -826,7 +833,7 @@ static void packed_snapshot(const struct ring *r, uint32_t max_good, bool rx, bo
 
 	memcpy(ps.desc, (const void *)r->desc, r->desc_len);
 	ps.n = 0;
-	ps.broken = ps.round = ps.lap = false;
+	ps.broken = ps.lap = false;
 	while (ps.n < r->size && good < max_good && ref_avail(ps.desc[pos].flags, wrap)) {
 		struct pchain *c = &ps.ch[ps.n];
 		uint16_t p = pos;
@@ -837,7 +844,7 @@ static void packed_snapshot(const struct ring *r, uint32_t max_good, bool rx, bo
 			p = (uint16_t)((p + 1) & mask);
 		}
 		if (count > r->size) {
-			ps.broken = ps.round = true;
+			ps.broken = true;
 			break;
 		}
 		if (ps.desc[p].id >= r->size) {
@@ -979,6 +986,7 @@ static void op_pdequeue(struct guest *g, struct ring *r, uint8_t b, uint16_t wan
 		bytes += pkts[i]->pkt_len;
 	}
 	check_ppos(r, &old, was_broken);
+	check_stopped(vr, &c0, &c1, was_broken);
 	bad = c1.bad_desc - c0.bad_desc;
 	fuzz_check(c1.errors - c0.errors == bad);
 	fuzz_check(c1.nombuf - c0.nombuf <= 1 && c1.too_big == c0.too_big);
@@ -993,8 +1001,8 @@ static void op_pdequeue(struct guest *g, struct ring *r, uint8_t b, uint16_t wan
 			fuzz_check((uint32_t)took == ps.n && vr->broken == ps.broken);
 		else
 			fuzz_check((uint32_t)took < ps.n && !vr->broken);
-		/* Each chain taken is a frame or refused; one that runs round the ring counts too. */
-		fuzz_check(bad == (uint64_t)(took - got) + (vr->broken && ps.round));
+		/* Each chain taken is a frame or refused (a chain round the ring is a stop). */
+		fuzz_check(bad == (uint64_t)(took - got));
 		for (int k = 0; k < took; k++) {
 			fuzz_check(check_pused(r, (uint32_t)k)->len == 0);
 			if (ps.ch[k].ref < 0)
@@ -1021,7 +1029,7 @@ static void op_penqueue(struct ring *r, struct prt_mbuf **pkts, uint16_t n, uint
 	struct vhost_vring *vr = r->vr;
 	const struct vhost_ring_pos old = vr->pos;
 	bool was_broken = vr->broken, strict;
-	uint64_t used_bytes = 0, sent, bad, big, round;
+	uint64_t used_bytes = 0, sent, bad, big;
 	struct counters c0, c1;
 	uint16_t done;
 	int took;
@@ -1036,13 +1044,9 @@ static void op_penqueue(struct ring *r, struct prt_mbuf **pkts, uint16_t n, uint
 	big = c1.too_big - c0.too_big;
 	fuzz_check(done <= n);
 	check_ppos(r, &old, was_broken);
-	/* Each frame taken is sent, too big or refused; a chain that runs round the whole ring is
-	 * counted in bad_desc too, with no frame (it breaks the ring). */
-	fuzz_check(sent + big <= done && bad + sent + big >= done &&
-		   c1.errors - c0.errors == big + bad);
-	round = bad - (done - sent - big);
-	fuzz_check(round == 0 || (round == 1 && vr->broken && !was_broken));
-	bad -= round;
+	check_stopped(vr, &c0, &c1, was_broken);
+	/* Each frame taken is sent, too big or refused (a chain round the ring is a stop). */
+	fuzz_check(sent + big + bad == done && c1.errors - c0.errors == big + bad);
 	fuzz_check(c1.nombuf == c0.nombuf && c1.bytes - c0.bytes <= offered);
 	if (was_broken)
 		fuzz_check(done == 0);
@@ -1056,7 +1060,6 @@ static void op_penqueue(struct ring *r, struct prt_mbuf **pkts, uint16_t n, uint
 		 * taken back). */
 		if (vr->broken)
 			fuzz_check(ps.broken);
-		fuzz_check(round == (vr->broken && ps.round));
 		for (int k = 0; k < took; k++) {
 			const struct pvirtq_desc *d = check_pused(r, (uint32_t)k);
 
@@ -1133,6 +1136,7 @@ static void op_dequeue(struct guest *g, struct fuzz_input *in)
 	}
 	/* A dequeue writes only the used ring: its entries stay as written. */
 	check_common(r, old_avail, old_used, true);
+	check_stopped(vr, &c0, &c1, snap.broken);
 	/* Each chain taken is a frame or refused and counted; a dry pool stops the burst. */
 	fuzz_check(c1.bad_desc - c0.bad_desc == (uint64_t)(took - got));
 	fuzz_check(c1.errors - c0.errors == c1.bad_desc - c0.bad_desc);
@@ -1265,6 +1269,7 @@ static void op_enqueue(struct guest *g, struct fuzz_input *in)
 	fuzz_check(done <= n);
 	/* Frames copied into buffers over the used ring may overwrite its entries. */
 	check_common(r, old_avail, old_used, strict);
+	check_stopped(vr, &c0, &c1, snap.broken);
 	/* Each frame taken is sent, too big or refused; the ones sent or refused took buffers. */
 	fuzz_check((c1.packets - c0.packets) + (c1.too_big - c0.too_big) +
 			   (c1.bad_desc - c0.bad_desc) ==

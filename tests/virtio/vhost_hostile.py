@@ -25,8 +25,9 @@ malicious guest would, one class of OVS-DPDK's vhost CVEs per case:
              (not offered) and a chain of 65 descriptors each come back used
              (len 0, the chain's buffer id, at its head's slot) and counted,
              the good frames after them delivered; a chain round the whole
-             ring is counted and stops the ring, and so does a buffer id
-             beyond the ring size, nothing after it used; GET_VRING_BASE
+             ring stops the ring, and so does a buffer id beyond the ring
+             size, nothing after it used (vhost_ring_stopped counts these two
+             and the runaway index); GET_VRING_BASE
              returns the avail index with the wrap counter in bit 15, and a
              front-end that resumes from it (SET_VRING_BASE) across the
              ring's end has its frames taken, the used wrap counter flipped;
@@ -181,6 +182,11 @@ def main():
         m = re.search(r"vhost_bad_desc\s+(\d+)", text)
         if not m or int(m.group(1)) != bad:
             problems.append(f"expected vhost_bad_desc {bad} at exit: " +
+                            (m.group(0) if m else "none"))
+        # The runaway avail index, the chain round the ring, the bad buffer id.
+        m = re.search(r"vhost_ring_stopped\s+(\d+)", text)
+        if not m or int(m.group(1)) != 3:
+            problems.append("expected vhost_ring_stopped 3 at exit: " +
                             (m.group(0) if m else "none"))
         m = re.search(r"RX-packets:\s+(\d+)", text)
         if not m or int(m.group(1)) != good:
@@ -345,7 +351,7 @@ def packed_loop(sock, memfd, kick):
     problems = [f"slot {i} was used" for i in range(8) if used_at(mem, i)[2] & F_USED]
     c.s.close()
     mem.close()
-    return problems, 0, 1
+    return problems, 0, 0  # no chain refused: the ring stopped (vhost_ring_stopped)
 
 
 def packed_bad_id(sock, memfd, kick):
