@@ -23,8 +23,13 @@ Checks, each reported as "check NAME: ok|FAIL ...":
                  sriov_numvfs): the device-request interrupt stops the port
                  (link-down, then removal event), testpmd-lite exits 0 and
                  the VFs are gone
+  devbind-vfs    prt-devbind --vfs PF 2 on the PF (igb): two VFs made and
+                 each bound to vfio-pci, in an IOMMU group; --vfs PF 0 takes
+                 them away; a PF on vfio-pci without enable_sriov is refused
+                 with the parameter named
   vf-token       the PF moved to vfio-pci (enable_sriov=1) with one VF, also
-                 on vfio-pci: tests/vm/vfio_refusals.c's vf-token case (the
+                 on vfio-pci by prt-devbind --vfs PF 1, which names
+                 --vfio-vf-token: tests/vm/vfio_refusals.c's vf-token case (the
                  PF's user sets the token, the VF opens with it, without it
                  or with another it is refused with a message that names
                  --vfio-vf-token; so is the PF while its VF is in use)
@@ -127,22 +132,54 @@ def unplug_check(a, eal, nic, pf):
           f"sriov_numvfs write {wrote}, {left} VFs left")
 
 
-def vf_token_check(a, vf, pf):
-    """The PF on vfio-pci with one VF, then vfio_refusals' vf-token case."""
+DEVBIND = Path(__file__).resolve().parents[2] / "tools" / "prt-devbind"
+
+
+def devbind(*args):
+    """prt-devbind's exit status and output (stdout and stderr)."""
+    r = subprocess.run([str(DEVBIND), *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True, timeout=60)
+    print(r.stdout, end="", flush=True)
+    return r.returncode, r.stdout
+
+
+def driver(bdf):
+    d = Path(f"/sys/bus/pci/devices/{bdf}/driver")
+    return d.resolve().name if d.exists() else None
+
+
+def devbind_vfs_check(pf):
+    """prt-devbind --vfs on the PF on igb: VFs made and given to vfio-pci, then taken away."""
     dev = Path(f"/sys/bus/pci/devices/{pf}")
-    devbind = Path(__file__).resolve().parents[2] / "tools" / "prt-devbind"
+    status, out = devbind("--vfs", pf, "2")
+    vfs = [os.path.basename(os.readlink(dev / f"virtfn{i}")) for i in range(2)
+           if (dev / f"virtfn{i}").exists()]
+    bound = [v for v in vfs if driver(v) == "vfio-pci" and f"{v}: bound to vfio-pci, IOMMU group"
+             in out]
+    made = status == 0 and len(bound) == 2
+    status0, _ = devbind("--vfs", pf, "0")
+    gone = status0 == 0 and (dev / "sriov_numvfs").read_text().strip() == "0"
+    check("devbind-vfs", made and gone and driver(pf) == "igb",
+          f"--vfs {pf} 2: exit {status}, VFs {vfs}, on vfio-pci {bound}; --vfs {pf} 0: exit "
+          f"{status0}, {'none left' if gone else 'VFs left'}; PF on {driver(pf)}")
+
+
+def vf_token_check(a, vf, pf):
+    """The PF on vfio-pci with one VF (prt-devbind --vfs), then vfio_refusals' vf-token case."""
     try:
-        subprocess.run([str(devbind), "--force", "--bind", "vfio-pci", pf], check=True,
-                       timeout=30)
-        Path("/sys/module/vfio_pci/parameters/enable_sriov").write_text("1")
-        (dev / "sriov_numvfs").write_text("1")
-        # vfio-pci gives the VFs of a PF it holds its driver_override, and
-        # takes them itself if the PF's sriov_drivers_autoprobe is on
-        drv = Path(f"/sys/bus/pci/devices/{vf}/driver")
-        if not drv.exists():
-            Path("/sys/bus/pci/drivers/vfio-pci/bind").write_text(vf)
-        if drv.resolve().name != "vfio-pci":
-            raise OSError(f"{vf} is on {drv.resolve().name}, not vfio-pci")
+        if devbind("--force", "--bind", "vfio-pci", pf)[0] != 0:
+            raise OSError(f"prt-devbind could not bind {pf} to vfio-pci")
+        param = Path("/sys/module/vfio_pci/parameters/enable_sriov")
+        param.write_text("0")
+        status, out = devbind("--vfs", pf, "1")
+        if status == 0 or "enable_sriov" not in out:
+            raise OSError(f"--vfs on a vfio-pci PF without enable_sriov: exit {status}, "
+                          "the parameter not named")
+        param.write_text("1")
+        status, out = devbind("--vfs", pf, "1")
+        if status != 0 or driver(vf) != "vfio-pci" or "--vfio-vf-token" not in out:
+            raise OSError(f"--vfs {pf} 1: exit {status}, {vf} on {driver(vf)}, "
+                          "--vfio-vf-token not named")
     except (OSError, subprocess.SubprocessError) as e:
         check("vf-token", False, f"moving the PF {pf} to vfio-pci with a VF {vf}: {e}")
         return
@@ -178,6 +215,7 @@ def main():
     pair_check(a, eal, nics[1], nics[0], tx_extra=[f"--eth-peer=0,{macs[0]}"],
                name="pair-after-pf-reset")
     unplug_check(a, eal, nics[0], pf)  # the VFs are gone after it
+    devbind_vfs_check(pf)
     vf_token_check(a, nics[0], pf)  # last: the PF is on vfio-pci after it
     failed = intel_guest.failed
     print(f"igbvf_guest: {len(failed)} check(s) failed{': ' + ', '.join(failed) if failed else ''}")
