@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Round-trip latency over vhost-user: one 64-byte frame in flight, sent by a
- * front-end, looped back by a vhost backend (dpdk-testpmd --vdev net_vhost,
- * io forwarding, port topology loop: bench/latency.py starts it), received
- * by the same front-end. prt's net_virtio_user and DPDK's in the same
+ * front-end, looped back by a vhost back-end (dpdk-testpmd or testpmd-lite
+ * with two net_vhost ports, io forwarding, port topology loop:
+ * bench/latency_vhost.py starts it), received by the same front-end. prt's net_virtio_user and DPDK's in the same
  * process, each on its own backend port, in alternating blocks of round
  * trips so that a drifting load weighs on both alike.
  *
@@ -14,10 +14,18 @@
  * the backend's call eventfd.
  *
  *   bench_latency_vhost --prt-sock PATH --dpdk-sock PATH [--trips N] [--intr] [--no-huge]
+ *                       [--side prt|dpdk]
+ *
+ * --side runs the round trips of one front-end only (both still come up):
+ * for counting one side's system calls per round trip (strace -c, two runs
+ * of different --trips, the difference divided by theirs: doc/performance.md).
  *
  * Prints per side:
  *   case=vhost_latency_<poll|intr> side=<prt|dpdk> trips=N p50=NS p99=NS p999=NS max=NS
- * and then the p99 ratio dpdk/prt (above 1: prt answers faster).
+ *        sleeps=N
+ * (sleeps: round trips in which the front-end slept on its rx interrupt at
+ * least once; the others found the frame back before, in the poll after
+ * arming) and then the p99 ratio dpdk/prt (above 1: prt answers faster).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -49,6 +57,7 @@ struct side {
 	void *pool;
 	uint64_t *rtt; /* cycles, one per round trip */
 	uint64_t n;
+	uint64_t sleeps; /* round trips that slept on the interrupt */
 	uint64_t seq;
 	/* Sends one frame carrying @seq; 0 on success. */
 	int (*send)(struct side *s, uint64_t seq);
@@ -231,6 +240,8 @@ static int round_trips(struct side *s, uint64_t count, bool intr, uint64_t hz)
 		while (s->send(s, seq) < 0)
 			if (prt_get_tsc_cycles() - t0 > TIMEOUT_CYCLES(hz))
 				return -ETIMEDOUT;
+		bool slept = false;
+
 		for (;;) {
 			got = s->recv(s);
 			if (got == seq)
@@ -244,13 +255,16 @@ static int round_trips(struct side *s, uint64_t count, bool intr, uint64_t hz)
 			 * interrupt was armed), then sleep until it fires. */
 			s->arm(s);
 			got = s->recv(s);
-			if (got == UINT64_MAX)
+			if (got == UINT64_MAX) {
 				s->wait(s, 100);
+				slept = true;
+			}
 			s->disarm(s);
 			if (got == seq)
 				break;
 		}
 		s->rtt[s->n++] = prt_get_tsc_cycles() - t0;
+		s->sleeps += slept;
 	}
 	return 0;
 }
@@ -276,16 +290,19 @@ static double report(const struct side *s, const char *mode, uint64_t hz)
 
 	qsort(s->rtt, s->n, sizeof(*s->rtt), cmp_u64);
 	p99 = quantile_ns(s->rtt, s->n, 0.99, hz);
-	printf("case=vhost_latency_%s side=%s trips=%llu p50=%.0f p99=%.0f p999=%.0f max=%.0f\n",
+	printf("case=vhost_latency_%s side=%s trips=%llu p50=%.0f p99=%.0f p999=%.0f max=%.0f "
+	       "sleeps=%llu\n",
 	       mode, s->name, (unsigned long long)s->n, quantile_ns(s->rtt, s->n, 0.5, hz), p99,
-	       quantile_ns(s->rtt, s->n, 0.999, hz), quantile_ns(s->rtt, s->n, 1.0, hz));
+	       quantile_ns(s->rtt, s->n, 0.999, hz), quantile_ns(s->rtt, s->n, 1.0, hz),
+	       (unsigned long long)s->sleeps);
 	return p99;
 }
 
 static void usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s --prt-sock PATH --dpdk-sock PATH [--trips N] [--intr] [--no-huge]\n",
+		"usage: %s --prt-sock PATH --dpdk-sock PATH [--trips N] [--intr] [--no-huge]\n"
+		"       [--side prt|dpdk]\n",
 		prog);
 	exit(2);
 }
@@ -311,6 +328,7 @@ int main(int argc, char **argv)
 		  .disarm = dpdk_disarm },
 	};
 	double p99[2];
+	bool run[2] = { true, true }; /* --side: the round trips of one front-end only */
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--prt-sock") == 0 && i + 1 < argc)
@@ -323,6 +341,9 @@ int main(int argc, char **argv)
 			intr = true;
 		else if (strcmp(argv[i], "--no-huge") == 0)
 			no_huge = true;
+		else if (strcmp(argv[i], "--side") == 0 && i + 1 < argc &&
+			 (strcmp(argv[i + 1], "prt") == 0 || strcmp(argv[i + 1], "dpdk") == 0))
+			run[strcmp(argv[++i], "prt") == 0 ? 1 : 0] = false; /* the other side's */
 		else
 			usage(argv[0]);
 	}
@@ -376,8 +397,10 @@ int main(int argc, char **argv)
 		sides[k].rtt = calloc(trips, sizeof(uint64_t));
 		if (sides[k].rtt == NULL)
 			return 1;
-		round_trips(&sides[k], 1000, intr, hz); /* warm up: caches, rings */
+		if (run[k])
+			round_trips(&sides[k], 1000, intr, hz); /* warm up: caches, rings */
 		sides[k].n = 0;
+		sides[k].sleeps = 0;
 	}
 	for (uint64_t done = 0; done < trips; done += BLOCK) {
 		uint64_t n = trips - done < BLOCK ? trips - done : BLOCK;
@@ -386,7 +409,7 @@ int main(int argc, char **argv)
 		for (int k = 0; k < 2; k++) {
 			struct side *s = &sides[first ^ k];
 
-			if (round_trips(s, n, intr, hz) < 0) {
+			if (run[first ^ k] && round_trips(s, n, intr, hz) < 0) {
 				fprintf(stderr, "bench: %s: a frame did not come back in 2 s\n",
 					s->name);
 				return 1;
@@ -396,9 +419,11 @@ int main(int argc, char **argv)
 	bench_print_cpu(stdout);
 	printf("tsc_hz=%llu\n", (unsigned long long)hz);
 	for (int k = 0; k < 2; k++)
-		p99[k] = report(&sides[k], intr ? "intr" : "poll", hz);
-	printf("case=vhost_latency_%s_p99 prt=%.0f dpdk=%.0f ratio=%.2f\n", intr ? "intr" : "poll",
-	       p99[0], p99[1], p99[1] / p99[0]);
+		if (run[k])
+			p99[k] = report(&sides[k], intr ? "intr" : "poll", hz);
+	if (run[0] && run[1])
+		printf("case=vhost_latency_%s_p99 prt=%.0f dpdk=%.0f ratio=%.2f\n",
+		       intr ? "intr" : "poll", p99[0], p99[1], p99[1] / p99[0]);
 	rte_eth_dev_stop(sides[1].port);
 	rte_eal_cleanup();
 	prt_eth_dev_stop(sides[0].port);

@@ -1,69 +1,116 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
-"""Round-trip latency over vhost-user (bench/latency_vhost.c): one dpdk-testpmd
-vhost backend with two ports (net_vhost0 for prt's front-end, net_vhost1 for
-DPDK's), io forwarding with port topology loop, so that each frame goes back
-out of the port it came in; its forwarding lcore on the second CPU, the
-front-ends' on the first. Runs the poll case, then the rx-interrupt case,
-each with a fresh backend; prt and DPDK alternate in blocks inside one run.
+"""Round-trip latency over vhost-user (bench/latency_vhost.c) against each
+back-end: DPDK's (dpdk-testpmd --vdev net_vhost) and prt's (testpmd-lite
+--vdev net_vhost), the same way: two ports (net_vhost0 for prt's front-end,
+net_vhost1 for DPDK's), io forwarding with port topology loop, so that each
+frame goes back out of the port it came in; the back-end's forwarding lcore
+on the second CPU, the front-ends' on the first. Runs the poll case, then
+the rx-interrupt case, each with a fresh back-end per back-end, the
+back-ends' order swapped between the two cases; prt's and DPDK's
+front-ends alternate in blocks inside each run.
 
-usage: latency_vhost.py BENCH_LATENCY_VHOST [--trips N] [--intr-trips N] [--no-intr]
-       (root, hugepages, two CPUs, dpdk-testpmd)
+Prints the bench's lines with the back-end named (backend=prt|dpdk), the
+load average before and after each run, and per case the end-to-end
+figures: prt's front-end against prt's back-end beside DPDK's front-end
+against DPDK's back-end (two runs, one after the other, not one).
+
+usage: latency_vhost.py BENCH_LATENCY_VHOST [--testpmd-lite PATH] [--backend dpdk|prt|both]
+       [--trips N] [--intr-trips N] [--no-intr]
+       (root, hugepages, two CPUs, dpdk-testpmd; --testpmd-lite for prt's back-end)
 """
 import argparse
+import os
+import re
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from bench_common import DPDK_TESTPMD, cpus, dpdk_eal, preflight, start, stop, wait_paths
+from bench_common import COMMON, preflight, cpus, stop, tail, vhost_backend
+from bench_cpu import cpu_line, topology_line
+
+# Both back-ends alike; --stats-period keeps dpdk-testpmd from reading its
+# closed stdin as "press enter to exit" (testpmd-lite just prints then).
+BACKEND_OPTS = COMMON + ["--forward-mode=io", "--port-topology=loop", "--stats-period=100"]
+FIGURE = re.compile(r"^case=vhost_latency_(\w+) side=(\w+) trips=(\d+) p50=(\d+) p99=(\d+) "
+                    r"p999=(\d+) max=(\d+) sleeps=(\d+)$")
 
 
-def backend(d, cpu_main, cpu_fwd):
-    log = Path(d) / "backend.log"
-    socks = [str(Path(d) / "prt.sock"), str(Path(d) / "dpdk.sock")]
-    cmd = [DPDK_TESTPMD, "-l", f"{cpu_main},{cpu_fwd}", "--main-lcore", str(cpu_main)] + \
-        dpdk_eal("lat") + [
-            "--vdev", f"net_vhost0,iface={socks[0]},queues=1",
-            "--vdev", f"net_vhost1,iface={socks[1]},queues=1", "--",
-            "--forward-mode=io", "--port-topology=loop", "--nb-cores=1", "--rxd=256",
-            "--txd=256", "--burst=32", "--stats-period=100"]
-    p = start(cmd, log)
-    wait_paths(p, socks, log, "the vhost backend")
-    return p, socks
-
-
-def run(bench, trips, intr, cpu_main, cpu_fwd):
+def run(bench, testpmd, side, trips, intr, cpu_main, cpu_fwd):
+    """One run of the bench against a fresh back-end of @side: its figures,
+    {front-end: {p50, p99, p999, max, trips}}, or None (the output said why)."""
     with tempfile.TemporaryDirectory(prefix="prt-lat-") as d:
-        p, socks = backend(d, cpu_main, cpu_fwd)
+        log = Path(d) / "backend.log"
+        socks = [Path(d) / "prt.sock", Path(d) / "dpdk.sock"]
+        load = os.getloadavg()[0]
+        p = vhost_backend(side, testpmd, socks, log, BACKEND_OPTS, cpu_main, cpu_fwd, "lat")
         try:
-            cmd = ["taskset", "-c", str(cpu_main), bench, "--prt-sock", socks[0],
-                   "--dpdk-sock", socks[1], "--trips", str(trips)] + (["--intr"] if intr else [])
+            cmd = ["taskset", "-c", str(cpu_main), bench, "--prt-sock", str(socks[0]),
+                   "--dpdk-sock", str(socks[1]), "--trips", str(trips)] + \
+                (["--intr"] if intr else [])
             r = subprocess.run(cmd, capture_output=True, text=True, timeout=1200)
         finally:
             stop(p)
-        sys.stdout.write(r.stdout)
-        if r.returncode != 0:
-            sys.stdout.write(r.stderr[-2000:])
-        return r.returncode
+        print(f"backend={side} load {load:.2f}..{os.getloadavg()[0]:.2f}", flush=True)
+        fig = {}
+        for line in r.stdout.splitlines():
+            if line.startswith("cpu=") or line.startswith("tsc_hz="):
+                continue
+            print(re.sub(r"^(case=\S+) ", rf"\1 backend={side} ", line), flush=True)
+            m = FIGURE.match(line)
+            if m:
+                fig[m.group(2)] = dict(zip(("trips", "p50", "p99", "p999", "max", "sleeps"),
+                                           map(int, m.groups()[2:])))
+        if r.returncode != 0 or len(fig) != 2:
+            print(f"  FAILED (exit {r.returncode}): {r.stderr[-2000:]}\n"
+                  f"  {side}'s back-end:\n{tail(log)}", flush=True)
+            return None
+        return fig
+
+
+def end_to_end(mode, res):
+    """prt's front-end on prt's back-end against DPDK's on DPDK's."""
+    if "prt" not in res or "dpdk" not in res:
+        return
+    a, b = res["prt"]["prt"], res["dpdk"]["dpdk"]
+    print(f"case=vhost_latency_{mode}_e2e prt={a['p99']} dpdk={b['p99']} "
+          f"ratio={b['p99'] / a['p99']:.2f} (p99 ns, dpdk/prt: above 1 prt is faster)\n"
+          "  p50 prt=%d dpdk=%d; p99.9 prt=%d dpdk=%d; max prt=%d dpdk=%d" %
+          (a["p50"], b["p50"], a["p999"], b["p999"], a["max"], b["max"]), flush=True)
 
 
 def main():
     ap = argparse.ArgumentParser(usage=__doc__.rsplit("usage: ", 1)[1])
     ap.add_argument("bench")
+    ap.add_argument("--testpmd-lite", help="testpmd-lite, prt's back-end (needed for prt)")
+    ap.add_argument("--backend", choices=("dpdk", "prt", "both"), default="both")
     ap.add_argument("--trips", type=int, default=1000000, help="round trips per side, polling")
     ap.add_argument("--intr-trips", type=int, default=1000000,
                     help="round trips per side with rx interrupts")
     ap.add_argument("--no-intr", action="store_true", help="the poll case only")
     a = ap.parse_args()
-    status = preflight("the backend's forwarding lcore and the front-ends'")
+    backends = ["dpdk", "prt"] if a.backend == "both" else [a.backend]
+    if "prt" in backends and not (a.testpmd_lite and os.access(a.testpmd_lite, os.X_OK)):
+        ap.error("prt's back-end needs --testpmd-lite PATH (apps/testpmd-lite/testpmd-lite)")
+    status = preflight("the back-end's forwarding lcore and the front-ends'")
     if status is not None:
         return status
     c = cpus()
-    status = run(a.bench, a.trips, False, c[0], c[1])
-    if status == 0 and not a.no_intr:
-        status = run(a.bench, a.intr_trips, True, c[0], c[1])
-    return status
+    print(cpu_line(), flush=True)
+    print(topology_line({"back-end": c[1], "front-ends": c[0]}), flush=True)
+    modes = [("poll", a.trips)] + ([] if a.no_intr else [("intr", a.intr_trips)])
+    failed = False
+    for k, (mode, trips) in enumerate(modes):
+        res = {}
+        for side in backends if k % 2 == 0 else backends[::-1]:
+            fig = run(a.bench, a.testpmd_lite, side, trips, mode == "intr", c[0], c[1])
+            if fig is None:
+                failed = True
+            else:
+                res[side] = fig
+        end_to_end(mode, res)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
