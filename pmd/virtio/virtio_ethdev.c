@@ -835,7 +835,7 @@ static void virtio_rx_queue_intr_ack(struct prt_eth_dev *dev, uint16_t qid)
 {
 	struct virtio_hw *hw = virtio_hw_get(dev);
 
-	if (hw->intr_ready)
+	if (hw->intr_ready && hw->ops->intr_ack)
 		hw->ops->intr_ack(hw, qid);
 }
 
