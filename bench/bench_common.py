@@ -98,13 +98,14 @@ def wait_paths(p, paths, log, what, timeout=30):
         time.sleep(0.1)
 
 
-def vhost_backend(side, testpmd, socks, log, opts, cpu_main, cpu_fwd, prefix):
+def vhost_backend(side, testpmd, socks, log, opts, cpu_main, cpu_fwd, prefix, wrap=()):
     """Starts a vhost-user back-end with one port per path of @socks
     (net_vhost0, net_vhost1, .. listening there, one queue pair each):
     prt's (testpmd-lite, the program @testpmd) when @side is "prt", else
     DPDK's (dpdk-testpmd, EAL file prefix @prefix); its main lcore on
-    @cpu_main, its forwarding lcore on @cpu_fwd, the testpmd options @opts.
-    Returns the process once every socket exists (wait_paths())."""
+    @cpu_main, its forwarding lcore on @cpu_fwd, the testpmd options @opts,
+    run under the command @wrap if any (strace). Returns the process once
+    every socket exists (wait_paths())."""
     vdevs = []
     for i, sock in enumerate(socks):
         vdevs += ["--vdev", f"net_vhost{i},iface={sock},queues=1"]
@@ -113,7 +114,7 @@ def vhost_backend(side, testpmd, socks, log, opts, cpu_main, cpu_fwd, prefix):
         cmd = [testpmd] + lcores + ["--no-pci", "--in-memory", "-m", "256"] + vdevs
     else:
         cmd = [DPDK_TESTPMD] + lcores + dpdk_eal(prefix) + vdevs
-    p = start(cmd + ["--"] + opts, log)
+    p = start(list(wrap) + cmd + ["--"] + opts, log)
     wait_paths(p, [str(s) for s in socks], log, f"{side}'s vhost back-end")
     return p
 

@@ -16,9 +16,11 @@
  *   bench_latency_vhost --prt-sock PATH --dpdk-sock PATH [--trips N] [--intr] [--no-huge]
  *                       [--side prt|dpdk]
  *
- * --side runs the round trips of one front-end only (both still come up):
- * for counting one side's system calls per round trip (strace -c, two runs
- * of different --trips, the difference divided by theirs: doc/performance.md).
+ * --side brings up one front-end only (its EAL, its port) and runs its round
+ * trips: for counting that side's system calls per round trip (strace -c,
+ * two runs of different --trips, the difference divided by theirs:
+ * latency_vhost.py --syscalls) and for valgrind, which DPDK's EAL does not
+ * start under.
  *
  * Prints per side:
  *   case=vhost_latency_<poll|intr> side=<prt|dpdk> trips=N p50=NS p99=NS p999=NS max=NS
@@ -381,18 +383,19 @@ int main(int argc, char **argv)
 			       NULL };
 		int pc = no_huge ? 10 : 9;
 
-		if (prt_eal_init(pc, pa) < 0 ||
-		    rte_eal_init((int)(sizeof(da) / sizeof(da[0])) - 1, da) < 0) {
+		if ((run[0] && prt_eal_init(pc, pa) < 0) ||
+		    (run[1] && rte_eal_init((int)(sizeof(da) / sizeof(da[0])) - 1, da) < 0)) {
 			fprintf(stderr, "bench: EAL init failed (hugepages? try --no-huge)\n");
 			return 1;
 		}
 	}
-	if (prt_side_init(&sides[0], intr) < 0 || dpdk_side_init(&sides[1], intr) < 0) {
+	if ((run[0] && prt_side_init(&sides[0], intr) < 0) ||
+	    (run[1] && dpdk_side_init(&sides[1], intr) < 0)) {
 		fprintf(stderr, "bench: a front-end did not come up (is the backend running, link "
 				"up, rx interrupts there?)\n");
 		return 1;
 	}
-	hz = prt_get_tsc_hz();
+	hz = run[0] ? prt_get_tsc_hz() : rte_get_tsc_hz();
 	for (int k = 0; k < 2; k++) {
 		sides[k].rtt = calloc(trips, sizeof(uint64_t));
 		if (sides[k].rtt == NULL)
@@ -424,9 +427,13 @@ int main(int argc, char **argv)
 	if (run[0] && run[1])
 		printf("case=vhost_latency_%s_p99 prt=%.0f dpdk=%.0f ratio=%.2f\n",
 		       intr ? "intr" : "poll", p99[0], p99[1], p99[1] / p99[0]);
-	rte_eth_dev_stop(sides[1].port);
-	rte_eal_cleanup();
-	prt_eth_dev_stop(sides[0].port);
-	prt_eal_cleanup();
+	if (run[1]) {
+		rte_eth_dev_stop(sides[1].port);
+		rte_eal_cleanup();
+	}
+	if (run[0]) {
+		prt_eth_dev_stop(sides[0].port);
+		prt_eal_cleanup();
+	}
 	return 0;
 }

@@ -15,19 +15,28 @@ load average before and after each run, and per case the end-to-end
 figures: prt's front-end against prt's back-end beside DPDK's front-end
 against DPDK's back-end (two runs, one after the other, not one).
 
+--syscalls measures instead of timing: the system calls per round trip of
+each front-end (the bench's --side) and of the back-end serving it, poll
+and rx interrupts, counted by strace -f -c over two runs of SHORT and LONG
+round trips, their difference divided by LONG - SHORT, so that start-up
+and exit cancel out (what a process does per second, a testpmd's main
+loop, does not quite: it shows as a few hundredths).
+
 usage: latency_vhost.py BENCH_LATENCY_VHOST [--testpmd-lite PATH] [--backend dpdk|prt|both]
-       [--trips N] [--intr-trips N] [--no-intr]
-       (root, hugepages, two CPUs, dpdk-testpmd; --testpmd-lite for prt's back-end)
+       [--trips N] [--intr-trips N] [--no-intr] [--syscalls]
+       (root, hugepages, two CPUs, dpdk-testpmd; --testpmd-lite for prt's back-end;
+       strace for --syscalls)
 """
 import argparse
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from bench_common import COMMON, preflight, cpus, stop, tail, vhost_backend
+from bench_common import COMMON, cpus, preflight, stop, tail, vhost_backend
 from bench_cpu import cpu_line, topology_line
 
 # Both back-ends alike; --stats-period keeps dpdk-testpmd from reading its
@@ -69,6 +78,59 @@ def run(bench, testpmd, side, trips, intr, cpu_main, cpu_fwd):
         return fig
 
 
+SHORT, LONG = 10000, 30000  # --syscalls: round trips of the two runs
+
+
+def strace_counts(path):
+    """{system call: calls} from strace -c's table in the file @path."""
+    c = {}
+    for line in Path(path).read_text().splitlines():
+        m = re.match(r"\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?(\w+)$", line)
+        if m and m.group(2) != "total":
+            c[m.group(2)] = int(m.group(1))
+    return c
+
+
+def traced_run(bench, testpmd, side, fe, trips, intr, cpu_main, cpu_fwd):
+    """One run of front-end @fe's @trips round trips against @side's
+    back-end, both under strace -f -c: their counts (front-end, back-end)."""
+    with tempfile.TemporaryDirectory(prefix="prt-lat-") as d:
+        socks = [Path(d) / "prt.sock", Path(d) / "dpdk.sock"]
+        be_out, fe_out = Path(d) / "be.strace", Path(d) / "fe.strace"
+        p = vhost_backend(side, testpmd, socks, Path(d) / "backend.log", BACKEND_OPTS,
+                          cpu_main, cpu_fwd, "lat", ["strace", "-f", "-c", "-o", str(be_out)])
+        try:
+            cmd = ["taskset", "-c", str(cpu_main), "strace", "-f", "-c", "-o", str(fe_out),
+                   bench, "--prt-sock", str(socks[0]), "--dpdk-sock", str(socks[1]),
+                   "--trips", str(trips), "--side", fe] + (["--intr"] if intr else [])
+            r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        finally:
+            # strace and the back-end both: strace writes its table once the back-end ended.
+            os.killpg(p.pid, signal.SIGINT)
+            stop(p)
+        if r.returncode != 0:
+            raise SystemExit(f"the bench failed under strace:\n{r.stderr[-2000:]}")
+        return strace_counts(fe_out), strace_counts(be_out)
+
+
+def syscalls(bench, testpmd, backends, c):
+    """Prints, per back-end, front-end and mode, the system calls per round trip."""
+    for side in backends:
+        for fe in ("prt", "dpdk"):
+            for mode in ("poll", "intr"):
+                runs = [traced_run(bench, testpmd, side, fe, n, mode == "intr", c[0], c[1])
+                        for n in (SHORT, LONG)]
+                line = f"syscalls_{mode} backend={side} side={fe}"
+                for k, who in enumerate(("front-end", "back-end")):
+                    a, b = runs[0][k], runs[1][k]
+                    per = {n: (b.get(n, 0) - a.get(n, 0)) / (LONG - SHORT)
+                           for n in set(a) | set(b)}
+                    calls = " ".join(f"{n}={v:.2f}" for n, v in sorted(per.items())
+                                     if abs(v) >= 0.005)
+                    line += f"; {who}: {calls or 'none'}"
+                print(line, flush=True)
+
+
 def end_to_end(mode, res):
     """prt's front-end on prt's back-end against DPDK's on DPDK's."""
     if "prt" not in res or "dpdk" not in res:
@@ -89,6 +151,8 @@ def main():
     ap.add_argument("--intr-trips", type=int, default=1000000,
                     help="round trips per side with rx interrupts")
     ap.add_argument("--no-intr", action="store_true", help="the poll case only")
+    ap.add_argument("--syscalls", action="store_true",
+                    help="system calls per round trip (strace) instead of latencies")
     a = ap.parse_args()
     backends = ["dpdk", "prt"] if a.backend == "both" else [a.backend]
     if "prt" in backends and not (a.testpmd_lite and os.access(a.testpmd_lite, os.X_OK)):
@@ -99,6 +163,9 @@ def main():
     c = cpus()
     print(cpu_line(), flush=True)
     print(topology_line({"back-end": c[1], "front-ends": c[0]}), flush=True)
+    if a.syscalls:
+        syscalls(a.bench, a.testpmd_lite, backends, c)
+        return 0
     modes = [("poll", a.trips)] + ([] if a.no_intr else [("intr", a.intr_trips)])
     failed = False
     for k, (mode, trips) in enumerate(modes):
