@@ -23,8 +23,8 @@
  * start under.
  *
  * Prints per side:
- *   case=vhost_latency_<poll|intr> side=<prt|dpdk> trips=N p50=NS p99=NS p999=NS max=NS
- *        sleeps=N
+ *   case=vhost_latency_<poll|intr> side=<prt|dpdk> trips=N p10=NS p50=NS p90=NS p99=NS
+ *        p999=NS max=NS sleeps=N
  * (sleeps: round trips in which the front-end slept on its rx interrupt at
  * least once; the others found the frame back before, in the poll after
  * arming) and then the p99 ratio dpdk/prt (above 1: prt answers faster).
@@ -292,9 +292,10 @@ static double report(const struct side *s, const char *mode, uint64_t hz)
 
 	qsort(s->rtt, s->n, sizeof(*s->rtt), cmp_u64);
 	p99 = quantile_ns(s->rtt, s->n, 0.99, hz);
-	printf("case=vhost_latency_%s side=%s trips=%llu p50=%.0f p99=%.0f p999=%.0f max=%.0f "
-	       "sleeps=%llu\n",
-	       mode, s->name, (unsigned long long)s->n, quantile_ns(s->rtt, s->n, 0.5, hz), p99,
+	printf("case=vhost_latency_%s side=%s trips=%llu p10=%.0f p50=%.0f p90=%.0f p99=%.0f "
+	       "p999=%.0f max=%.0f sleeps=%llu\n",
+	       mode, s->name, (unsigned long long)s->n, quantile_ns(s->rtt, s->n, 0.1, hz),
+	       quantile_ns(s->rtt, s->n, 0.5, hz), quantile_ns(s->rtt, s->n, 0.9, hz), p99,
 	       quantile_ns(s->rtt, s->n, 0.999, hz), quantile_ns(s->rtt, s->n, 1.0, hz),
 	       (unsigned long long)s->sleeps);
 	return p99;

@@ -42,8 +42,8 @@ from bench_cpu import cpu_line, topology_line
 # Both back-ends alike; --stats-period keeps dpdk-testpmd from reading its
 # closed stdin as "press enter to exit" (testpmd-lite just prints then).
 BACKEND_OPTS = COMMON + ["--forward-mode=io", "--port-topology=loop", "--stats-period=100"]
-FIGURE = re.compile(r"^case=vhost_latency_(\w+) side=(\w+) trips=(\d+) p50=(\d+) p99=(\d+) "
-                    r"p999=(\d+) max=(\d+) sleeps=(\d+)$")
+FIGURE = re.compile(r"^case=vhost_latency_(\w+) side=(\w+) trips=(\d+) p10=(\d+) p50=(\d+) "
+                    r"p90=(\d+) p99=(\d+) p999=(\d+) max=(\d+) sleeps=(\d+)$")
 
 
 def run(bench, testpmd, side, trips, intr, cpu_main, cpu_fwd):
@@ -69,7 +69,8 @@ def run(bench, testpmd, side, trips, intr, cpu_main, cpu_fwd):
             print(re.sub(r"^(case=\S+) ", rf"\1 backend={side} ", line), flush=True)
             m = FIGURE.match(line)
             if m:
-                fig[m.group(2)] = dict(zip(("trips", "p50", "p99", "p999", "max", "sleeps"),
+                fig[m.group(2)] = dict(zip(("trips", "p10", "p50", "p90", "p99", "p999", "max",
+                                            "sleeps"),
                                            map(int, m.groups()[2:])))
         if r.returncode != 0 or len(fig) != 2:
             print(f"  FAILED (exit {r.returncode}): {r.stderr[-2000:]}\n"
@@ -138,8 +139,9 @@ def end_to_end(mode, res):
     a, b = res["prt"]["prt"], res["dpdk"]["dpdk"]
     print(f"case=vhost_latency_{mode}_e2e prt={a['p99']} dpdk={b['p99']} "
           f"ratio={b['p99'] / a['p99']:.2f} (p99 ns, dpdk/prt: above 1 prt is faster)\n"
-          "  p50 prt=%d dpdk=%d; p99.9 prt=%d dpdk=%d; max prt=%d dpdk=%d" %
-          (a["p50"], b["p50"], a["p999"], b["p999"], a["max"], b["max"]), flush=True)
+          "  " + "; ".join(f"{q} prt={a[k]} dpdk={b[k]}" for q, k in (
+              ("p10", "p10"), ("p50", "p50"), ("p90", "p90"), ("p99.9", "p999"),
+              ("max", "max"))), flush=True)
 
 
 def main():
