@@ -24,15 +24,20 @@
  *
  * Prints per side:
  *   case=vhost_latency_<poll|intr> side=<prt|dpdk> trips=N p10=NS p50=NS p90=NS p99=NS
- *        p999=NS max=NS sleeps=N
- * (sleeps: round trips in which the front-end slept on its rx interrupt at
- * least once; the others found the frame back before, in the poll after
- * arming) and then the p99 ratio dpdk/prt (above 1: prt answers faster).
+ *        p999=NS max=NS waits=N switches=N
+ * (waits: round trips that called the interrupt wait at least once, the
+ * others found the frame back in the poll after arming; switches: the
+ * voluntary context switches of those round trips, getrusage(RUSAGE_THREAD):
+ * how often the thread really went to sleep, for a wait that finds the
+ * frame's notification already there, or that comes while it is still in
+ * the kernel, returns without sleeping) and then the p99 ratio dpdk/prt
+ * (above 1: prt answers faster).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
@@ -59,7 +64,8 @@ struct side {
 	void *pool;
 	uint64_t *rtt; /* cycles, one per round trip */
 	uint64_t n;
-	uint64_t sleeps; /* round trips that slept on the interrupt */
+	uint64_t waits; /* round trips that waited on the interrupt */
+	uint64_t switches; /* voluntary context switches in the round trips */
 	uint64_t seq;
 	/* Sends one frame carrying @seq; 0 on success. */
 	int (*send)(struct side *s, uint64_t seq);
@@ -235,15 +241,17 @@ static int dpdk_side_init(struct side *s, bool intr)
 /* Runs @count round trips on @s; returns -ETIMEDOUT when a frame is lost. */
 static int round_trips(struct side *s, uint64_t count, bool intr, uint64_t hz)
 {
+	struct rusage r0, r1;
+
+	getrusage(RUSAGE_THREAD, &r0);
 	for (uint64_t i = 0; i < count; i++) {
 		uint64_t seq = ++s->seq, got, t0, t;
+		bool waited = false;
 
 		t0 = prt_get_tsc_cycles();
 		while (s->send(s, seq) < 0)
 			if (prt_get_tsc_cycles() - t0 > TIMEOUT_CYCLES(hz))
 				return -ETIMEDOUT;
-		bool slept = false;
-
 		for (;;) {
 			got = s->recv(s);
 			if (got == seq)
@@ -259,15 +267,17 @@ static int round_trips(struct side *s, uint64_t count, bool intr, uint64_t hz)
 			got = s->recv(s);
 			if (got == UINT64_MAX) {
 				s->wait(s, 100);
-				slept = true;
+				waited = true;
 			}
 			s->disarm(s);
 			if (got == seq)
 				break;
 		}
 		s->rtt[s->n++] = prt_get_tsc_cycles() - t0;
-		s->sleeps += slept;
+		s->waits += waited;
 	}
+	getrusage(RUSAGE_THREAD, &r1);
+	s->switches += (uint64_t)(r1.ru_nvcsw - r0.ru_nvcsw);
 	return 0;
 }
 
@@ -293,11 +303,11 @@ static double report(const struct side *s, const char *mode, uint64_t hz)
 	qsort(s->rtt, s->n, sizeof(*s->rtt), cmp_u64);
 	p99 = quantile_ns(s->rtt, s->n, 0.99, hz);
 	printf("case=vhost_latency_%s side=%s trips=%llu p10=%.0f p50=%.0f p90=%.0f p99=%.0f "
-	       "p999=%.0f max=%.0f sleeps=%llu\n",
+	       "p999=%.0f max=%.0f waits=%llu switches=%llu\n",
 	       mode, s->name, (unsigned long long)s->n, quantile_ns(s->rtt, s->n, 0.1, hz),
 	       quantile_ns(s->rtt, s->n, 0.5, hz), quantile_ns(s->rtt, s->n, 0.9, hz), p99,
 	       quantile_ns(s->rtt, s->n, 0.999, hz), quantile_ns(s->rtt, s->n, 1.0, hz),
-	       (unsigned long long)s->sleeps);
+	       (unsigned long long)s->waits, (unsigned long long)s->switches);
 	return p99;
 }
 
@@ -404,7 +414,8 @@ int main(int argc, char **argv)
 		if (run[k])
 			round_trips(&sides[k], 1000, intr, hz); /* warm up: caches, rings */
 		sides[k].n = 0;
-		sides[k].sleeps = 0;
+		sides[k].waits = 0;
+		sides[k].switches = 0;
 	}
 	for (uint64_t done = 0; done < trips; done += BLOCK) {
 		uint64_t n = trips - done < BLOCK ? trips - done : BLOCK;

@@ -43,7 +43,7 @@ from bench_cpu import cpu_line, topology_line
 # closed stdin as "press enter to exit" (testpmd-lite just prints then).
 BACKEND_OPTS = COMMON + ["--forward-mode=io", "--port-topology=loop", "--stats-period=100"]
 FIGURE = re.compile(r"^case=vhost_latency_(\w+) side=(\w+) trips=(\d+) p10=(\d+) p50=(\d+) "
-                    r"p90=(\d+) p99=(\d+) p999=(\d+) max=(\d+) sleeps=(\d+)$")
+                    r"p90=(\d+) p99=(\d+) p999=(\d+) max=(\d+) waits=(\d+) switches=(\d+)$")
 
 
 def run(bench, testpmd, side, trips, intr, cpu_main, cpu_fwd):
@@ -70,7 +70,7 @@ def run(bench, testpmd, side, trips, intr, cpu_main, cpu_fwd):
             m = FIGURE.match(line)
             if m:
                 fig[m.group(2)] = dict(zip(("trips", "p10", "p50", "p90", "p99", "p999", "max",
-                                            "sleeps"),
+                                            "waits", "switches"),
                                            map(int, m.groups()[2:])))
         if r.returncode != 0 or len(fig) != 2:
             print(f"  FAILED (exit {r.returncode}): {r.stderr[-2000:]}\n"
@@ -141,7 +141,9 @@ def end_to_end(mode, res):
           f"ratio={b['p99'] / a['p99']:.2f} (p99 ns, dpdk/prt: above 1 prt is faster)\n"
           "  " + "; ".join(f"{q} prt={a[k]} dpdk={b[k]}" for q, k in (
               ("p10", "p10"), ("p50", "p50"), ("p90", "p90"), ("p99.9", "p999"),
-              ("max", "max"))), flush=True)
+              ("max", "max"))) +
+          f"; sleeps/trip prt={a['switches'] / a['trips']:.2f} "
+          f"dpdk={b['switches'] / b['trips']:.2f}", flush=True)
 
 
 def main():
