@@ -356,9 +356,9 @@ def case_rx_intr(testpmd, prog, wd, packed):
     if bc["ipackets"] != bc["opackets"] or bc["ierrors"] or bc["oerrors"]:
         problems.append(f"back-end counts: {bc}")
     problems += ring_type(be, packed)
-    m = re.search(r"round trips (\d+) slept (\d+)", "\n".join(p.lines))
-    return problems, (f"{m.group(1)} round trips, {m.group(2)} of them asleep on the rx "
-                      "interrupt" if m else "")
+    m = re.search(r"round trips (\d+) woke (\d+) sleeps (\d+)", "\n".join(p.lines))
+    return problems, (f"{m.group(1)} round trips, {m.group(2)} woken by the rx interrupt "
+                      f"({m.group(3)} voluntary context switches)" if m else "")
 
 
 def main():
