@@ -14,13 +14,17 @@
  * the backend's call eventfd.
  *
  *   bench_latency_vhost --prt-sock PATH --dpdk-sock PATH [--trips N] [--intr] [--no-huge]
- *                       [--side prt|dpdk]
+ *                       [--side prt|dpdk] [--prt-rx-free-thresh N]
  *
  * --side brings up one front-end only (its EAL, its port) and runs its round
  * trips: for counting that side's system calls per round trip (strace -c,
  * two runs of different --trips, the difference divided by theirs:
  * latency_vhost.py --syscalls) and for valgrind, which DPDK's EAL does not
  * start under.
+ *
+ * --prt-rx-free-thresh sets prt's rx queue's rx_free_thresh (default: the
+ * driver's, 32): 1 hands a buffer back at every frame, as DPDK's virtio
+ * rx does at every burst whatever its threshold.
  *
  * Prints per side:
  *   case=vhost_latency_<poll|intr> side=<prt|dpdk> trips=N p10=NS p50=NS p90=NS p99=NS
@@ -143,8 +147,9 @@ static void prt_disarm(struct side *s)
 	prt_eth_dev_rx_intr_disable(s->port, 0);
 }
 
-static int prt_side_init(struct side *s, bool intr)
+static int prt_side_init(struct side *s, bool intr, uint16_t rx_free_thresh)
 {
+	struct prt_eth_rxconf rxconf = { .rx_free_thresh = rx_free_thresh };
 	struct prt_eth_conf conf = { 0 };
 	struct prt_eth_rxq_id q = { 0, 0 };
 	struct prt_eth_link link;
@@ -155,7 +160,8 @@ static int prt_side_init(struct side *s, bool intr)
 					  PRT_SOCKET_ID_ANY);
 	conf.intr_conf.rxq = intr;
 	if (s->pool == NULL || prt_eth_dev_configure(s->port, 1, 1, &conf) < 0 ||
-	    prt_eth_rx_queue_setup(s->port, 0, NB_DESC, PRT_SOCKET_ID_ANY, NULL, s->pool) < 0 ||
+	    prt_eth_rx_queue_setup(s->port, 0, NB_DESC, PRT_SOCKET_ID_ANY,
+				   rx_free_thresh ? &rxconf : NULL, s->pool) < 0 ||
 	    prt_eth_tx_queue_setup(s->port, 0, NB_DESC, PRT_SOCKET_ID_ANY, NULL) < 0 ||
 	    prt_eth_dev_start(s->port) < 0)
 		return -EIO;
@@ -315,7 +321,7 @@ static void usage(const char *prog)
 {
 	fprintf(stderr,
 		"usage: %s --prt-sock PATH --dpdk-sock PATH [--trips N] [--intr] [--no-huge]\n"
-		"       [--side prt|dpdk]\n",
+		"       [--side prt|dpdk] [--prt-rx-free-thresh N]\n",
 		prog);
 	exit(2);
 }
@@ -324,6 +330,7 @@ int main(int argc, char **argv)
 {
 	const char *prt_sock = NULL, *dpdk_sock = NULL;
 	uint64_t trips = 1000000, hz;
+	uint16_t rx_free_thresh = 0; /* the driver's */
 	bool intr = false, no_huge = false;
 	char prt_vdev[512], dpdk_vdev[512];
 	struct side sides[2] = {
@@ -350,6 +357,9 @@ int main(int argc, char **argv)
 			dpdk_sock = argv[++i];
 		else if (strcmp(argv[i], "--trips") == 0 && i + 1 < argc && atoll(argv[i + 1]) > 0)
 			trips = (uint64_t)atoll(argv[++i]);
+		else if (strcmp(argv[i], "--prt-rx-free-thresh") == 0 && i + 1 < argc &&
+			 atoi(argv[i + 1]) > 0 && atoi(argv[i + 1]) <= NB_DESC)
+			rx_free_thresh = (uint16_t)atoi(argv[++i]);
 		else if (strcmp(argv[i], "--intr") == 0)
 			intr = true;
 		else if (strcmp(argv[i], "--no-huge") == 0)
@@ -400,7 +410,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	if ((run[0] && prt_side_init(&sides[0], intr) < 0) ||
+	if ((run[0] && prt_side_init(&sides[0], intr, rx_free_thresh) < 0) ||
 	    (run[1] && dpdk_side_init(&sides[1], intr) < 0)) {
 		fprintf(stderr, "bench: a front-end did not come up (is the backend running, link "
 				"up, rx interrupts there?)\n");

@@ -23,7 +23,7 @@ and exit cancel out (what a process does per second, a testpmd's main
 loop, does not quite: it shows as a few hundredths).
 
 usage: latency_vhost.py BENCH_LATENCY_VHOST [--testpmd-lite PATH] [--backend dpdk|prt|both]
-       [--trips N] [--intr-trips N] [--no-intr] [--syscalls]
+       [--trips N] [--intr-trips N] [--no-intr] [--syscalls] [--prt-rx-free-thresh N]
        (root, hugepages, two CPUs, dpdk-testpmd; --testpmd-lite for prt's back-end;
        strace for --syscalls)
 """
@@ -46,7 +46,7 @@ FIGURE = re.compile(r"^case=vhost_latency_(\w+) side=(\w+) trips=(\d+) p10=(\d+)
                     r"p90=(\d+) p99=(\d+) p999=(\d+) max=(\d+) waits=(\d+) switches=(\d+)$")
 
 
-def run(bench, testpmd, side, trips, intr, cpu_main, cpu_fwd):
+def run(bench, testpmd, side, trips, intr, cpu_main, cpu_fwd, extra=()):
     """One run of the bench against a fresh back-end of @side: its figures,
     {front-end: {p50, p99, p999, max, trips}}, or None (the output said why)."""
     with tempfile.TemporaryDirectory(prefix="prt-lat-") as d:
@@ -57,7 +57,7 @@ def run(bench, testpmd, side, trips, intr, cpu_main, cpu_fwd):
         try:
             cmd = ["taskset", "-c", str(cpu_main), bench, "--prt-sock", str(socks[0]),
                    "--dpdk-sock", str(socks[1]), "--trips", str(trips)] + \
-                (["--intr"] if intr else [])
+                (["--intr"] if intr else []) + list(extra)
             r = subprocess.run(cmd, capture_output=True, text=True, timeout=1200)
         finally:
             stop(p)
@@ -155,6 +155,9 @@ def main():
     ap.add_argument("--intr-trips", type=int, default=1000000,
                     help="round trips per side with rx interrupts")
     ap.add_argument("--no-intr", action="store_true", help="the poll case only")
+    ap.add_argument("--prt-rx-free-thresh", type=int, metavar="N",
+                    help="prt's rx_free_thresh (the driver's default: 32; 1 refills at every "
+                         "frame, as DPDK's virtio rx does at every burst)")
     ap.add_argument("--syscalls", action="store_true",
                     help="system calls per round trip (strace) instead of latencies")
     a = ap.parse_args()
@@ -170,12 +173,15 @@ def main():
     if a.syscalls:
         syscalls(a.bench, a.testpmd_lite, backends, c)
         return 0
+    extra = ["--prt-rx-free-thresh", str(a.prt_rx_free_thresh)] if a.prt_rx_free_thresh else []
+    if extra:
+        print(f"prt's rx_free_thresh={a.prt_rx_free_thresh}", flush=True)
     modes = [("poll", a.trips)] + ([] if a.no_intr else [("intr", a.intr_trips)])
     failed = False
     for k, (mode, trips) in enumerate(modes):
         res = {}
         for side in backends if k % 2 == 0 else backends[::-1]:
-            fig = run(a.bench, a.testpmd_lite, side, trips, mode == "intr", c[0], c[1])
+            fig = run(a.bench, a.testpmd_lite, side, trips, mode == "intr", c[0], c[1], extra)
             if fig is None:
                 failed = True
             else:
