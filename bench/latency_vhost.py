@@ -48,7 +48,8 @@ FIGURE = re.compile(r"^case=vhost_latency_(\w+) side=(\w+) trips=(\d+) p10=(\d+)
 
 def run(bench, testpmd, side, trips, intr, cpu_main, cpu_fwd, extra=()):
     """One run of the bench against a fresh back-end of @side: its figures,
-    {front-end: {p50, p99, p999, max, trips}}, or None (the output said why)."""
+    {front-end: {trips, p10, p50, p90, p99, p999, max, waits, switches}},
+    or None (the output said why)."""
     with tempfile.TemporaryDirectory(prefix="prt-lat-") as d:
         log = Path(d) / "backend.log"
         socks = [Path(d) / "prt.sock", Path(d) / "dpdk.sock"]
