@@ -2,9 +2,10 @@
 """What the vhost-user benches share (virtio_user.py, vhost_backend.py,
 latency_vhost.py): the checks before a run, starting and stopping the
 testpmds in sessions of their own with bounded waits, reading their
-per-second rates and final statistics, the command line of a paired bench
-and the pairing itself (prt and DPDK alternately, the side that goes first
-swapping every pair), and how a case's figures are printed."""
+per-second rates and final statistics, a vhost-user back-end (prt's or
+DPDK's), the command line of a paired bench and the pairing itself (prt and
+DPDK alternately, the side that goes first swapping every pair), and how a
+case's figures are printed."""
 import argparse
 import os
 import re
@@ -95,6 +96,27 @@ def wait_paths(p, paths, log, what, timeout=30):
             stop(p)
             raise SystemExit(f"{what} did not start:\n" + tail(log))
         time.sleep(0.1)
+
+
+def vhost_backend(side, testpmd, socks, log, opts, cpu_main, cpu_fwd, prefix, wrap=()):
+    """Starts a vhost-user back-end with one port per path of @socks
+    (net_vhost0, net_vhost1, .. listening there, one queue pair each):
+    prt's (testpmd-lite, the program @testpmd) when @side is "prt", else
+    DPDK's (dpdk-testpmd, EAL file prefix @prefix); its main lcore on
+    @cpu_main, its forwarding lcore on @cpu_fwd, the testpmd options @opts,
+    run under the command @wrap if any (strace). Returns the process once
+    every socket exists (wait_paths())."""
+    vdevs = []
+    for i, sock in enumerate(socks):
+        vdevs += ["--vdev", f"net_vhost{i},iface={sock},queues=1"]
+    lcores = ["--lcores", f"0@{cpu_main},1@{cpu_fwd}"]
+    if side == "prt":
+        cmd = [testpmd] + lcores + ["--no-pci", "--in-memory", "-m", "256"] + vdevs
+    else:
+        cmd = [DPDK_TESTPMD] + lcores + dpdk_eal(prefix) + vdevs
+    p = start(list(wrap) + cmd + ["--"] + opts, log)
+    wait_paths(p, [str(s) for s in socks], log, f"{side}'s vhost back-end")
+    return p
 
 
 def wait_text(p, log, pattern, timeout=30):

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Round-trip latency over vhost-user: one 64-byte frame in flight, sent by a
- * front-end, looped back by a vhost backend (dpdk-testpmd --vdev net_vhost,
- * io forwarding, port topology loop: bench/latency.py starts it), received
- * by the same front-end. prt's net_virtio_user and DPDK's in the same
+ * front-end, looped back by a vhost back-end (dpdk-testpmd or testpmd-lite
+ * with two net_vhost ports, io forwarding, port topology loop:
+ * bench/latency_vhost.py starts it), received by the same front-end. prt's net_virtio_user and DPDK's in the same
  * process, each on its own backend port, in alternating blocks of round
  * trips so that a drifting load weighs on both alike.
  *
@@ -14,15 +14,34 @@
  * the backend's call eventfd.
  *
  *   bench_latency_vhost --prt-sock PATH --dpdk-sock PATH [--trips N] [--intr] [--no-huge]
+ *                       [--side prt|dpdk] [--prt-rx-free-thresh N]
+ *
+ * --side brings up one front-end only (its EAL, its port) and runs its round
+ * trips: for counting that side's system calls per round trip (strace -c,
+ * two runs of different --trips, the difference divided by theirs:
+ * latency_vhost.py --syscalls) and for valgrind, which DPDK's EAL does not
+ * start under.
+ *
+ * --prt-rx-free-thresh sets prt's rx queue's rx_free_thresh (default: the
+ * driver's, 32): 1 hands a buffer back at every frame, as DPDK's virtio
+ * rx does at every burst whatever its threshold.
  *
  * Prints per side:
- *   case=vhost_latency_<poll|intr> side=<prt|dpdk> trips=N p50=NS p99=NS p999=NS max=NS
- * and then the p99 ratio dpdk/prt (above 1: prt answers faster).
+ *   case=vhost_latency_<poll|intr> side=<prt|dpdk> trips=N p10=NS p50=NS p90=NS p99=NS
+ *        p999=NS max=NS waits=N switches=N
+ * (waits: round trips that called the interrupt wait at least once, the
+ * others found the frame back in the poll after arming; switches: the
+ * voluntary context switches of those round trips, getrusage(RUSAGE_THREAD):
+ * how often the thread really went to sleep, for a wait that finds the
+ * frame's notification already there, or that comes while it is still in
+ * the kernel, returns without sleeping) and then the p99 ratio dpdk/prt
+ * (above 1: prt answers faster).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
@@ -49,6 +68,8 @@ struct side {
 	void *pool;
 	uint64_t *rtt; /* cycles, one per round trip */
 	uint64_t n;
+	uint64_t waits; /* round trips that waited on the interrupt */
+	uint64_t switches; /* voluntary context switches in the round trips */
 	uint64_t seq;
 	/* Sends one frame carrying @seq; 0 on success. */
 	int (*send)(struct side *s, uint64_t seq);
@@ -126,8 +147,9 @@ static void prt_disarm(struct side *s)
 	prt_eth_dev_rx_intr_disable(s->port, 0);
 }
 
-static int prt_side_init(struct side *s, bool intr)
+static int prt_side_init(struct side *s, bool intr, uint16_t rx_free_thresh)
 {
+	struct prt_eth_rxconf rxconf = { .rx_free_thresh = rx_free_thresh };
 	struct prt_eth_conf conf = { 0 };
 	struct prt_eth_rxq_id q = { 0, 0 };
 	struct prt_eth_link link;
@@ -138,7 +160,8 @@ static int prt_side_init(struct side *s, bool intr)
 					  PRT_SOCKET_ID_ANY);
 	conf.intr_conf.rxq = intr;
 	if (s->pool == NULL || prt_eth_dev_configure(s->port, 1, 1, &conf) < 0 ||
-	    prt_eth_rx_queue_setup(s->port, 0, NB_DESC, PRT_SOCKET_ID_ANY, NULL, s->pool) < 0 ||
+	    prt_eth_rx_queue_setup(s->port, 0, NB_DESC, PRT_SOCKET_ID_ANY,
+				   rx_free_thresh ? &rxconf : NULL, s->pool) < 0 ||
 	    prt_eth_tx_queue_setup(s->port, 0, NB_DESC, PRT_SOCKET_ID_ANY, NULL) < 0 ||
 	    prt_eth_dev_start(s->port) < 0)
 		return -EIO;
@@ -224,8 +247,12 @@ static int dpdk_side_init(struct side *s, bool intr)
 /* Runs @count round trips on @s; returns -ETIMEDOUT when a frame is lost. */
 static int round_trips(struct side *s, uint64_t count, bool intr, uint64_t hz)
 {
+	struct rusage r0, r1;
+
+	getrusage(RUSAGE_THREAD, &r0);
 	for (uint64_t i = 0; i < count; i++) {
 		uint64_t seq = ++s->seq, got, t0, t;
+		bool waited = false;
 
 		t0 = prt_get_tsc_cycles();
 		while (s->send(s, seq) < 0)
@@ -244,14 +271,19 @@ static int round_trips(struct side *s, uint64_t count, bool intr, uint64_t hz)
 			 * interrupt was armed), then sleep until it fires. */
 			s->arm(s);
 			got = s->recv(s);
-			if (got == UINT64_MAX)
+			if (got == UINT64_MAX) {
 				s->wait(s, 100);
+				waited = true;
+			}
 			s->disarm(s);
 			if (got == seq)
 				break;
 		}
 		s->rtt[s->n++] = prt_get_tsc_cycles() - t0;
+		s->waits += waited;
 	}
+	getrusage(RUSAGE_THREAD, &r1);
+	s->switches += (uint64_t)(r1.ru_nvcsw - r0.ru_nvcsw);
 	return 0;
 }
 
@@ -276,16 +308,20 @@ static double report(const struct side *s, const char *mode, uint64_t hz)
 
 	qsort(s->rtt, s->n, sizeof(*s->rtt), cmp_u64);
 	p99 = quantile_ns(s->rtt, s->n, 0.99, hz);
-	printf("case=vhost_latency_%s side=%s trips=%llu p50=%.0f p99=%.0f p999=%.0f max=%.0f\n",
-	       mode, s->name, (unsigned long long)s->n, quantile_ns(s->rtt, s->n, 0.5, hz), p99,
-	       quantile_ns(s->rtt, s->n, 0.999, hz), quantile_ns(s->rtt, s->n, 1.0, hz));
+	printf("case=vhost_latency_%s side=%s trips=%llu p10=%.0f p50=%.0f p90=%.0f p99=%.0f "
+	       "p999=%.0f max=%.0f waits=%llu switches=%llu\n",
+	       mode, s->name, (unsigned long long)s->n, quantile_ns(s->rtt, s->n, 0.1, hz),
+	       quantile_ns(s->rtt, s->n, 0.5, hz), quantile_ns(s->rtt, s->n, 0.9, hz), p99,
+	       quantile_ns(s->rtt, s->n, 0.999, hz), quantile_ns(s->rtt, s->n, 1.0, hz),
+	       (unsigned long long)s->waits, (unsigned long long)s->switches);
 	return p99;
 }
 
 static void usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s --prt-sock PATH --dpdk-sock PATH [--trips N] [--intr] [--no-huge]\n",
+		"usage: %s --prt-sock PATH --dpdk-sock PATH [--trips N] [--intr] [--no-huge]\n"
+		"       [--side prt|dpdk] [--prt-rx-free-thresh N]\n",
 		prog);
 	exit(2);
 }
@@ -294,6 +330,7 @@ int main(int argc, char **argv)
 {
 	const char *prt_sock = NULL, *dpdk_sock = NULL;
 	uint64_t trips = 1000000, hz;
+	uint16_t rx_free_thresh = 0; /* the driver's */
 	bool intr = false, no_huge = false;
 	char prt_vdev[512], dpdk_vdev[512];
 	struct side sides[2] = {
@@ -311,6 +348,7 @@ int main(int argc, char **argv)
 		  .disarm = dpdk_disarm },
 	};
 	double p99[2];
+	bool run[2] = { true, true }; /* --side: the round trips of one front-end only */
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--prt-sock") == 0 && i + 1 < argc)
@@ -319,10 +357,16 @@ int main(int argc, char **argv)
 			dpdk_sock = argv[++i];
 		else if (strcmp(argv[i], "--trips") == 0 && i + 1 < argc && atoll(argv[i + 1]) > 0)
 			trips = (uint64_t)atoll(argv[++i]);
+		else if (strcmp(argv[i], "--prt-rx-free-thresh") == 0 && i + 1 < argc &&
+			 atoi(argv[i + 1]) > 0 && atoi(argv[i + 1]) <= NB_DESC)
+			rx_free_thresh = (uint16_t)atoi(argv[++i]);
 		else if (strcmp(argv[i], "--intr") == 0)
 			intr = true;
 		else if (strcmp(argv[i], "--no-huge") == 0)
 			no_huge = true;
+		else if (strcmp(argv[i], "--side") == 0 && i + 1 < argc &&
+			 (strcmp(argv[i + 1], "prt") == 0 || strcmp(argv[i + 1], "dpdk") == 0))
+			run[strcmp(argv[++i], "prt") == 0 ? 1 : 0] = false; /* the other side's */
 		else
 			usage(argv[0]);
 	}
@@ -360,24 +404,28 @@ int main(int argc, char **argv)
 			       NULL };
 		int pc = no_huge ? 10 : 9;
 
-		if (prt_eal_init(pc, pa) < 0 ||
-		    rte_eal_init((int)(sizeof(da) / sizeof(da[0])) - 1, da) < 0) {
+		if ((run[0] && prt_eal_init(pc, pa) < 0) ||
+		    (run[1] && rte_eal_init((int)(sizeof(da) / sizeof(da[0])) - 1, da) < 0)) {
 			fprintf(stderr, "bench: EAL init failed (hugepages? try --no-huge)\n");
 			return 1;
 		}
 	}
-	if (prt_side_init(&sides[0], intr) < 0 || dpdk_side_init(&sides[1], intr) < 0) {
+	if ((run[0] && prt_side_init(&sides[0], intr, rx_free_thresh) < 0) ||
+	    (run[1] && dpdk_side_init(&sides[1], intr) < 0)) {
 		fprintf(stderr, "bench: a front-end did not come up (is the backend running, link "
 				"up, rx interrupts there?)\n");
 		return 1;
 	}
-	hz = prt_get_tsc_hz();
+	hz = run[0] ? prt_get_tsc_hz() : rte_get_tsc_hz();
 	for (int k = 0; k < 2; k++) {
 		sides[k].rtt = calloc(trips, sizeof(uint64_t));
 		if (sides[k].rtt == NULL)
 			return 1;
-		round_trips(&sides[k], 1000, intr, hz); /* warm up: caches, rings */
+		if (run[k])
+			round_trips(&sides[k], 1000, intr, hz); /* warm up: caches, rings */
 		sides[k].n = 0;
+		sides[k].waits = 0;
+		sides[k].switches = 0;
 	}
 	for (uint64_t done = 0; done < trips; done += BLOCK) {
 		uint64_t n = trips - done < BLOCK ? trips - done : BLOCK;
@@ -386,7 +434,7 @@ int main(int argc, char **argv)
 		for (int k = 0; k < 2; k++) {
 			struct side *s = &sides[first ^ k];
 
-			if (round_trips(s, n, intr, hz) < 0) {
+			if (run[first ^ k] && round_trips(s, n, intr, hz) < 0) {
 				fprintf(stderr, "bench: %s: a frame did not come back in 2 s\n",
 					s->name);
 				return 1;
@@ -396,12 +444,18 @@ int main(int argc, char **argv)
 	bench_print_cpu(stdout);
 	printf("tsc_hz=%llu\n", (unsigned long long)hz);
 	for (int k = 0; k < 2; k++)
-		p99[k] = report(&sides[k], intr ? "intr" : "poll", hz);
-	printf("case=vhost_latency_%s_p99 prt=%.0f dpdk=%.0f ratio=%.2f\n", intr ? "intr" : "poll",
-	       p99[0], p99[1], p99[1] / p99[0]);
-	rte_eth_dev_stop(sides[1].port);
-	rte_eal_cleanup();
-	prt_eth_dev_stop(sides[0].port);
-	prt_eal_cleanup();
+		if (run[k])
+			p99[k] = report(&sides[k], intr ? "intr" : "poll", hz);
+	if (run[0] && run[1])
+		printf("case=vhost_latency_%s_p99 prt=%.0f dpdk=%.0f ratio=%.2f\n",
+		       intr ? "intr" : "poll", p99[0], p99[1], p99[1] / p99[0]);
+	if (run[1]) {
+		rte_eth_dev_stop(sides[1].port);
+		rte_eal_cleanup();
+	}
+	if (run[0]) {
+		prt_eth_dev_stop(sides[0].port);
+		prt_eal_cleanup();
+	}
 	return 0;
 }

@@ -59,7 +59,7 @@ from pathlib import Path
 
 from bench_common import (COMMON, DPDK_TESTPMD, cpus, cycles, dpdk_dropped, dpdk_eal, fmt, med,
                           median_rate, paired, parse_args, per_second, preflight, ratios, start,
-                          stop, tail, wait_paths, wait_text)
+                          stop, tail, vhost_backend, wait_text)
 from bench_cpu import cpu_line, topology_line
 
 # mode: (front-end options, back-end options, the front-end's counter)
@@ -82,18 +82,9 @@ FORWARDING = r"Logical Core \d+ \(socket \d+\) forwards packets"
 def backend(side, testpmd, sock, log, mode, cpu_main, cpu_fwd):
     """The back-end under test, listening on @sock: its main lcore on
     @cpu_main, its forwarding lcore on @cpu_fwd."""
-    vdev = f"net_vhost0,iface={sock},queues=1"
     opts = COMMON + MODES[mode][1] + ["--stats-period=1", "--total-num-mbufs=16384",
                                       "--record-core-cycles"]
-    if side == "prt":
-        cmd = [testpmd, "--lcores", f"0@{cpu_main},1@{cpu_fwd}", "--no-pci", "--in-memory",
-               "-m", "256", "--vdev", vdev, "--"] + opts
-    else:
-        cmd = [DPDK_TESTPMD, "--lcores", f"0@{cpu_main},1@{cpu_fwd}"] + dpdk_eal("vbb") + \
-            ["--vdev", vdev, "--"] + opts
-    p = start(cmd, log)
-    wait_paths(p, [sock], log, f"{side}'s vhost back-end")
-    return p
+    return vhost_backend(side, testpmd, [sock], log, opts, cpu_main, cpu_fwd, "vbb")
 
 
 def frontend(sock, log, mode, packed, cpu_main, cpu_fwd, seconds, fe_args=""):

@@ -45,8 +45,8 @@ import time
 from pathlib import Path
 
 from bench_common import (COMMON, DPDK_TESTPMD, cpus, cycles, dpdk_dropped, dpdk_eal, fmt,
-                          median_rate, paired, parse_args, preflight, ratios, run_bounded, start,
-                          stop, wait_paths)
+                          median_rate, paired, parse_args, preflight, ratios, run_bounded, stop,
+                          vhost_backend)
 from bench_cpu import cpu_line, topology_line
 
 # mode: (front-end options, backend options, the backend's counter)
@@ -62,13 +62,9 @@ CASES = [f"{m}_{r}" for m in MODES for r in ("split", "packed")]
 
 
 def backend(sock, log, mode, cpu_main, cpu_fwd):
-    cmd = [DPDK_TESTPMD, "-l", f"{cpu_main},{cpu_fwd}", "--main-lcore", str(cpu_main)] + \
-        dpdk_eal("vhb") + ["--vdev", f"net_vhost0,iface={sock},queues=1", "--"] + \
-        COMMON + MODES[mode][1] + ["--stats-period=1", "--total-num-mbufs=16384",
-                                   "--record-core-cycles"]
-    p = start(cmd, log)
-    wait_paths(p, [sock], log, "the vhost backend")
-    return p
+    opts = COMMON + MODES[mode][1] + ["--stats-period=1", "--total-num-mbufs=16384",
+                                      "--record-core-cycles"]
+    return vhost_backend("dpdk", None, [sock], log, opts, cpu_main, cpu_fwd, "vhb")
 
 
 def frontend(side, testpmd, sock, log, mode, packed, cpu_main, cpu_fwd, seconds):

@@ -116,7 +116,8 @@ struct prt_eth_dev_ops {
 	/**
 	 * Called once per wake-up of rx queue @p qid's fd by
 	 * prt_eth_dev_rx_intr_wait() to consume the interrupt (read an eventfd);
-	 * NULL when nothing needs consuming (a socket).
+	 * NULL when nothing needs consuming (a socket). Not called on a port
+	 * with data.rx_intr_edge.
 	 */
 	void (*rx_queue_intr_ack)(struct prt_eth_dev *dev, uint16_t qid);
 	/** 1 when rx queue @p qid's finite input is exhausted, -EIO when it ended on a read
@@ -178,6 +179,16 @@ struct prt_eth_dev_data {
 	bool all_multicast;
 	/** rx queues whose interrupt is armed (the ethdev layer's record). */
 	bool rx_intr_armed[PRT_MAX_QUEUES_PER_PORT];
+	/**
+	 * Set by the driver at probe when its rx interrupt fds are eventfds
+	 * the device writes once per interrupt (virtio-user's call eventfds):
+	 * an rx interrupt set then watches them edge-triggered (EPOLLET), each
+	 * write waking one wait whatever the count already is, and never acks
+	 * them, so that a wake-up is one system call (epoll_wait) and not two
+	 * (and a read), as DPDK's rx interrupts do. Not for an fd that must be
+	 * read to re-arm the device (INTx) or stays readable (a socket).
+	 */
+	bool rx_intr_edge;
 };
 
 /** A port. */

@@ -3,6 +3,11 @@
  * Rx interrupts: a queue's driver gives an fd that turns readable when an
  * armed queue has traffic (an MSI-X eventfd for PCI drivers, the socket for
  * af_packet); a set of queues is an epoll instance one thread sleeps on.
+ * The fds stay in it from the set's creation to its end: arming and
+ * disarming are the driver's (a flag in the ring, a register), no
+ * epoll_ctl. A wake-up is acked (the driver reads its eventfd) unless the
+ * port has rx_intr_edge: those fds are watched edge-triggered and need no
+ * read.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -70,7 +75,10 @@ int prt_eth_dev_rx_intr_ctl_q_get_fd(uint16_t port_id, uint16_t queue_id)
 struct prt_eth_rx_intr_set {
 	int epfd;
 	unsigned int n;
-	struct prt_eth_rxq_id queues[];
+	struct {
+		struct prt_eth_rxq_id id;
+		bool ack; /* call the driver's rx_queue_intr_ack at each wake-up */
+	} queues[];
 };
 
 int prt_eth_rx_intr_set_create(const struct prt_eth_rxq_id *queues, unsigned int n,
@@ -93,6 +101,7 @@ int prt_eth_rx_intr_set_create(const struct prt_eth_rxq_id *queues, unsigned int
 	for (unsigned int i = 0; i < n; i++) {
 		struct epoll_event ev = { .events = EPOLLIN, .data.u32 = i };
 		int fd = prt_eth_dev_rx_intr_ctl_q_get_fd(queues[i].port_id, queues[i].queue_id);
+		const struct prt_eth_dev *dev;
 
 		if (fd < 0) {
 			ETHDEV_LOG(ERR, "port %u rx queue %u has no rx interrupt (%s)",
@@ -100,13 +109,17 @@ int prt_eth_rx_intr_set_create(const struct prt_eth_rxq_id *queues, unsigned int
 			ret = fd;
 			goto fail_epoll;
 		}
+		dev = prt_eth_dev_get(queues[i].port_id); /* there: it gave an fd */
+		if (dev->data.rx_intr_edge)
+			ev.events |= EPOLLET;
+		set->queues[i].ack = !dev->data.rx_intr_edge && dev->dev_ops->rx_queue_intr_ack;
 		if (epoll_ctl(set->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
 			ret = -errno;
 			ETHDEV_LOG(ERR, "port %u rx queue %u: epoll_ctl: %s", queues[i].port_id,
 				   queues[i].queue_id, strerror(errno));
 			goto fail_epoll;
 		}
-		set->queues[i] = queues[i];
+		set->queues[i].id = queues[i];
 	}
 	set->n = n;
 	*out = set;
@@ -139,12 +152,12 @@ int prt_eth_dev_rx_intr_wait(struct prt_eth_rx_intr_set *set, struct prt_eth_rxq
 	if (nev < 0)
 		return -errno;
 	for (int i = 0; i < nev; i++) {
-		const struct prt_eth_rxq_id *q = &set->queues[evs[i].data.u32];
+		const struct prt_eth_rxq_id *q = &set->queues[evs[i].data.u32].id;
 		struct prt_eth_dev *dev = prt_eth_dev_get(q->port_id);
 
 		if (dev == NULL)
 			continue;
-		if (dev->dev_ops->rx_queue_intr_ack)
+		if (set->queues[evs[i].data.u32].ack)
 			dev->dev_ops->rx_queue_intr_ack(dev, q->queue_id);
 		if (ready && (unsigned int)k < n)
 			ready[k] = *q;

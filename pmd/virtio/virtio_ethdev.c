@@ -275,13 +275,16 @@ static int virtio_rx_queue_setup(struct prt_eth_dev *dev, uint16_t qid, uint16_t
 	int ret;
 
 	(void)socket;
-	(void)conf;
 	ret = queue_size(hw, virtio_rxq_index(qid), nb_desc, &size);
 	if (ret < 0)
 		return ret;
 	rxq = virtio_rx_queue_create(hw, qid, size, mp);
 	if (rxq == NULL)
 		return -errno;
+	/* The application's refill threshold (1: a buffer back at every
+	 * frame, for latency), at most a quarter of the ring as the default. */
+	if (conf->rx_free_thresh)
+		rxq->free_thresh = (uint16_t)PRT_MAX(1, PRT_MIN(conf->rx_free_thresh, size / 4));
 	dev->data.rx_queues[qid] = rxq;
 	return 0;
 }
@@ -835,7 +838,7 @@ static void virtio_rx_queue_intr_ack(struct prt_eth_dev *dev, uint16_t qid)
 {
 	struct virtio_hw *hw = virtio_hw_get(dev);
 
-	if (hw->intr_ready)
+	if (hw->intr_ready && hw->ops->intr_ack)
 		hw->ops->intr_ack(hw, qid);
 }
 

@@ -81,7 +81,10 @@ struct virtio_ops {
 	int (*intr_setup)(struct virtio_hw *hw, uint16_t nb_rxq);
 	/** The eventfd of rx queue @p rxq's notifications (after intr_setup). */
 	int (*intr_fd)(struct virtio_hw *hw, uint16_t rxq);
-	/** Consumes what woke rx queue @p rxq's eventfd. */
+	/**
+	 * Consumes what woke rx queue @p rxq's eventfd. NULL: nothing to
+	 * consume (virtio-user, whose port has rx_intr_edge).
+	 */
 	void (*intr_ack)(struct virtio_hw *hw, uint16_t rxq);
 	/** Undoes intr_setup. */
 	void (*intr_release)(struct virtio_hw *hw);

@@ -546,13 +546,6 @@ static int vu_intr_fd(struct virtio_hw *hw, uint16_t rxq)
 	return vu_of(hw)->callfd[virtio_rxq_index(rxq)];
 }
 
-static void vu_intr_ack(struct virtio_hw *hw, uint16_t rxq)
-{
-	eventfd_t v;
-
-	eventfd_read(vu_of(hw)->callfd[virtio_rxq_index(rxq)], &v); /* non-blocking */
-}
-
 static void vu_intr_release(struct virtio_hw *hw)
 {
 	(void)hw;
@@ -675,7 +668,6 @@ static const struct virtio_ops virtio_user_ops = {
 	.ctrl_cmd = vu_ctrl_cmd,
 	.intr_setup = vu_intr_setup,
 	.intr_fd = vu_intr_fd,
-	.intr_ack = vu_intr_ack,
 	.intr_release = vu_intr_release,
 	.lsc_enable = vu_lsc_enable,
 	.lsc_disable = vu_lsc_disable,
@@ -861,6 +853,9 @@ static int virtio_user_probe(const char *name, const char *args)
 		return ret;
 	}
 	dev->data.dev_flags |= PRT_ETH_DEV_INTR_LSC; /* the backend's hang-up: link down */
+	/* The call eventfds: the backend writes one at each notification, so
+	 * they are waited on edge-triggered and never read (no intr_ack). */
+	dev->data.rx_intr_edge = true;
 	prt_eth_dev_probing_finish(dev);
 	return 0;
 }

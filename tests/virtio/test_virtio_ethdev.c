@@ -11,7 +11,8 @@
  * Secondary addresses and the multicast list: refused with -ENOTSUP (the
  * tables kept) without VIRTIO_NET_F_CTRL_RX, else recorded while stopped;
  * VIRTIO_NET_CTRL_MAC_TABLE_SET encoded as two le32-counted tables
- * (5.1.6.5.2), a refusal reported.
+ * (5.1.6.5.2), a refusal reported. The rx queue's refill threshold follows
+ * rx_free_thresh.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -24,6 +25,7 @@
 #include "prt_test.h"
 #include "virtio_hw.h"
 #include "virtio_net.h"
+#include "virtio_rxtx.h"
 
 struct fake {
 	struct virtio_hw hw; /* first, as every transport's */
@@ -424,6 +426,41 @@ static void tx_chain_longer_than_nb_segs_dropped(void **state)
 	prt_mempool_free(mp);
 }
 
+/*
+ * The rx queue's refill threshold follows the application's rx_free_thresh
+ * (1: a buffer goes back at every frame), at most a quarter of the ring;
+ * the default (NULL conf: dev_info's 32) is unchanged.
+ */
+static void rx_free_thresh_taken(void **state)
+{
+	static const struct {
+		uint16_t asked, ring, want;
+	} cases[] = {
+		{ 0, 256, 32 }, { 1, 256, 1 }, { 8, 256, 8 }, { 100, 256, 64 }, { 0, 64, 16 }
+	};
+	struct prt_mempool *mp = prt_pktmbuf_pool_create(
+		"rx_thresh", 1024, 0, 0, 2048 + PRT_PKTMBUF_HEADROOM, PRT_SOCKET_ID_ANY);
+
+	(void)state;
+	assert_non_null(mp);
+	for (unsigned int i = 0; i < PRT_DIM(cases); i++) {
+		struct prt_eth_rxconf conf = { .rx_free_thresh = cases[i].asked };
+		struct fake *d = NULL;
+		uint16_t port;
+
+		assert_int_equal(fake_port(MODERN, 1, cases[i].ring, &d), 0);
+		port = d->hw.eth->data.port_id;
+		assert_int_equal(prt_eth_dev_configure(port, 1, 1, NULL), 0);
+		assert_int_equal(prt_eth_rx_queue_setup(port, 0, cases[i].ring, PRT_SOCKET_ID_ANY,
+							cases[i].asked ? &conf : NULL, mp),
+				 0);
+		assert_int_equal(((struct virtnet_rx *)d->hw.eth->data.rx_queues[0])->free_thresh,
+				 cases[i].want);
+		assert_int_equal(prt_eth_dev_close(port), 0);
+	}
+	prt_mempool_free(mp);
+}
+
 #define CMDS_PER_THREAD 300
 
 static void *mac_setter(void *arg)
@@ -493,6 +530,7 @@ int main(void)
 		cmocka_unit_test(mac_table_without_ctrl_rx_refused),
 		cmocka_unit_test(mac_table_sent_as_ctrl_mac_table_set),
 		cmocka_unit_test(tx_chain_longer_than_nb_segs_dropped),
+		cmocka_unit_test(rx_free_thresh_taken),
 		cmocka_unit_test(ctrl_commands_serialised),
 	};
 

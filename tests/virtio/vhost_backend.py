@@ -5,7 +5,7 @@ net_virtio_user and DPDK's (dpdk-testpmd --vdev net_virtio_user0). The
 back-end is testpmd-lite forwarding in macswap mode back to where each frame
 came from.
 
-  vhost_backend.py TESTPMD_LITE CAPTURE [CASE...]
+  vhost_backend.py TESTPMD_LITE CAPTURE RX_INTR [CASE...]
 
 Cases (all by default):
   prt_replay*   prt's front-end: testpmd-lite forwards CAPTURE (net_pcap) to
@@ -37,6 +37,14 @@ Cases (all by default):
                 txonly that listens (server=1); that front-end ends and a new
                 one listens on the same path: the back-end reconnects (link
                 up, down, up, down) and receives every frame of both.
+  rx_intr       prt's front-end with rx interrupts (RX_INTR, vhost_rx_intr.c):
+                one frame in flight through the back-end's macswap, the
+                front-end sleeping on its rx queue between: the back-end
+                signals the call eventfd for every frame the armed queue
+                gets (split rings, EVENT_IDX: used_event), no wait times
+                out, an armed idle queue does not wake, a frame wakes it.
+                rx_intr_packed: the same on packed rings (the driver event
+                suppression area).
 
 Every process gets its own session and is killed whatever happens, within a
 bounded time. SKIP (77) without root or hugepages (the front-ends share
@@ -65,7 +73,8 @@ PRT_REPLAYS = {"prt_replay": (1, 1518, 0), "prt_replay_nomrg": (0, 1518, 0),
                "prt_replay_jumbo": (1, 9018, 0), "prt_replay_packed": (1, 1518, 1),
                "prt_replay_packed_nomrg": (0, 1518, 1), "prt_replay_packed_jumbo": (1, 9018, 1)}
 CASES = list(PRT_REPLAYS) + ["dpdk_txonly", "dpdk_loop", "reconnect", "client",
-                             "dpdk_txonly_packed", "dpdk_loop_packed", "reconnect_packed"]
+                             "dpdk_txonly_packed", "dpdk_loop_packed", "reconnect_packed",
+                             "rx_intr", "rx_intr_packed"]
 DPDK_CASES = {"dpdk_txonly", "dpdk_loop", "client", "dpdk_txonly_packed", "dpdk_loop_packed"}
 
 
@@ -332,9 +341,29 @@ def case_reconnect(testpmd, wd, packed=False):
                       f"{v['opackets']} went round")
 
 
+def case_rx_intr(testpmd, prog, wd, packed):
+    be = Backend(testpmd, wd, "")
+    a, b = cpus()
+    vu = f"net_virtio_user0,path={be.sock},queue_size=256,packed_vq={int(packed)}"
+    try:
+        p = Proc([prog, "--lcores", f"0@{b}", "--no-pci", "-m", "64", "--vdev", vu, "--",
+                  "2000"], Path(wd) / "rx_intr.log")
+        rc = p.finish(60)
+        bc = be.stop()
+    finally:
+        be.kill()
+    problems = [] if rc == 0 else [f"vhost_rx_intr exited {rc}:\n" + p.tail()]
+    if bc["ipackets"] != bc["opackets"] or bc["ierrors"] or bc["oerrors"]:
+        problems.append(f"back-end counts: {bc}")
+    problems += ring_type(be, packed)
+    m = re.search(r"round trips (\d+) woke (\d+) sleeps (\d+)", "\n".join(p.lines))
+    return problems, (f"{m.group(1)} round trips, {m.group(2)} woken by the rx interrupt "
+                      f"({m.group(3)} voluntary context switches)" if m else "")
+
+
 def main():
-    testpmd, capture = sys.argv[1], sys.argv[2]
-    names = sys.argv[3:] or CASES
+    testpmd, capture, rx_intr = sys.argv[1], sys.argv[2], sys.argv[3]
+    names = sys.argv[4:] or CASES
     if os.geteuid() != 0:
         skip("needs root (hugepages for the front-ends)")
     free = int(re.search(r"HugePages_Free:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
@@ -355,6 +384,8 @@ def main():
                     problems, what = case_prt_replay(testpmd, capture, wd, *PRT_REPLAYS[name])
                 elif name.startswith("reconnect"):
                     problems, what = case_reconnect(testpmd, wd, name.endswith("_packed"))
+                elif name.startswith("rx_intr"):
+                    problems, what = case_rx_intr(testpmd, rx_intr, wd, name.endswith("_packed"))
                 elif name.startswith("dpdk_loop"):
                     problems, what = case_dpdk_loop(testpmd, wd, name.endswith("_packed"))
                 else:
