@@ -174,7 +174,7 @@ static void check_pf(const char *what, const char *pf)
 {
 	char path[PATH_MAX], drv[64], hint[256], vf[64], list[VF_LIST_MAX * 16 + 32] = "";
 	const char *bad = "sriov_totalvfs";
-	unsigned int num, total, shown = 0;
+	unsigned int num = 0, total = 0, shown = 0;
 	size_t l;
 	int ret;
 
