@@ -31,6 +31,7 @@
 #include "prt_memory.h"
 
 #include "memsegs.h"
+#include "vu_port.h"
 
 #define TX_POOL_MBUFS 32768
 #define BURST 32
@@ -135,25 +136,9 @@ int main(int argc, char **argv)
 	uint32_t frames, got = 0, bad = 0;
 	uint16_t port;
 	bool ok;
-	int n;
 
-	n = prt_eal_init(argc, argv);
-	if (n < 0)
-		return 77;
-	argc -= n;
-	argv += n;
-	frames = argc > 1 ? (uint32_t)strtoul(argv[1], NULL, 0) : 2000;
-	rx_pool = prt_pktmbuf_pool_create("rx_pool", 1023, 32, 0, PRT_MBUF_DEFAULT_BUF_SIZE,
-					  PRT_SOCKET_ID_ANY);
-	if (rx_pool == NULL || prt_eth_dev_get_port_by_name("net_virtio_user0", &port) < 0 ||
-	    prt_eth_dev_configure(port, 1, 1, NULL) < 0 ||
-	    prt_eth_rx_queue_setup(port, 0, 256, PRT_SOCKET_ID_ANY, NULL, rx_pool) < 0 ||
-	    prt_eth_tx_queue_setup(port, 0, 256, PRT_SOCKET_ID_ANY, NULL) < 0 ||
-	    prt_eth_dev_start(port) < 0) {
-		fprintf(stderr, "cannot set up net_virtio_user0 (see above)\n");
-		prt_eal_cleanup();
-		return 77;
-	}
+	frames = vu_init(argc, argv, 2000);
+	port = vu_port_start("rx_pool", NULL, &rx_pool);
 	memsegs_read(&before);
 	tx_pool = prt_pktmbuf_pool_create("tx_pool", TX_POOL_MBUFS, 32, 0,
 					  PRT_MBUF_DEFAULT_BUF_SIZE, PRT_SOCKET_ID_ANY);

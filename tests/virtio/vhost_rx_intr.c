@@ -35,6 +35,7 @@
 #include "prt_eal.h"
 #include "prt_ethdev.h"
 #include "prt_mbuf.h"
+#include "vu_port.h"
 
 #define FRAME_LEN 64
 #define WAIT_MS 1000
@@ -155,25 +156,9 @@ int main(int argc, char **argv)
 	uint32_t trips, woke = 0, seq;
 	struct rusage r0, r1;
 	bool ok = true;
-	int n;
 
-	n = prt_eal_init(argc, argv);
-	if (n < 0)
-		return 77;
-	argc -= n;
-	argv += n;
-	trips = argc > 1 ? (uint32_t)strtoul(argv[1], NULL, 0) : 2000;
-	pool = prt_pktmbuf_pool_create("pool", 1023, 32, 0, PRT_MBUF_DEFAULT_BUF_SIZE,
-				       PRT_SOCKET_ID_ANY);
-	if (pool == NULL || prt_eth_dev_get_port_by_name("net_virtio_user0", &port) < 0 ||
-	    prt_eth_dev_configure(port, 1, 1, &conf) < 0 ||
-	    prt_eth_rx_queue_setup(port, 0, 256, PRT_SOCKET_ID_ANY, NULL, pool) < 0 ||
-	    prt_eth_tx_queue_setup(port, 0, 256, PRT_SOCKET_ID_ANY, NULL) < 0 ||
-	    prt_eth_dev_start(port) < 0) {
-		fprintf(stderr, "cannot set up net_virtio_user0 (see above)\n");
-		prt_eal_cleanup();
-		return 77;
-	}
+	trips = vu_init(argc, argv, 2000);
+	port = vu_port_start("pool", &conf, &pool);
 	q.port_id = port;
 	if (prt_eth_rx_intr_set_create(&q, 1, &set) < 0) {
 		fprintf(stderr, "net_virtio_user0 has no rx interrupt set\n");
